@@ -1,0 +1,5 @@
+"""Run readlist with ``python -m readlist``."""
+
+from readlist.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,335 @@
+"""The command line: argument parsing and one function per command (never imports textual)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from readlist import __version__
+from readlist.errors import ReadlistError
+from readlist.models import Paper, Status
+from readlist.output import make_console, paper_details, paper_table, to_json
+from readlist.paths import library_path
+from readlist.store import ImportReport, Library
+
+SAMPLE_FILES = ("sample_listing.txt", "sample_search_results.txt")
+
+Command = Callable[[argparse.Namespace, Library], int]
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"readlist: {text}\n")
+
+
+# -- commands ------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace, library: Library) -> int:
+    """Import listing, search-result or BibTeX files (or the bundled samples)."""
+    from readlist.importers import decode_bytes, parse_text
+
+    sources: list[tuple[str, bytes]] = []
+    if args.sample:
+        data = resources.files("readlist.data")
+        sources += [(name, data.joinpath(name).read_bytes()) for name in SAMPLE_FILES]
+    for name in args.files:
+        if name == "-":
+            sources.append(("<stdin>", sys.stdin.buffer.read()))
+            continue
+        try:
+            sources.append((Path(name).name, Path(name).read_bytes()))
+        except IsADirectoryError:
+            raise ReadlistError(f"cannot import {name}: it is a directory") from None
+        except OSError as error:
+            raise ReadlistError(f"cannot read {name}: {error.strerror}") from None
+    if not sources:
+        raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
+    results = []
+    for name, raw in sources:
+        # Parse every file before touching the library: a bad file changes nothing.
+        try:
+            result = parse_text(decode_bytes(raw), format=args.format, source_name=name)
+        except ValueError as error:
+            raise ReadlistError(f"{name}: {error}") from None
+        results.append((name, result))
+    totals = ImportReport()
+    for name, result in results:
+        report = library.import_papers(result.papers, tags=args.tag)
+        report.warnings = [f"{name}: {w}" for w in result.warnings]
+        totals.added += report.added
+        totals.updated += report.updated
+        totals.unchanged += report.unchanged
+        totals.warnings += report.warnings
+        if not args.json:
+            _out(f"{name} ({result.format}): {report.summary()}")
+    for warning in totals.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    if args.json:
+        _out(to_json({k: getattr(totals, k) for k in ("added", "updated", "unchanged", "warnings")}))
+    elif len(results) > 1:
+        _out(f"total: {totals.summary()}")
+    return 0
+
+
+def _selected(args: argparse.Namespace, library: Library) -> list[Paper]:
+    from readlist.query import sort_papers
+
+    papers = library.search(" ".join(args.query))
+    if args.sort:
+        papers = sort_papers(papers, args.sort)
+    if args.limit is not None:
+        papers = papers[: max(args.limit, 0)]
+    return papers
+
+
+def cmd_list(args: argparse.Namespace, library: Library) -> int:
+    """List papers matching a query."""
+    papers = _selected(args, library)
+    if args.json:
+        _out(to_json([paper.to_dict() for paper in papers]))
+        return 0
+    console = make_console()
+    if papers:
+        console.print(paper_table(papers))
+    console.print(f"{len(papers)} of {len(library)} papers", style="dim")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, library: Library) -> int:
+    """Show one paper."""
+    paper = library.resolve(args.key)
+    if args.json:
+        _out(to_json(paper.to_dict()))
+    else:
+        make_console().print(paper_details(paper))
+    return 0
+
+
+def _keys(library: Library, prefixes: Sequence[str]) -> list[str]:
+    return [library.resolve(prefix).key for prefix in prefixes]
+
+
+def cmd_tag(args: argparse.Namespace, library: Library) -> int:
+    """Add tags to a paper."""
+    key = library.resolve(args.key).key
+    library.add_tags([key], args.tags)
+    _out(f"{key}: {' '.join(library.get(key).tags) or '(no tags)'}")
+    return 0
+
+
+def cmd_untag(args: argparse.Namespace, library: Library) -> int:
+    """Remove tags from a paper."""
+    key = library.resolve(args.key).key
+    library.remove_tags([key], args.tags)
+    _out(f"{key}: {' '.join(library.get(key).tags) or '(no tags)'}")
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace, library: Library) -> int:
+    """Set a paper's read status."""
+    key = library.resolve(args.key).key
+    library.set_status([key], Status(args.status))
+    _out(f"{key}: {args.status}")
+    return 0
+
+
+def cmd_note(args: argparse.Namespace, library: Library) -> int:
+    """Set or append to a paper's note; with no text, edit it in $EDITOR."""
+    paper = library.resolve(args.key)
+    if args.text is None:
+        from readlist.launch import edit_text
+
+        text = edit_text(paper.notes)
+        library.set_note(paper.key, text.rstrip("\n"))
+    else:
+        text = sys.stdin.read() if args.text == "-" else args.text
+        library.set_note(paper.key, text.rstrip("\n"), append=args.append)
+    _out(f"{paper.key}: note saved")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace, library: Library) -> int:
+    """Open a paper's code link (or a search for it) in the web browser."""
+    from readlist.launch import open_url
+    from readlist.links import code_search_url, paper_search_url
+
+    paper = library.resolve(args.key)
+    if args.paper:
+        url = paper_search_url(paper.title)
+    else:
+        url = paper.code_url or code_search_url(paper.title)
+    _out(f"opening {open_url(url)}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, library: Library) -> int:
+    """Remove papers from the library."""
+    removed = library.remove(_keys(library, args.keys))
+    for paper in removed:
+        _out(f"removed {paper.key}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, library: Library) -> int:
+    """Counts by status, tag and category."""
+    statuses = library.status_counts()
+    data = {
+        "total": len(library),
+        "status": {status.value: statuses[status] for status in Status},
+        "tags": dict(library.tag_counts().most_common()),
+        "categories": dict(library.category_counts().most_common()),
+    }
+    if args.json:
+        _out(to_json(data))
+        return 0
+    from rich.table import Table
+
+    console = make_console()
+    console.print(f"{data['total']} papers", style="bold")
+    for title, counts in (("status", data["status"]), ("tag", data["tags"]), ("category", data["categories"])):
+        if not counts:
+            continue
+        table = Table(title=None, box=None, pad_edge=False)
+        table.add_column(title, style="bold")
+        table.add_column("papers", justify="right")
+        for name, count in counts.items():
+            table.add_row(str(name), str(count))
+        console.print(table)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, library: Library) -> int:
+    """Export citations as BibTeX, CSL-JSON or Markdown."""
+    from readlist.exporters import export
+    from readlist.storage import atomic_write
+
+    if args.keys:
+        papers = [library.resolve(k.strip()) for k in args.keys.split(",") if k.strip()]
+        if args.query:
+            matching = {p.key for p in library.search(" ".join(args.query))}
+            papers = [p for p in papers if p.key in matching]
+    else:
+        papers = _selected(args, library)
+    text = export(papers, args.export_format, ascii=args.ascii)
+    if args.output and args.output != "-":
+        atomic_write(Path(args.output), text.encode("utf-8"))
+        sys.stderr.write(f"wrote {len(papers)} entries to {args.output}\n")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace, library: Library) -> int:
+    """Open the interactive interface."""
+    from readlist.tui.app import ReadlistApp
+
+    ReadlistApp(library).run()
+    return 0
+
+
+# -- parsing -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="readlist",
+        description="A keyboard-driven reading list for research papers.",
+        epilog="With no command, opens the interactive interface.",
+    )
+    parser.add_argument("--version", action="version", version=f"readlist {__version__}")
+    parser.add_argument(
+        "--library",
+        metavar="PATH",
+        help="library file (default: $READLIST_LIBRARY, else the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Command, help: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help, description=help)
+        command.set_defaults(func=func)
+        return command
+
+    def add_selection(command: argparse.ArgumentParser) -> None:
+        command.add_argument("query", nargs="*", help="query (e.g. tag:ml status:unread year:>=2023)")
+        command.add_argument("--sort", help="published, added, title, author, status or key")
+        command.add_argument("--limit", type=int, metavar="N", help="at most N papers")
+
+    from readlist.importers import FORMATS as IMPORT_FORMATS
+
+    command = add("import", cmd_import, "import listing, search-result or BibTeX files")
+    command.add_argument("files", nargs="*", metavar="FILE", help="files to import ('-' is stdin)")
+    command.add_argument("--format", choices=IMPORT_FORMATS, help="skip format detection")
+    command.add_argument("--tag", action="append", default=[], metavar="T", help="tag every paper")
+    command.add_argument("--sample", action="store_true", help="import the bundled sample listings")
+    command.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    command = add("list", cmd_list, "list papers matching a query")
+    add_selection(command)
+    command.add_argument("--json", action="store_true", help="print papers as JSON")
+
+    command = add("show", cmd_show, "show one paper")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("--json", action="store_true", help="print the paper as JSON")
+
+    for name, func, help in (("tag", cmd_tag, "add tags"), ("untag", cmd_untag, "remove tags")):
+        command = add(name, func, f"{help} to a paper" if name == "tag" else f"{help} from a paper")
+        command.add_argument("key", help="citation key or a unique prefix")
+        command.add_argument("tags", nargs="+", metavar="TAG")
+
+    command = add("mark", cmd_mark, "set a paper's read status")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("status", choices=[s.value for s in Status])
+
+    command = add("note", cmd_note, "set a paper's note (no text: edit in $EDITOR)")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("text", nargs="?", help="the note text ('-' reads stdin)")
+    command.add_argument("--append", action="store_true", help="add to the note instead")
+
+    command = add("open", cmd_open, "open a paper's code (or a search for it) in the browser")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("--paper", action="store_true", help="open an arXiv search for the title")
+
+    command = add("remove", cmd_remove, "remove papers from the library")
+    command.add_argument("keys", nargs="+", metavar="KEY")
+
+    command = add("stats", cmd_stats, "counts by status, tag and category")
+    command.add_argument("--json", action="store_true", help="print as JSON")
+
+    command = add("export", cmd_export, "export citations (bibtex, csl-json, markdown)")
+    command.add_argument("export_format", metavar="FORMAT", choices=["bibtex", "csl-json", "markdown"])
+    add_selection(command)
+    command.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    command.add_argument("--keys", metavar="K1,K2", help="only these keys (or unique prefixes)")
+    command.add_argument("--ascii", action="store_true", help="LaTeX accents instead of UTF-8")
+
+    add("tui", cmd_tui, "open the interactive interface (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``readlist`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Command = getattr(args, "func", cmd_tui)
+    try:
+        library = Library(library_path(args.library))
+        return func(args, library)
+    except ReadlistError as error:
+        _err(str(error))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Downstream closed (e.g. `| head`): not an error worth reporting.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+

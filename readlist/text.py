@@ -1,0 +1,42 @@
+"""Cleaning text that came from files so it is always shown as data."""
+
+from __future__ import annotations
+
+import re
+
+# ANSI/VT escape sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \),
+# other two-character escapes; and their 8-bit C1 forms.
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]            # CSI
+    | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c)     # OSC, terminated
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC
+    | \x1b[@-Z\\-_]                              # other Fe escapes
+    | \x1b.?                                     # a stray ESC
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# C0 controls except tab and newline, DEL, C1 controls, and the Unicode
+# bidirectional overrides/isolates that can make text display out of order.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
+    """Remove escape sequences, control and bidi characters from ``text``.
+
+    Tabs become spaces. Newlines are kept unless ``keep_newlines`` is false,
+    in which case they become spaces (for one-line fields such as titles).
+    """
+    text = _ESCAPES.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not keep_newlines:
+        text = text.replace("\n", " ")
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` cleaned and collapsed to a single line with single spaces."""
+    return " ".join(strip_controls(text, keep_newlines=False).split())

@@ -1,0 +1,59 @@
+"""Shared fixtures: every test runs with its own data dir, never the user's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point platformdirs (XDG) and READLIST_LIBRARY away from the real user folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("READLIST_LIBRARY", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("BROWSER", "true")  # never a real browser, whatever a test forgets
+    yield home
+
+
+def _readlist_command() -> list[str]:
+    script = Path(sys.executable).with_name("readlist")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("readlist")
+    return [found] if found else [sys.executable, "-m", "readlist"]
+
+
+RunCLI = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def library_file(tmp_path: Path) -> Path:
+    """A library path in a fresh temp folder (the file does not exist yet)."""
+    return tmp_path / "lib" / "library.json"
+
+
+@pytest.fixture
+def run_cli(library_file: Path) -> RunCLI:
+    """Run the installed ``readlist`` command on ``library_file``; returns the process."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            library: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+        command = [*_readlist_command(), "--library", str(library or library_file), *args]
+        result = subprocess.run(command, input=input, capture_output=True, text=True,
+                                env=full_env, timeout=120, check=False)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{command} failed: {result.stderr}")
+        return result
+
+    return run

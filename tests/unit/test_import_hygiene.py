@@ -1,0 +1,49 @@
+"""Nothing outside readlist/tui imports textual; the store is the only tinydb user."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "readlist"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_textual_outside_tui() -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "tui" not in path.relative_to(PACKAGE).parts and "textual" in _imports(path)
+    ]
+    assert offenders == []
+
+
+def test_only_store_and_storage_import_tinydb() -> None:
+    users = sorted(
+        str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if "tinydb" in _imports(path)
+    )
+    assert users == ["storage.py", "store.py"]
+
+
+def test_cli_commands_run_without_loading_textual() -> None:
+    code = (
+        "import sys\n"
+        "from readlist import cli\n"
+        "cli.build_parser()\n"
+        "import readlist.importers, readlist.exporters, readlist.store\n"
+        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
