@@ -73,7 +73,9 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
     for warning in totals.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     if args.json:
-        _out(to_json({k: getattr(totals, k) for k in ("added", "updated", "unchanged", "warnings")}))
+        _out(
+            to_json({k: getattr(totals, k) for k in ("added", "updated", "unchanged", "warnings")})
+        )
     elif len(results) > 1:
         _out(f"total: {totals.summary()}")
     return 0
@@ -194,7 +196,11 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
 
     console = make_console()
     console.print(f"{data['total']} papers", style="bold")
-    for title, counts in (("status", data["status"]), ("tag", data["tags"]), ("category", data["categories"])):
+    for title, counts in (
+        ("status", data["status"]),
+        ("tag", data["tags"]),
+        ("category", data["categories"]),
+    ):
         if not counts:
             continue
         table = Table(title=None, box=None, pad_edge=False)
@@ -259,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     def add_selection(command: argparse.ArgumentParser) -> None:
-        command.add_argument("query", nargs="*", help="query (e.g. tag:ml status:unread year:>=2023)")
+        command.add_argument(
+            "query", nargs="*", help="query (e.g. tag:ml status:unread year:>=2023)"
+        )
         command.add_argument("--sort", help="published, added, title, author, status or key")
         command.add_argument("--limit", type=int, metavar="N", help="at most N papers")
 
@@ -305,7 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--json", action="store_true", help="print as JSON")
 
     command = add("export", cmd_export, "export citations (bibtex, csl-json, markdown)")
-    command.add_argument("export_format", metavar="FORMAT", choices=["bibtex", "csl-json", "markdown"])
+    command.add_argument(
+        "export_format", metavar="FORMAT", choices=["bibtex", "csl-json", "markdown"]
+    )
     add_selection(command)
     command.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     command.add_argument("--keys", metavar="K1,K2", help="only these keys (or unique prefixes)")
@@ -332,4 +342,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Downstream closed (e.g. `| head`): not an error worth reporting.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-

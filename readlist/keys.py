@@ -12,10 +12,11 @@ from anyascii import anyascii
 from readlist.models import Paper
 from readlist.names import split_name
 
-_STOPWORDS = frozenset(
+_STOPWORD_TEXT = (
     "a an the on of for with in to and or at by from into via is are be do does can "
-    "how what when why which who toward towards using we our your its it as not no".split()
+    "how what when why which who toward towards using we our your its it as not no"
 )
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 

@@ -61,7 +61,10 @@ def paper_details(paper: Paper) -> RenderableType:
     """Everything about one paper, for ``readlist show``."""
     lines: list[RenderableType] = [
         Text(one_line(paper.title), style="bold"),
-        Text(", ".join(one_line(a) for a in paper.authors) + (" et al." if paper.authors_truncated else "")),
+        Text(
+            ", ".join(one_line(a) for a in paper.authors)
+            + (" et al." if paper.authors_truncated else "")
+        ),
     ]
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
@@ -86,7 +89,11 @@ def paper_details(paper: Paper) -> RenderableType:
     if paper.abstract:
         lines += [Text(""), Text(strip_controls(paper.abstract))]
     if paper.notes:
-        lines += [Text(""), Text("Notes", style="bold underline"), Text(strip_controls(paper.notes))]
+        lines += [
+            Text(""),
+            Text("Notes", style="bold underline"),
+            Text(strip_controls(paper.notes)),
+        ]
     return Group(*lines)
 
 

@@ -173,7 +173,8 @@ def validate_tables(data: object, path: Path) -> Tables:
     meta = data.get(META_TABLE)
     if not meta:
         raise LibraryError(f"{path} is not a readlist library; it was left untouched")
-    schema = next(iter(meta.values()), {}).get("schema") if isinstance(meta, dict) else None
+    first: object = next(iter(meta.values()), None)
+    schema = first.get("schema") if isinstance(first, dict) else None
     if not isinstance(schema, int):
         raise LibraryError(f"{path} has no readable schema version; it was left untouched")
     if schema > SCHEMA_VERSION:

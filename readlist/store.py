@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,7 +193,7 @@ class Library:
         replace_by_key = {paper.key: paper.to_dict() for paper in replace}
         if replace_by_key:
 
-            def overwrite(doc: dict[str, Any]) -> None:
+            def overwrite(doc: MutableMapping[str, Any]) -> None:
                 new = replace_by_key[doc["key"]]
                 doc.clear()
                 doc.update(new)
@@ -276,10 +276,7 @@ class Library:
         """Replace (or append to) a paper's Markdown note."""
 
         def change(paper: Paper) -> bool:
-            if append and paper.notes:
-                new = paper.notes.rstrip("\n") + "\n\n" + text
-            else:
-                new = text
+            new = f"{paper.notes.rstrip()}\n\n{text}" if append and paper.notes else text
             if new == paper.notes:
                 return False
             paper.notes = new

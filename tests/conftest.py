@@ -13,7 +13,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Point platformdirs (XDG) and READLIST_LIBRARY away from the real user folders."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -46,12 +48,24 @@ def library_file(tmp_path: Path) -> Path:
 def run_cli(library_file: Path) -> RunCLI:
     """Run the installed ``readlist`` command on ``library_file``; returns the process."""
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            library: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        library: Path | None = None,
+        check: bool = False,
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
         command = [*_readlist_command(), "--library", str(library or library_file), *args]
-        result = subprocess.run(command, input=input, capture_output=True, text=True,
-                                env=full_env, timeout=120, check=False)
+        result = subprocess.run(
+            command,
+            input=input,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=120,
+            check=False,
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"{command} failed: {result.stderr}")
         return result

@@ -24,7 +24,9 @@ def test_new_library_is_empty_and_creates_no_file(library: Library) -> None:
 
 
 def test_import_assigns_stable_unique_keys(library: Library) -> None:
-    report = library.import_papers([listing_paper("Aligning Models"), listing_paper("Aligning Vision")])
+    report = library.import_papers(
+        [listing_paper("Aligning Models"), listing_paper("Aligning Vision")]
+    )
     assert report.added == ["sun2023aligning", "sun2023aligninga"]
     reopened = Library(library.path)
     assert [p.key for p in reopened.papers()] == ["sun2023aligning", "sun2023aligninga"]
@@ -36,8 +38,9 @@ def test_reimport_keeps_user_data_and_refreshes_facts(library: Library) -> None:
     library.set_status(["sun2023aligning"], Status.READ)
     library.add_tags(["sun2023aligning"], ["RLHF", "to read"])
     library.set_note("sun2023aligning", "my **note**")
-    same = listing_paper("Aligning  models!", abstract="new",
-                         links=[Link("https://github.com/a/b", LinkKind.CODE)])
+    same = listing_paper(
+        "Aligning  models!", abstract="new", links=[Link("https://github.com/a/b", LinkKind.CODE)]
+    )
     report = library.import_papers([same])
     assert (report.added, report.updated, report.unchanged) == ([], ["sun2023aligning"], [])
     paper = Library(library.path).get("sun2023aligning")
@@ -67,11 +70,16 @@ def test_import_tags_apply_to_new_and_known(library: Library) -> None:
 
 
 def test_prefix_resolution(library: Library) -> None:
-    library.import_papers([listing_paper("Aligning Models"), listing_paper("Aligning Vision"),
-                           listing_paper("Boosting", author="Sehoon Kim")])
+    library.import_papers(
+        [
+            listing_paper("Aligning Models"),
+            listing_paper("Aligning Vision"),
+            listing_paper("Boosting", author="Sehoon Kim"),
+        ]
+    )
     assert library.resolve("kim").key == "kim2023boosting"
     assert library.resolve("sun2023aligning").key == "sun2023aligning"
-    with pytest.raises(KeyLookupError, match="ambiguous.*sun2023aligning, sun2023aligninga"):
+    with pytest.raises(KeyLookupError, match=r"ambiguous.*sun2023aligning, sun2023aligninga"):
         library.resolve("sun")
     with pytest.raises(KeyLookupError, match="no paper"):
         library.resolve("nobody")

@@ -7,15 +7,34 @@ from readlist.models import Link, LinkKind, Paper, Status
 from readlist.query import parse_query, sort_papers
 
 PAPERS = [
-    Paper(key="sun2023aligning", title="Aligning Large Multimodal Models with Factually Augmented RLHF",
-          authors=["Zhiqing Sun", "Sheng Shen"], published="2023-09-25", category="cs.CV",
-          tags=["llm", "rlhf"], status=Status.READING, has_code=True,
-          links=[Link("https://github.com/x/y", LinkKind.CODE)]),
-    Paper(key="kim2023squeezellm", title="SqueezeLLM: Dense-and-Sparse Quantization",
-          authors=["Sehoon Kim"], published="2023-06-13", category="cs.CL", tags=["quantization"],
-          abstract="We introduce a post-training quantization framework", notes="Read with Zoë"),
-    Paper(key="muller2020efficient", title="Efficient Décodage", authors=["Zoë Müller"],
-          published="2020-01-02", category="LG"),
+    Paper(
+        key="sun2023aligning",
+        title="Aligning Large Multimodal Models with Factually Augmented RLHF",
+        authors=["Zhiqing Sun", "Sheng Shen"],
+        published="2023-09-25",
+        category="cs.CV",
+        tags=["llm", "rlhf"],
+        status=Status.READING,
+        has_code=True,
+        links=[Link("https://github.com/x/y", LinkKind.CODE)],
+    ),
+    Paper(
+        key="kim2023squeezellm",
+        title="SqueezeLLM: Dense-and-Sparse Quantization",
+        authors=["Sehoon Kim"],
+        published="2023-06-13",
+        category="cs.CL",
+        tags=["quantization"],
+        abstract="We introduce a post-training quantization framework",
+        notes="Read with Zoë",
+    ),
+    Paper(
+        key="muller2020efficient",
+        title="Efficient Décodage",
+        authors=["Zoë Müller"],
+        published="2020-01-02",
+        category="LG",
+    ),
     Paper(key="inference", title="Inference-Friendly Models With MixAttention"),
 ]
 
@@ -73,8 +92,11 @@ def test_bad_queries_raise_one_clear_error(query: str) -> None:
 
 def test_sorts() -> None:
     assert [p.key for p in sort_papers(PAPERS, "published")][:3] == [
-        "sun2023aligning", "kim2023squeezellm", "muller2020efficient"]
-    assert [p.key for p in sort_papers(PAPERS, "title")][0] == "sun2023aligning"
+        "sun2023aligning",
+        "kim2023squeezellm",
+        "muller2020efficient",
+    ]
+    assert sort_papers(PAPERS, "title")[0].key == "sun2023aligning"
     assert [p.key for p in sort_papers(PAPERS, "author")][-1] == "inference"
     assert [p.key for p in sort_papers(PAPERS, "status")][-1] == "sun2023aligning"
     with pytest.raises(QueryError):

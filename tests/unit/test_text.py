@@ -7,7 +7,9 @@ from readlist.text import one_line, strip_controls
 
 
 def test_escape_sequences_and_controls_removed() -> None:
-    hostile = "A\x1b[31mred\x1b[0m \x1b]8;;https://evil\x07link\x1b]8;;\x07 \u202eevil\u202c\x00x\x9b2J"
+    hostile = (
+        "A\x1b[31mred\x1b[0m \x1b]8;;https://evil\x07link\x1b]8;;\x07 \u202eevil\u202c\x00x\x9b2J"
+    )
     assert strip_controls(hostile) == "Ared link evilx"
 
 
