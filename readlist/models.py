@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+from anyascii import anyascii
 
 
 class Status(StrEnum):
@@ -231,9 +232,13 @@ def normalize_tag(tag: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` for matching."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Case- and accent-insensitive form of ``text`` for matching (``Łódź`` → ``lodz``).
+
+    Non-ASCII text is transliterated, so both sides of a match must be folded.
+    """
+    if text.isascii():
+        return text.lower()
+    return anyascii(text).lower()
 
 
 _NON_WORD = re.compile(r"[\W_]+")

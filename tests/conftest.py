@@ -35,6 +35,12 @@ def _readlist_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "readlist"]
 
 
+@pytest.fixture
+def readlist_command() -> list[str]:
+    """The command that starts the installed readlist."""
+    return _readlist_command()
+
+
 RunCLI = Callable[..., subprocess.CompletedProcess[str]]
 
 

@@ -1,0 +1,179 @@
+"""The CLI through the installed ``readlist`` command, on temp libraries."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from readlist.models import PAPER_FIELDS
+
+LISTING = (
+    "CVSep 25, 2023Code\n"
+    "Aligning Large Multimodal Models with Factually Augmented RLHF"
+    "Zhiqing Sun, Sheng Shen, Shengcao Cao et al. · berkeley, cmu\n"
+    "We release code at https://github.com/llava-rlhf/LLaVA-RLHF.\n"
+    "CLJun 13, 2023\n"
+    "SqueezeLLM: Dense-and-Sparse QuantizationSehoon Kim, Coleman Hooper · berkeley\n"
+    "Quantization for [bold red]LLMs[/] with no code link.\n"
+)
+
+
+@pytest.fixture
+def listing(tmp_path: Path) -> Path:
+    path = tmp_path / "listing.txt"
+    path.write_text(LISTING, encoding="utf-8")
+    return path
+
+
+def list_json(run_cli, *query: str) -> list[dict[str, object]]:
+    result = run_cli("list", *query, "--json", check=True)
+    return json.loads(result.stdout)
+
+
+def test_sample_import_then_list_shows_85_papers(run_cli) -> None:
+    result = run_cli("import", "--sample", check=True)
+    assert "sample_listing.txt (listing): added 50" in result.stdout
+    assert "sample_search_results.txt (search): added 35" in result.stdout
+    papers = list_json(run_cli)
+    assert len(papers) == 85
+    assert papers[0]["title"] == "Aligning Large Multimodal Models with Factually Augmented RLHF"
+    assert papers[0]["authors"] == ["Zhiqing Sun", "Sheng Shen", "Shengcao Cao"]
+    assert papers[0]["key"] == "sun2023aligning"
+    human = run_cli("list", check=True).stdout
+    assert "85 of 85 papers" in human
+    again = run_cli("import", "--sample", check=True)
+    assert "added 0, updated 0, unchanged 50" in again.stdout
+
+
+def test_list_json_has_exactly_the_documented_fields(run_cli, listing: Path) -> None:
+    run_cli("import", str(listing), check=True)
+    papers = list_json(run_cli)
+    assert [list(p) for p in papers] == [list(PAPER_FIELDS)] * 2
+    first = papers[0]
+    assert first["category"] == "cs.CV" and first["published"] == "2023-09-25"
+    assert first["authors_truncated"] is True and first["has_code"] is True
+    assert first["affiliations"] == ["berkeley", "cmu"]
+    assert first["links"] == [{"url": "https://github.com/llava-rlhf/LLaVA-RLHF", "kind": "code"}]
+    assert first["status"] == "unread" and first["tags"] == [] and first["notes"] == ""
+    assert first["source"] == {"file": "listing.txt", "format": "listing"}
+    shown = json.loads(run_cli("show", "kim", "--json", check=True).stdout)
+    assert shown["key"] == "kim2023squeezellm"
+    assert list(shown) == list(PAPER_FIELDS)
+
+
+def test_triage_commands_change_the_library(run_cli, listing: Path, library_file: Path) -> None:
+    run_cli("import", str(listing), "--tag", "Week 1", check=True)
+    assert run_cli("tag", "sun", "rlhf", "To Read", check=True).stdout.strip() == (
+        "sun2023aligning: rlhf to-read week-1"
+    )
+    run_cli("untag", "sun", "to-read", check=True)
+    run_cli("mark", "sun2023", "read", check=True)
+    run_cli("note", "kim", "first thought", check=True)
+    run_cli("note", "kim", "second", "--append", check=True)
+    run_cli("note", "sun", "-", input="from stdin\n", check=True)
+    data = json.loads(library_file.read_text(encoding="utf-8"))
+    papers = {p["key"]: p for p in data["papers"].values()}
+    assert papers["sun2023aligning"]["tags"] == ["rlhf", "week-1"]
+    assert papers["sun2023aligning"]["status"] == "read"
+    assert papers["sun2023aligning"]["read_at"]
+    assert papers["sun2023aligning"]["notes"] == "from stdin"
+    assert papers["kim2023squeezellm"]["notes"] == "first thought\n\nsecond"
+    assert [p["key"] for p in list_json(run_cli, "status:read")] == ["sun2023aligning"]
+    assert [p["key"] for p in list_json(run_cli, "tag:week-1", "-tag:rlhf")] == [
+        "kim2023squeezellm"
+    ]
+    run_cli("remove", "kim", check=True)
+    assert [p["key"] for p in list_json(run_cli)] == ["sun2023aligning"]
+
+
+def test_note_in_editor_with_spaces_and_quotes(run_cli, listing: Path, tmp_path: Path) -> None:
+    run_cli("import", str(listing), check=True)
+    folder = tmp_path / "my editor"
+    folder.mkdir()
+    editor = folder / "ed it.sh"
+    editor.write_text('#!/bin/sh\n[ "$1" = "--flag" ] || exit 3\nprintf "edited; $(rm -rf /)" > "$2"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    result = run_cli("note", "sun", env={"EDITOR": f'"{editor}" --flag', "VISUAL": ""})
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(run_cli("show", "sun", "--json", check=True).stdout)
+    assert shown["notes"].startswith("edited; ")
+
+
+def test_open_uses_code_link_or_a_search(run_cli, listing: Path, tmp_path: Path) -> None:
+    run_cli("import", str(listing), check=True)
+    log = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\n')
+    browser.chmod(0o755)
+    env = {"BROWSER": f"{browser} %s"}
+    run_cli("open", "sun", env=env, check=True)
+    run_cli("open", "kim", env=env, check=True)
+    run_cli("open", "kim", "--paper", env=env, check=True)
+    opened = log.read_text().split()
+    assert opened[0] == "https://github.com/llava-rlhf/LLaVA-RLHF"
+    assert opened[1].startswith("https://github.com/search?") and "SqueezeLLM" in opened[1]
+    assert opened[2].startswith("https://arxiv.org/") and "SqueezeLLM" in opened[2]
+
+
+def test_errors_are_one_line_with_exit_codes(run_cli, listing: Path, library_file: Path) -> None:
+    run_cli("import", str(listing), check=True)
+    for args, code in [
+        (("show", "nobody"), 1),
+        (("show", "s"), 1),
+        (("list", "colour:red"), 1),
+        (("mark", "sun", "done"), 2),
+        (("import", "/nonexistent/file.txt"), 1),
+        (("frobnicate",), 2),
+    ]:
+        result = run_cli(*args)
+        assert result.returncode == code, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        if code == 1:
+            assert result.stderr.count("\n") == 1 and result.stderr.startswith("readlist: ")
+    ambiguous = run_cli("show", "s").stderr
+    assert "ambiguous" in ambiguous and "sun2023aligning" in ambiguous
+
+
+def test_corrupt_library_is_never_overwritten(run_cli, listing: Path, library_file: Path) -> None:
+    library_file.parent.mkdir(parents=True)
+    library_file.write_bytes(b'{"papers": {"1": {"title": "half')
+    for args in (("list",), ("import", str(listing)), ("tag", "x", "y")):
+        result = run_cli(*args)
+        assert result.returncode == 1
+        assert "not valid JSON" in result.stderr and str(library_file) in result.stderr
+        assert "Traceback" not in result.stderr
+    assert library_file.read_bytes() == b'{"papers": {"1": {"title": "half'
+    library_file.write_text('{"users": {"1": {"name": "x"}}}')
+    result = run_cli("import", str(listing))
+    assert result.returncode == 1 and "not a readlist library" in result.stderr
+    assert library_file.read_text() == '{"users": {"1": {"name": "x"}}}'
+
+
+def test_markup_in_titles_prints_literally(run_cli, listing: Path) -> None:
+    run_cli("import", str(listing), check=True)
+    shown = run_cli("show", "kim", check=True).stdout
+    assert "[bold red]LLMs[/]" in shown
+    assert "\x1b" not in shown
+
+
+def test_stdin_import_and_stats(run_cli) -> None:
+    result = run_cli("import", "-", "--format", "listing", input=LISTING, check=True)
+    assert "<stdin> (listing): added 2" in result.stdout
+    stats = json.loads(run_cli("stats", "--json", check=True).stdout)
+    assert stats["total"] == 2
+    assert stats["status"] == {"unread": 2, "reading": 0, "read": 0}
+    assert stats["categories"] == {"cs.CV": 1, "cs.CL": 1}
+
+
+def test_library_env_var(listing: Path, tmp_path: Path, readlist_command: list[str]) -> None:
+    other = tmp_path / "env" / "lib.json"
+    env = {**os.environ, "READLIST_LIBRARY": str(other)}
+    subprocess.run([*readlist_command, "import", str(listing)], env=env, check=True,
+                   capture_output=True)
+    assert other.exists()
+    assert not (Path(os.environ["XDG_DATA_HOME"]) / "readlist").exists()
