@@ -32,7 +32,9 @@ def test_no_textual_outside_tui() -> None:
 
 def test_only_store_and_storage_import_tinydb() -> None:
     users = sorted(
-        str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if "tinydb" in _imports(path)
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "tinydb" in _imports(path)
     )
     assert users == ["storage.py", "store.py"]
 

@@ -10,7 +10,12 @@ from readlist.names import split_name
 @pytest.mark.parametrize(
     ("title", "authors", "published", "expected"),
     [
-        ("Aligning Large Multimodal Models with Factually Augmented RLHF", ["Zhiqing Sun"], "2023-09-25", "sun2023aligning"),
+        (
+            "Aligning Large Multimodal Models with Factually Augmented RLHF",
+            ["Zhiqing Sun"],
+            "2023-09-25",
+            "sun2023aligning",
+        ),
         ("The ArtBench Dataset", ["Peiyuan Liao"], "2022-06-22", "liao2022artbench"),
         ("$V_1$: Unifying Generation", ["Harman Singh"], "2025-03-04", "singh2025v1"),
         ("On Ünïcode Names", ["Zoë Müller"], "2020-01-01", "muller2020unicode"),

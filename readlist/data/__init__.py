@@ -1,0 +1,1 @@
+"""The sample listings bundled with readlist (imported by ``readlist import --sample``)."""
