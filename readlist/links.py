@@ -53,13 +53,13 @@ def _has_host(url: str) -> bool:
 
 
 def extract_links(text: str) -> list[Link]:
-    """The http(s) URLs in ``text``, classified, each once, in order of first appearance.
+    r"""The http(s) URLs in ``text``, classified, each once, in order of first appearance.
 
-    Handles plain URLs in prose, ``\\href{URL}{text}`` and ``\\url{URL}`` (the URL
+    Handles plain URLs in prose, ``\href{URL}{text}`` and ``\url{URL}`` (the URL
     stops at the brace), URLs in parentheses or braces, a URL ending a sentence
     (trailing ``.``, ``,``, ``;`` … are dropped) and words glued after a closing
     bracket (``…/LMTuner/)and`` → ``…/LMTuner/``). Balanced brackets inside a URL
-    (``…/wiki/Foo_(bar)``) are kept. LaTeX escapes such as ``\\_`` are undone.
+    (``…/wiki/Foo_(bar)``) are kept. LaTeX escapes such as ``\_`` are undone.
     URLs without a scheme (``github.com/x/y``) are not recognised.
     """
     links: list[Link] = []

@@ -1,0 +1,288 @@
+"""BibTeX files, read with bibtexparser v2 and decoded from LaTeX to Unicode with pylatexenc."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+)
+from pylatexenc.latex2text import LatexNodes2Text
+
+from readlist.importers.detect import ImportFormatError
+from readlist.importers.listing import month_number
+from readlist.links import classify_url, extract_links
+from readlist.models import Link, LinkKind, Paper, Source, normalize_tag
+from readlist.text import one_line, strip_controls
+
+# Both libraries log parse problems; we report them as warnings instead, so keep
+# Python's last-resort handler from printing them to stderr.
+for _name in ("bibtexparser", "pylatexenc"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+#: Fields whose content a :class:`Paper` attribute holds, so not kept in ``Source.fields``:
+#: title, authors, published, abstract, tags and category. ``url`` joins them when
+#: every URL in it became a link. ``doi``, ``eprint`` and ``archiveprefix`` stay,
+#: since links hold them only rewritten as URLs.
+MAPPED_FIELDS = frozenset(
+    {"title", "author", "year", "month", "day", "date", "abstract", "keywords", "primaryclass"}
+)
+
+_DECODER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+_HREF_MACRO = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_LATEX_ESCAPE = re.compile(r"\\([_%&#~$])")
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
+
+
+def latex_to_text(value: str) -> str:
+    r"""``value`` decoded from LaTeX to Unicode: ``{\"u}`` → ``ü``, ``--`` → ``–``.
+
+    Math (``$V_1$``) is kept verbatim; ``\url{…}`` becomes the URL and
+    ``\href{URL}{text}`` becomes ``text (URL)``, with URLs left untouched (a
+    ``%`` in them is not a comment). If pylatexenc fails, braces and commands are
+    simply dropped.
+    """
+    value = value.replace("\ue000", "").replace("\ue001", "")
+    urls: list[str] = []
+
+    def protect(url: str) -> str:
+        urls.append(_LATEX_ESCAPE.sub(r"\1", url.strip()))
+        return f"\ue000{len(urls) - 1}\ue001"
+
+    def href(match: re.Match[str]) -> str:
+        url, label = match.group(1), match.group(2)
+        return f"{label} ({protect(url)})" if label.strip() else protect(url)
+
+    value = _HREF_MACRO.sub(href, value)
+    value = _URL_MACRO.sub(lambda m: protect(m.group(1)), value)
+    try:
+        text = _DECODER.latex_to_text(value)
+    except Exception:  # pylatexenc can fail in many ways on malformed input
+        text = _COMMAND.sub("", value).replace("{", "").replace("}", "")
+    text = text.replace("\xa0", " ")
+    return _PLACEHOLDER.sub(lambda m: urls[int(m.group(1))], text)
+
+
+def _paragraphs(text: str) -> str:
+    """``text`` with whitespace collapsed inside paragraphs, paragraphs kept apart."""
+    paragraphs = re.split(r"\n[ \t]*\n", strip_controls(text))
+    return "\n\n".join(p for p in (" ".join(q.split()) for q in paragraphs) if p)
+
+
+def _authors(raw: str) -> tuple[list[str], bool]:
+    """Display-order names from a BibTeX ``author`` field, and whether ``and others`` ends it."""
+    authors: list[str] = []
+    truncated = False
+    for name in split_multiple_persons_names(raw):
+        if name.strip().lower() == "others":
+            truncated = True
+            continue
+        parts = parse_single_name_into_parts(name, strict=False)
+        words = [*parts.first, *parts.von, *parts.last, *parts.jr]
+        display = one_line(latex_to_text(" ".join(words)))
+        if display:
+            authors.append(display)
+    return authors, truncated
+
+
+def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from year/month/day (or a biblatex date)."""
+    year_text = one_line(latex_to_text(fields.get("year", "")))
+    month_text = one_line(latex_to_text(fields.get("month", ""))).strip(".")
+    day_text = one_line(latex_to_text(fields.get("day", "")))
+    if not year_text and "date" in fields:
+        match = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", fields["date"].strip())
+        if match:
+            year_text, month_text, day_text = match[1], match[2] or "", match[3] or ""
+    year_match = re.fullmatch(r"\d{4}", year_text)
+    if not year_match:
+        if year_text:
+            warnings.append(f"{where}: year {year_text!r} is not a year; no publication date")
+        return None
+    published = year_text
+    if not month_text:
+        return published
+    month: int | None
+    if month_text.isdigit():
+        month = int(month_text) if 1 <= int(month_text) <= 12 else None
+    else:
+        month = month_number(month_text.split()[0])
+    if month is None:
+        warnings.append(f"{where}: month {month_text!r} is not a month; only the year is kept")
+        return published
+    published = f"{published}-{month:02d}"
+    if day_text:
+        try:
+            return date(int(year_text), month, int(day_text)).isoformat()
+        except ValueError:
+            warnings.append(f"{where}: day {day_text!r} is not a day; year and month kept")
+    return published
+
+
+_ARXIV_ID = re.compile(
+    r"(?:arXiv:)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)"
+)
+
+
+def _links(fields: dict[str, str]) -> list[Link]:
+    """Links from ``url``, ``doi``, an arXiv ``eprint``, and URLs in the abstract or notes."""
+    links: list[Link] = []
+    for raw in fields.get("url", "").split():
+        links += extract_links(raw)
+    doi = fields.get("doi", "").strip()
+    if doi:
+        if doi.lower().startswith(("http://", "https://")):
+            links += extract_links(doi)
+        else:
+            doi = re.sub(r"^doi:\s*", "", _LATEX_ESCAPE.sub(r"\1", doi), flags=re.IGNORECASE)
+            url = f"https://doi.org/{doi}"
+            links.append(Link(url=url, kind=classify_url(url)))
+    eprint = fields.get("eprint", "").strip()
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    arxiv = _ARXIV_ID.fullmatch(eprint)
+    if eprint and arxiv and prefix in ("", "arxiv"):
+        url = f"https://arxiv.org/abs/{arxiv[1]}"
+        links.append(Link(url=url, kind=classify_url(url)))
+    for name in ("abstract", "howpublished", "note"):
+        links += extract_links(fields.get(name, ""))
+    unique: dict[str, Link] = {}
+    for link in links:
+        unique.setdefault(link.url, link)
+    return list(unique.values())
+
+
+def _all_links(raw: str) -> bool:
+    """Whether every whitespace-separated part of a ``url`` field is an http(s) link."""
+    parts = raw.split()
+    return bool(parts) and all(
+        [link.url for link in extract_links(part)] == [part] for part in parts
+    )
+
+
+def _tags(raw: str) -> list[str]:
+    """Tags from a ``keywords`` field split on commas or semicolons: lowercase, sorted."""
+    tags = {normalize_tag(one_line(latex_to_text(word))) for word in re.split(r"[,;]", raw)}
+    return sorted(tag for tag in tags if tag)
+
+
+def _field_text(value: Any) -> str:
+    """A raw field value as a string."""
+    return value if isinstance(value, str) else str(value)
+
+
+def _paper(entry: Entry, source_name: str, warnings: list[str]) -> Paper | None:
+    """The paper for one entry, or ``None`` (with a warning) when it has no title."""
+    line = (entry.start_line or 0) + 1
+    key = entry.key
+    where = f"line {line} ({key})" if key else f"line {line}"
+    fields: dict[str, str] = {}
+    for item in entry.fields:
+        fields.setdefault(item.key.lower(), _field_text(item.value))
+    title = one_line(latex_to_text(fields.get("title", "")))
+    if not title:
+        warnings.append(f"{where}: @{entry.entry_type} entry has no title; skipped")
+        return None
+    if not key:
+        warnings.append(f"{where}: entry has no citation key")
+    authors, truncated = _authors(fields.get("author", ""))
+    category = one_line(latex_to_text(fields.get("primaryclass", ""))) or None
+    links = _links(fields)
+    return Paper(
+        title=title,
+        key=key,
+        authors=authors,
+        authors_truncated=truncated,
+        category=category,
+        published=_published(fields, where, warnings),
+        abstract=_paragraphs(latex_to_text(fields.get("abstract", ""))),
+        has_code=any(link.kind is LinkKind.CODE for link in links),
+        links=links,
+        tags=_tags(fields.get("keywords", "")),
+        source=Source(
+            file=source_name,
+            format="bibtex",
+            entry_type=entry.entry_type.lower(),
+            key=key,
+            fields={
+                name: value
+                for name, value in fields.items()
+                if name not in MAPPED_FIELDS and not (name == "url" and _all_links(value))
+            },
+        ),
+    )
+
+
+def _failure(block: ParsingFailedBlock) -> str:
+    """A one-line description of why bibtexparser could not read ``block``."""
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
+    return one_line(str(reason))
+
+
+def parse_bibtex(text: str, *, source_name: str = "") -> tuple[list[Paper], list[str]]:
+    """The papers in a BibTeX file, and warnings for entries that could not be read.
+
+    ``@string`` macros, ``@comment`` and ``@preamble`` are handled by bibtexparser.
+    Title, authors, abstract and keywords are decoded from LaTeX. An entry with
+    a syntax error, a repeated citation key (the first one wins) or no title is
+    skipped with a warning naming its line; an entry with a repeated field keeps
+    the first value, with a warning. ``Source.fields`` keeps, as raw strings,
+    every field no paper attribute holds (see :data:`MAPPED_FIELDS`), so an
+    export can give them back.
+
+    Raises :class:`ImportFormatError` when no paper comes out: the text holds no
+    entry, or none could be read.
+    """
+    try:
+        library = parse_string(text)
+    except Exception as error:  # bibtexparser raises on its own internal errors
+        raise ImportFormatError(f"cannot parse BibTeX: {one_line(str(error))[:200]}") from None
+    papers: list[Paper] = []
+    warnings: list[str] = []
+    for block in library.blocks:
+        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            entry = block.ignore_error_block
+            keys = ", ".join(sorted(block.duplicate_keys))
+            warnings.append(
+                f"line {(entry.start_line or 0) + 1} ({entry.key}): field(s) {keys} "
+                "given more than once; the first value is kept"
+            )
+            paper = _paper(entry, source_name, warnings)
+        elif isinstance(block, DuplicateBlockKeyBlock):
+            warnings.append(
+                f"line {(block.start_line or 0) + 1}: citation key {block.key!r} "
+                "used again; this entry is skipped"
+            )
+            continue
+        elif isinstance(block, ParsingFailedBlock):
+            warnings.append(
+                f"line {(block.start_line or 0) + 1}: cannot read this BibTeX entry "
+                f"({_failure(block)}); skipped"
+            )
+            continue
+        elif isinstance(block, Entry):
+            paper = _paper(block, source_name, warnings)
+        else:
+            continue
+        if paper is not None:
+            papers.append(paper)
+    if not papers and warnings:
+        raise ImportFormatError(f"no BibTeX entry could be read; first problem: {warnings[0]}")
+    if not papers:
+        raise ImportFormatError("no BibTeX entries found (expected entries like @article{key, …})")
+    return papers, warnings

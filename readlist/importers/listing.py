@@ -1,0 +1,458 @@
+"""The listing format: three lines a paper — category and date, title glued to authors, abstract.
+
+A record looks like::
+
+    CVSep 25, 2023Code
+    Aligning Large Multimodal Models with Factually Augmented RLHFZhiqing Sun et al. · cmu
+    Large Multimodal Models (LMM) are built across modalities …
+
+Line 1 is a two-letter category code glued to a date (the year may be
+missing) and an optional ``Code`` flag. Line 2 is the title glued directly to
+the comma-separated author list, then `` et al.`` when the list was cut, then
+`` · `` and comma-separated affiliations. Line 3 is the abstract.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from readlist.importers.detect import HEADER, ImportFormatError, is_header, split_lines
+from readlist.links import extract_links
+from readlist.models import Paper, Source
+from readlist.text import one_line, strip_controls
+
+#: Listing category codes and the arXiv class each stands for. Unknown codes are kept as given.
+CATEGORIES: dict[str, str] = {
+    code: f"cs.{code}"
+    for code in (
+        "AI", "AR", "CC", "CE", "CG", "CL", "CR", "CV", "CY", "DB", "DC", "DL", "DM", "DS",
+        "ET", "FL", "GL", "GR", "GT", "HC", "IR", "IT", "LG", "LO", "MA", "MM", "MS", "NA",
+        "NE", "NI", "OH", "OS", "PF", "PL", "RO", "SC", "SD", "SE", "SI",
+    )
+} | {
+    "AS": "eess.AS", "IV": "eess.IV", "SP": "eess.SP", "SY": "eess.SY",
+    "ML": "stat.ML", "ME": "stat.ME", "AP": "stat.AP", "CO": "stat.CO", "TH": "stat.TH",
+    "OC": "math.OC", "PR": "math.PR", "ST": "math.ST", "QP": "quant-ph",
+}  # fmt: skip
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+# -- names -----------------------------------------------------------------------
+
+#: Lowercase words that may stand inside a name (``Jan van den Berg``, ``Maria de la Cruz``).
+PARTICLES = frozenset(
+    {
+        "van", "von", "der", "den", "de", "del", "della", "des", "di", "da", "das", "dos",
+        "do", "du", "la", "le", "les", "lo", "ter", "ten", "bin", "binti", "bint", "ibn",
+        "al", "el", "y", "zu", "af", "av", "e",
+    }
+)  # fmt: skip
+
+#: Name suffixes that may follow the family name, with or without a comma.
+SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
+
+# Family-name prefixes written with an inner capital: McCarthy, MacDonald, DeShawn, LeCun.
+_CAMEL_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von", "Fitz", "Del")
+# Lowercase prefixes joined by a hyphen: al-Rashid, el-Sayed.
+_HYPHEN_PARTICLES = ("al-", "el-", "ul-", "bin-", "ibn-")
+_APOSTROPHES = "'’ʼ"
+_HYPHENS = "-‐‑"
+
+# Token shapes: A = uppercase letter, a = lowercase letter (or combining mark),
+# ' = apostrophe, - = hyphen, . = full stop, ? = anything else.
+_SEGMENT = r"(?:[Aa]')?Aa+(?:'a+)*"
+_NAME_WORD = re.compile(rf"{_SEGMENT}(?:-(?:{_SEGMENT}|a+))*")
+_INITIAL = re.compile(r"A\.(?:-?A\.)*|A|Aa\.")
+
+#: Lines longer than this are never split: no real title and author list is this long.
+MAX_SPLIT_LENGTH = 5000
+#: Longest word taken for part of a name.
+MAX_NAME_WORD = 50
+#: A title line that cannot be split, is this long, and has no line after it is an abstract.
+ABSTRACT_MIN = 400
+
+
+def _shape(token: str) -> str:
+    """``token`` reduced to letter classes (see the shape alphabet above)."""
+    out = []
+    for char in token:
+        if char.isupper() or char.istitle():
+            out.append("A")
+        elif char.islower() or unicodedata.category(char) in ("Mn", "Mc"):
+            out.append("a")
+        elif char in _APOSTROPHES:
+            out.append("'")
+        elif char in _HYPHENS:
+            out.append("-")
+        elif char == ".":
+            out.append(".")
+        else:
+            out.append("?")
+    shape = "".join(out)
+    # An inner capital after a known prefix does not start a new word: McCarthy.
+    start = 0
+    for segment in re.split(f"[{_HYPHENS}]", token):
+        for prefix in _CAMEL_PREFIXES:
+            end = start + len(prefix)
+            if segment.startswith(prefix) and shape[end : end + 1] == "A":
+                if len(segment) > len(prefix) + 1:
+                    shape = shape[:end] + "a" + shape[end + 1 :]
+                break
+        start += len(segment) + 1
+    return shape
+
+
+def _is_name_word(token: str) -> bool:
+    """A capitalised name word: ``Smith``, ``Marie-Julie``, ``O'Brien``, ``McCarthy``."""
+    for prefix in _HYPHEN_PARTICLES:
+        if token.startswith(prefix) and len(token) > len(prefix):
+            token = token[len(prefix) :]
+            break
+    return _NAME_WORD.fullmatch(_shape(token)) is not None
+
+
+def _is_initial(token: str) -> bool:
+    """An initial: ``J.``, ``J``, ``J.K.``, ``J.-P.``, ``Ch.``."""
+    return _INITIAL.fullmatch(_shape(token)) is not None
+
+
+def is_person_name(tokens: list[str]) -> bool:
+    """Whether ``tokens`` read as one person's name in display order.
+
+    2–5 given/family words or initials, lowercase particles allowed between
+    them, the last one a capitalised family-name word, optionally followed by a
+    suffix (``Jr.``, ``III``).
+    """
+    if len(tokens) > 2 and tokens[-1] in SUFFIXES and _is_core_name(tokens[:-1]):
+        return True
+    return _is_core_name(tokens)
+
+
+def _is_core_name(core: list[str]) -> bool:
+    """Whether ``core`` is a name without suffix: words, initials and particles."""
+    if not 2 <= len(core) <= 8:
+        return False
+    if not (_is_name_word(core[0]) or _is_initial(core[0])) or not _is_name_word(core[-1]):
+        return False
+    words = 2
+    for token in core[1:-1]:
+        if token in PARTICLES:
+            continue
+        if not (_is_name_word(token) or _is_initial(token)):
+            return False
+        words += 1
+    return words <= 5
+
+
+_AUTHOR_PIECE = re.compile(r"[^\s,&]+|[,&]")
+
+
+def _parse_authors(text: str, start: int) -> list[str] | None:
+    """The author list that ``text[start:]`` is, or ``None`` if it is not one.
+
+    Names are separated by commas, ``and`` or ``&`` (an Oxford comma is fine); a
+    suffix after a comma (``John Smith, Jr.``) joins the name before it. Fails as
+    soon as a piece cannot belong to a name, so a wrong start costs little.
+    """
+    authors: list[str] = []
+    tokens: list[str] = []
+    last_separator = ""
+    first = True
+    pieces: Iterator[re.Match[str]] = _AUTHOR_PIECE.finditer(text, start)
+    for match in pieces:
+        piece = match.group(0)
+        if first:
+            first = False
+            if not (_is_name_word(piece) or _is_initial(piece)):
+                return None
+        if piece in (",", "&", "and"):
+            if not tokens:
+                # Only "A B, and C D" / "A B, & C D" may have two separators in a row.
+                if not (last_separator == "," and piece != "," and authors):
+                    return None
+            elif authors and len(tokens) == 1 and tokens[0] in SUFFIXES and last_separator == ",":
+                authors[-1] = f"{authors[-1]} {tokens[0]}"
+            elif is_person_name(tokens):
+                authors.append(" ".join(tokens))
+            else:
+                return None
+            tokens = []
+            last_separator = piece
+            continue
+        tokens.append(piece)
+        if len(tokens) > 9 or not (
+            _is_name_word(piece) or _is_initial(piece) or piece in PARTICLES or piece in SUFFIXES
+        ):
+            return None
+    if authors and len(tokens) == 1 and tokens[0] in SUFFIXES and last_separator == ",":
+        authors[-1] = f"{authors[-1]} {tokens[0]}"
+    elif tokens and is_person_name(tokens):
+        authors.append(" ".join(tokens))
+    else:
+        return None
+    return authors
+
+
+def split_title_authors(line: str) -> tuple[str, list[str]] | None:
+    """Split a title glued to its author list: ``"…RLHFZhiqing Sun, Sheng Shen"``.
+
+    The glue point is an uppercase letter right after a non-space character
+    (``F|Z`` in ``RLHFZhiqing``, ``?|Z`` in ``Data?Zhen``). The positions are tried
+    left to right and the first one where the rest of the line is a list of
+    plausible person names (:func:`is_person_name`) wins: a position inside the
+    title never does, because the rest would include the glued word
+    (``RLHFZhiqing``, ``DetectionJinhyung``), which is no name. ``line`` must
+    not carry `` et al.`` or affiliations (see :func:`parse_byline`).
+
+    Returns ``(title, authors)``, or ``None`` when no split is plausible.
+    """
+    text = one_line(line)
+    if len(text) > MAX_SPLIT_LENGTH:
+        return None
+    # Where the word at each position ends, to skip starts inside over-long words.
+    word_end = [len(text)] * len(text)
+    end = len(text)
+    for index in range(len(text) - 1, -1, -1):
+        if text[index].isspace() or text[index] in ",&":
+            end = index
+        word_end[index] = end
+    for index in range(1, len(text)):
+        if (
+            text[index].isupper()
+            and not text[index - 1].isspace()
+            and word_end[index] - index <= MAX_NAME_WORD
+        ):
+            authors = _parse_authors(text, index)
+            if authors is not None:
+                return text[:index], authors
+    return None
+
+
+@dataclass(slots=True)
+class Byline:
+    """Line 2 of a record taken apart."""
+
+    title: str
+    authors: list[str]
+    authors_truncated: bool = False
+    affiliations: list[str] = field(default_factory=list)
+
+
+_ET_AL = re.compile(r"\s*\bet\.? al\.?$")
+_AFFILIATION_SEPARATOR = " · "
+
+
+def parse_byline(line: str) -> Byline | None:
+    """Title, authors, `` et al.`` and `` · ``-separated affiliations from line 2.
+
+    The affiliation separator is tried from the last one to the first (a title
+    may itself contain `` · ``), then not at all; ``None`` if nothing splits.
+    """
+    text = one_line(line)
+    cuts = [m.start() for m in re.finditer(re.escape(_AFFILIATION_SEPARATOR), text)]
+    for cut in [*reversed(cuts), None]:
+        head = text if cut is None else text[:cut]
+        tail = "" if cut is None else text[cut + len(_AFFILIATION_SEPARATOR) :]
+        truncated = _ET_AL.search(head) is not None
+        if truncated:
+            head = _ET_AL.sub("", head)
+        split = split_title_authors(head)
+        if split is not None:
+            affiliations = [a.strip() for a in tail.split(",") if a.strip()]
+            return Byline(split[0], split[1], truncated, affiliations)
+    return None
+
+
+# -- dates -----------------------------------------------------------------------
+
+
+def month_number(name: str) -> int | None:
+    """1–12 for a month name or abbreviation (``Sep``, ``Sept``, ``september``), else ``None``."""
+    lowered = name.lower().rstrip(".")
+    if len(lowered) < 3:
+        return None
+    for number, full in enumerate(_MONTHS, start=1):
+        if full.startswith(lowered):
+            return number
+    return None
+
+
+def infer_date(month: int, day: int, year: int | None, today: date) -> date | None:
+    """The date; without a year, the most recent such date not after ``today``.
+
+    ``None`` when the day does not exist (``Feb 30``, or ``Feb 29`` in a common year).
+    """
+    if year is not None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    # Feb 29 exists one year in four (less across centuries): look back far enough.
+    for candidate in range(today.year, today.year - 9, -1):
+        try:
+            found = date(candidate, month, day)
+        except ValueError:
+            continue
+        if found <= today:
+            return found
+    return None
+
+
+# -- records ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Record:
+    """A record being read: its header facts and the line numbers it came from."""
+
+    line: int
+    category: str | None = None
+    published: str | None = None
+    has_code: bool = False
+    byline: str | None = None
+    byline_line: int = 0
+    abstract: list[str] = field(default_factory=list)
+
+
+def _parse_header(line: str, number: int, today: date, warnings: list[str]) -> _Record:
+    """The record that header ``line`` (line ``number``) opens."""
+    match = HEADER.fullmatch(line)
+    assert match is not None
+    record = _Record(line=number, has_code=match["code"] is not None)
+    code = match["category"]
+    if code:
+        record.category = CATEGORIES.get(code, code)
+    else:
+        warnings.append(f"line {number}: no category before the date in {line!r}")
+    month = month_number(match["month"])
+    year = int(match["year"]) if match["year"] else None
+    found = infer_date(month, int(match["day"]), year, today) if month else None
+    if found is None:
+        warnings.append(f"line {number}: invalid date in {line!r}; publication date left empty")
+    else:
+        record.published = found.isoformat()
+    return record
+
+
+def _looks_like_broken_header(line: str) -> bool:
+    """Whether ``line``, found where a header should be, is a header gone wrong.
+
+    A short line with a digit and no full stop at the end (``CV 25 Sept``,
+    ``CVSep 32 2023``) is; a sentence or a title line is not.
+    """
+    return len(line) <= 40 and any(c.isdigit() for c in line) and not line.endswith(".")
+
+
+def _paper(record: _Record, source_name: str, warnings: list[str]) -> Paper | None:
+    """The paper for a finished record, or ``None`` (with a warning) if it has no title line."""
+    if record.byline is None:
+        warnings.append(f"line {record.line}: record has no title line; skipped")
+        return None
+    byline = parse_byline(record.byline)
+    if byline is None and not record.abstract and len(record.byline) > ABSTRACT_MIN:
+        warnings.append(
+            f"line {record.line}: record has no title line (line {record.byline_line} "
+            "looks like an abstract); skipped"
+        )
+        return None
+    if not record.abstract:
+        warnings.append(f"line {record.line}: record has no abstract")
+    abstract = strip_controls("\n".join(record.abstract)).strip()
+    paper = Paper(
+        title=one_line(record.byline),
+        category=record.category,
+        published=record.published,
+        has_code=record.has_code,
+        abstract=abstract,
+        links=extract_links(abstract),
+        source=Source(file=source_name, format="listing"),
+    )
+    if byline is None:
+        warnings.append(
+            f"line {record.byline_line}: cannot tell the title from the authors; "
+            "the whole line is kept as the title"
+        )
+    else:
+        paper.title = byline.title
+        paper.authors = byline.authors
+        paper.authors_truncated = byline.authors_truncated
+        paper.affiliations = byline.affiliations
+    return paper
+
+
+def parse_listing(
+    text: str, *, today: date | None = None, source_name: str = ""
+) -> tuple[list[Paper], list[str]]:
+    """The papers in a listing, and warnings naming the lines that needed guessing.
+
+    Records are found by their header line, so blank lines, a missing abstract
+    or a missing title line shift nothing. After an abstract, a line that is
+    not a header starts a record without category and date when it looks like
+    a broken header (short, with a digit) or is a title-and-authors line;
+    otherwise it is added to the abstract before it (a wrapped abstract). Each
+    of these gets a warning; text before the first record is reported and
+    skipped. A date without a year is the most recent
+    such date not after ``today`` (default: the current date).
+
+    Raises :class:`ImportFormatError` when there is no record at all.
+    """
+    today = today or date.today()
+    papers: list[Paper] = []
+    warnings: list[str] = []
+    record: _Record | None = None
+
+    def finish() -> None:
+        if record is not None:
+            paper = _paper(record, source_name, warnings)
+            if paper is not None:
+                papers.append(paper)
+
+    for number, raw in enumerate(split_lines(text), start=1):
+        line = one_line(raw)
+        if not line:
+            continue
+        if is_header(line):
+            finish()
+            record = _parse_header(line, number, today, warnings)
+        elif record is None:
+            warnings.append(f"line {number}: text before the first record skipped: {line[:60]!r}")
+        elif record.byline is None:
+            record.byline, record.byline_line = line, number
+        elif not record.abstract:
+            record.abstract.append(strip_controls(raw).strip())
+        elif _looks_like_broken_header(line):
+            warnings.append(
+                f"line {number}: {line!r} is not a record header (like 'CVSep 25, 2023Code'); "
+                "the record it starts has no category or date"
+            )
+            finish()
+            record = _Record(line=number)
+        elif parse_byline(line) is not None:
+            warnings.append(
+                f"line {number}: title and authors with no header line before them; "
+                "the record has no category or date"
+            )
+            finish()
+            record = _Record(line=number, byline=line, byline_line=number)
+        else:
+            warnings.append(
+                f"line {number}: extra line after the abstract of the record at "
+                f"line {record.line}; added to that abstract"
+            )
+            record.abstract.append(strip_controls(raw).strip())
+    finish()
+    if not papers:
+        raise ImportFormatError(
+            "no listing records found (a record starts with a line like 'CVSep 25, 2023Code')"
+        )
+    return papers, warnings

@@ -1,0 +1,200 @@
+"""URL extraction, classification and the safety check before opening a browser."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from readlist.links import (
+    classify_url,
+    code_search_url,
+    extract_links,
+    paper_search_url,
+    safe_url,
+)
+from readlist.models import Link, LinkKind
+
+
+def urls(text: str) -> list[str]:
+    return [link.url for link in extract_links(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Every shape found in the bundled samples.
+        ("data at https://llava-rlhf.github.io.", "https://llava-rlhf.github.io"),
+        (
+            r"Code will be released $\href{https://github.com/Divadi/SOLOFusion}{here.}$",
+            "https://github.com/Divadi/SOLOFusion",
+        ),
+        (
+            r"released $\href{https://github.com/bri25yu/LanguageModelExperimentation}{here}.$",
+            "https://github.com/bri25yu/LanguageModelExperimentation",
+        ),
+        (
+            "homepage (https://wengsyx.github.io/LMTuner/)and screencast",
+            "https://wengsyx.github.io/LMTuner/",
+        ),
+        ("video (https://youtu.be/nsXmWOmN3rE) are", "https://youtu.be/nsXmWOmN3rE"),
+        (
+            r"available at \url{https://github.com/facebookresearch/NeRF-Det}.",
+            "https://github.com/facebookresearch/NeRF-Det",
+        ),
+        (
+            r"at \url{https://github.com/SqueezeAILab/Tool2Vec}",
+            "https://github.com/SqueezeAILab/Tool2Vec",
+        ),
+        ("see https://github.com/S-LoRA/S-LoRA", "https://github.com/S-LoRA/S-LoRA"),
+        (
+            "The source code is https://github.com/apple/ml-cvnets",
+            "https://github.com/apple/ml-cvnets",
+        ),
+        (
+            "at https://sites.google.com/view/loveucvpr23/track4.",
+            "https://sites.google.com/view/loveucvpr23/track4",
+        ),
+        # More punctuation and brackets.
+        ("(see {https://example.org/a}), then", "https://example.org/a"),
+        ("[https://example.org/b]", "https://example.org/b"),
+        ("<https://example.org/c>", "https://example.org/c"),
+        ('"https://example.org/d"', "https://example.org/d"),
+        ("at https://example.org/e; and", "https://example.org/e"),
+        ("is it https://example.org/f?", "https://example.org/f"),
+        ("end https://example.org/g!", "https://example.org/g"),
+        ("list: https://example.org/h, https://x.org", "https://example.org/h"),
+        ("a https://example.org/i... b", "https://example.org/i"),
+        ("“https://example.org/j”", "https://example.org/j"),
+        ("Code:https://example.org/k.", "https://example.org/k"),
+        (
+            "https://en.wikipedia.org/wiki/Python_(programming_language)",
+            "https://en.wikipedia.org/wiki/Python_(programming_language)",
+        ),
+        (
+            "(see https://en.wikipedia.org/wiki/Foo_(bar))",
+            "https://en.wikipedia.org/wiki/Foo_(bar)",
+        ),
+        ("https://example.org/search?q=a&b=c#frag.", "https://example.org/search?q=a&b=c#frag"),
+        (r"\url{https://github.com/a/b\_c}", "https://github.com/a/b_c"),
+        ("HTTPS://Example.org/Up", "HTTPS://Example.org/Up"),
+    ],
+)
+def test_extract_links_finds_the_url(text: str, expected: str) -> None:
+    assert urls(text)[0] == expected
+
+
+def test_extract_links_dedupes_in_order_and_classifies() -> None:
+    text = (
+        "Code https://github.com/a/b. Page https://a.github.io/p and again "
+        "https://github.com/a/b, video https://www.youtube.com/watch?v=x."
+    )
+    assert extract_links(text) == [
+        Link("https://github.com/a/b", LinkKind.CODE),
+        Link("https://a.github.io/p", LinkKind.PROJECT),
+        Link("https://www.youtube.com/watch?v=x", LinkKind.VIDEO),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no links here", "https://", "http:// nothing", "ftp://example.org/x", "mailto:a@b.c", ""],
+)
+def test_extract_links_ignores_non_urls(text: str) -> None:
+    assert urls(text) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://github.com/SqueezeAILab/SqueezeLLM", LinkKind.CODE),
+        ("https://github.com/SqueezeAILab", LinkKind.CODE),  # an org page is still code
+        ("https://www.github.com/a/b/tree/main/src", LinkKind.CODE),
+        ("https://gitlab.com/group/project", LinkKind.CODE),
+        ("https://bitbucket.org/team/repo", LinkKind.CODE),
+        ("https://codeberg.org/user/repo", LinkKind.CODE),
+        ("https://gist.github.com/user/abc123", LinkKind.CODE),
+        ("https://huggingface.co/spaces/ksort/K-Sort-Arena", LinkKind.CODE),
+        ("https://huggingface.co/meta-llama/Llama-2-7b", LinkKind.CODE),
+        ("https://huggingface.co/papers/2309.14525", LinkKind.OTHER),
+        ("https://huggingface.co/datasets/org/data", LinkKind.OTHER),
+        ("https://www.youtube.com/watch?v=abc", LinkKind.VIDEO),
+        ("https://youtu.be/nsXmWOmN3rE", LinkKind.VIDEO),
+        ("https://m.youtube.com/watch?v=abc", LinkKind.VIDEO),
+        ("https://vimeo.com/12345", LinkKind.VIDEO),
+        ("https://www.bilibili.com/video/BV1xx", LinkKind.VIDEO),
+        ("https://llava-rlhf.github.io", LinkKind.PROJECT),
+        ("https://wengsyx.github.io/LMTuner/", LinkKind.PROJECT),
+        ("https://group.gitlab.io/site", LinkKind.PROJECT),
+        ("https://sites.google.com/view/loveucvpr23/track4", LinkKind.PROJECT),
+        ("https://www.example.org/project", LinkKind.PROJECT),
+        ("https://arxiv.org/abs/2309.14525", LinkKind.OTHER),
+        ("https://doi.org/10.1000/xyz", LinkKind.OTHER),
+        ("https://openreview.net/forum?id=abc", LinkKind.OTHER),
+        ("https://example.org/paper.pdf", LinkKind.OTHER),
+        ("https://github.com/", LinkKind.OTHER),
+        ("ftp://github.com/a/b", LinkKind.OTHER),
+        ("not a url", LinkKind.OTHER),
+        ("https://[broken", LinkKind.OTHER),
+    ],
+)
+def test_classify_url(url: str, kind: LinkKind) -> None:
+    assert classify_url(url) is kind
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/a/b",
+        "http://example.org",
+        "HTTPS://EXAMPLE.ORG/x?y=1#z",
+        "https://example.org:8080/ü",
+    ],
+)
+def test_safe_url_accepts_http_and_https(url: str) -> None:
+    assert safe_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "data:text/html,hi",
+        "https://",
+        "https:///path",
+        "https://exa mple.org",
+        " https://example.org",
+        "https://example.org/\n",
+        "https://example.org/\x1b[31m",
+        "https://example.org/\u202egpj.exe",
+        "https:\\\\example.org",
+        "https://example.org:99999/",
+        "//example.org",
+        "",
+    ],
+)
+def test_safe_url_refuses_everything_else(url: str) -> None:
+    assert safe_url(url) is None
+
+
+def test_code_search_url_encodes_the_title() -> None:
+    url = code_search_url("K-Sort Arena: A & B #1 ?")
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "github.com", "/search")
+    query = parse_qs(parts.query)
+    assert query == {"q": ["K-Sort Arena: A & B #1 ?"], "type": ["repositories"]}
+    assert safe_url(url) == url
+
+
+def test_paper_search_url_encodes_the_title() -> None:
+    url = paper_search_url("$V_1$: Unifying\nGeneration & Self-Verification")
+    parts = urlsplit(url)
+    assert (parts.netloc, parts.path) == ("arxiv.org", "/search/")
+    query = parse_qs(parts.query)
+    assert query == {
+        "query": ["$V_1$: Unifying Generation & Self-Verification"],
+        "searchtype": ["title"],
+    }
+    assert safe_url(url) == url
