@@ -1,0 +1,1 @@
+"""The interactive terminal interface (Textual); the only package that imports textual."""

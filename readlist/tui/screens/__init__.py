@@ -1,0 +1,1 @@
+"""The screens of the interface: the library, triage, stats, help and the dialogs."""

@@ -1,0 +1,235 @@
+"""Small dialogs that ask for one value: tags, a tag to remove, a file path."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from readlist.text import one_line
+from readlist.tui.jobs import ImportChoice
+
+_TAG_SPLIT = re.compile(r"[,\s]+")
+
+
+def split_tags(text: str) -> list[str]:
+    """Tags typed as ``a, b c`` → ``["a", "b", "c"]``."""
+    return [tag for tag in _TAG_SPLIT.split(text) if tag]
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (the last word) from the library's tags."""
+
+    def __init__(self, tags: Iterable[str]) -> None:
+        """Suggest from ``tags`` (most used first)."""
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._tags = list(tags)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """``value`` with its last word completed, if a known tag starts with it."""
+        match = re.search(r"[^,\s]*$", value)
+        word = match.group(0) if match else ""
+        if not word:
+            return None
+        wanted = word.lower()
+        for tag in self._tags:
+            if tag.startswith(wanted) and tag != wanted:
+                return value + tag[len(word) :]
+        return None
+
+
+class PathSuggester(Suggester):
+    """Completes a file path from what is on disk."""
+
+    def __init__(self) -> None:
+        """A suggester that looks at the file system each time."""
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The first entry of the typed folder that starts with the typed name."""
+        if not value:
+            return None
+        expanded = Path(os.path.expanduser(value))
+        folder, stem = (
+            (expanded, "") if value.endswith(os.sep) else (expanded.parent, expanded.name)
+        )
+        try:
+            names = sorted(entry.name for entry in folder.iterdir())
+        except OSError:
+            return None
+        for name in names:
+            if name.startswith(stem) and name != stem and not name.startswith("."):
+                suffix = os.sep if (folder / name).is_dir() else ""
+                return value + name[len(stem) :] + suffix
+        return None
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text; enter answers, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        hint: str = "",
+        value: str = "",
+        placeholder: str = "",
+        suggester: Suggester | None = None,
+    ) -> None:
+        """A prompt titled ``title`` with an optional ``hint`` below the input."""
+        super().__init__()
+        self._title = title
+        self._hint = hint
+        self._value = value
+        self._placeholder = placeholder
+        self._suggester = suggester
+
+    def compose(self) -> ComposeResult:
+        """Title, input, hint."""
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = self._title
+            yield from self.compose_body()
+            yield Input(
+                self._value,
+                placeholder=self._placeholder,
+                suggester=self._suggester,
+                select_on_focus=False,
+            )
+            yield Static(Text(self._hint), classes="dialog-hint")
+
+    def compose_body(self) -> ComposeResult:
+        """Anything shown above the input (nothing by default)."""
+        yield from ()
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
+        self.dismiss(None)
+
+
+class PathPrompt(ModalScreen[Path | None]):
+    """Ask for a file path, completing it from the file system."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, *, value: str = "", hint: str = "") -> None:
+        """A prompt titled ``title``, pre-filled with ``value``."""
+        super().__init__()
+        self._title = title
+        self._value = value
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        """Title, input, hint."""
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = self._title
+            yield Input(self._value, placeholder="path/to/file", suggester=PathSuggester())
+            yield Static(
+                Text(self._hint or "→ completes · ctrl+u clears · enter confirms · escape cancels"),
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        """Put the cursor at the end of the suggested path."""
+        self.query_one(Input).cursor_position = len(self._value)
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            self.notify("Type a file path first", severity="warning", markup=False)
+            return
+        self.dismiss(Path(os.path.expanduser(value)))
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
+        self.dismiss(None)
+
+
+class ImportPrompt(ModalScreen[ImportChoice | None]):
+    """Ask which file to import, with the bundled samples one key away."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "samples", "Import the sample listings"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Title, input, hint."""
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = "Import a listing, search results or BibTeX file"
+            yield Input(placeholder="path/to/file.txt or .bib", suggester=PathSuggester())
+            yield Static(
+                Text(
+                    "enter imports the file · ctrl+s imports the bundled sample listings"
+                    " · escape cancels"
+                ),
+                classes="dialog-hint",
+            )
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            self.notify("Type a file path, or press ctrl+s for the samples", markup=False)
+            return
+        self.dismiss(ImportChoice(Path(os.path.expanduser(value))))
+
+    def action_samples(self) -> None:
+        """Import the bundled sample listings."""
+        self.dismiss(ImportChoice())
+
+    def action_cancel(self) -> None:
+        """Close without importing."""
+        self.dismiss(None)
+
+
+class ChoicePrompt(ModalScreen[str | None]):
+    """Pick one of a few values (e.g. the tag to remove) from a list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Iterable[str], *, hint: str = "") -> None:
+        """A list of ``choices`` titled ``title``."""
+        super().__init__()
+        self._title = title
+        self._choices = list(choices)
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        """Title, the list, hint."""
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = self._title
+            yield OptionList(*(Option(Text(one_line(c)), id=c) for c in self._choices))
+            yield Static(
+                Text(self._hint or "enter chooses · escape cancels"), classes="dialog-hint"
+            )
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Close without a choice."""
+        self.dismiss(None)

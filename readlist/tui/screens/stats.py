@@ -1,0 +1,146 @@
+"""Reading stats: papers added and read per week, counts per status, tag and category."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from readlist.errors import ReadlistError
+from readlist.models import Status
+from readlist.output import STATUS_GLYPHS
+from readlist.text import one_line
+from readlist.tui.session import LibrarySession
+
+#: How many weeks the charts cover.
+WEEKS = 12
+BAR_WIDTH = 16
+TOP_TAGS = 12
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_counts(stamps: Iterable[str | None], *, today: date, weeks: int = WEEKS) -> list[int]:
+    """How many ISO timestamps fall in each of the last ``weeks`` weeks, oldest first."""
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    counts = [0] * weeks
+    for stamp in stamps:
+        if not stamp:
+            continue
+        try:
+            day = date.fromisoformat(stamp[:10])
+        except ValueError:
+            continue
+        index = (week_start(day) - first).days // 7
+        if 0 <= index < weeks:
+            counts[index] += 1
+    return counts
+
+
+def bar(count: int, most: int) -> Text:
+    """A bar of ``█`` scaled to ``most``, then the count."""
+    length = round(count / most * BAR_WIDTH) if most else 0
+    text = Text("█" * length, style="green")
+    text.append(f" {count}")
+    return text
+
+
+def counts_table(title: str, rows: Iterable[tuple[str, int]]) -> RenderableType:
+    """A titled two-column table of names (plain text) and bars."""
+    rows = list(rows)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        show_header=False,
+        pad_edge=False,
+        padding=(0, 1),
+    )
+    table.add_column(no_wrap=True, max_width=22)
+    table.add_column(no_wrap=True)
+    most = max((count for _, count in rows), default=0)
+    for name, count in rows:
+        table.add_row(Text(one_line(name)), bar(count, most))
+    if not rows:
+        table.add_row(Text("none yet", style="dim"), Text(""))
+    return table
+
+
+def weeks_table(added: list[int], read: list[int], today: date) -> RenderableType:
+    """One row per week: when it started, papers added, papers read."""
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+    table.add_column("Week of", no_wrap=True)
+    table.add_column("Added", no_wrap=True)
+    table.add_column("Read", no_wrap=True)
+    most = max([*added, *read, 0])
+    first = week_start(today) - timedelta(weeks=len(added) - 1)
+    for n, (a, r) in enumerate(zip(added, read, strict=True)):
+        table.add_row((first + timedelta(weeks=n)).isoformat(), bar(a, most), bar(r, most))
+    return table
+
+
+class StatsScreen(Screen[None]):
+    """Charts of the reading habit and counts of the library."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,S", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, session: LibrarySession, *, today: date) -> None:
+        """Stats for ``session``'s library, with weeks ending at ``today``."""
+        super().__init__()
+        self.session = session
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        """Weekly charts on the left, counts on the right."""
+        library = self.session.library
+        try:
+            papers = library.papers()
+        except ReadlistError as error:
+            yield Static(Text(str(error)), id="stats-error")
+            yield Footer()
+            return
+        added = weekly_counts((p.added for p in papers), today=self.today)
+        read = weekly_counts((p.read_at for p in papers), today=self.today)
+        statuses: Counter[Status] = library.status_counts()
+        yield Static(
+            Text.assemble(
+                ("Reading stats", "bold"),
+                f"   {len(papers)} papers · last {WEEKS} weeks, to {self.today.isoformat()}",
+            ),
+            id="stats-heading",
+        )
+        with Horizontal(id="stats-body"):
+            with VerticalScroll(id="stats-weeks"):
+                yield Static(
+                    Text(f"Added per week ({sum(added)} in {WEEKS} weeks)"), classes="stats-label"
+                )
+                yield Sparkline(added, id="added-sparkline")
+                yield Static(
+                    Text(f"Read per week ({sum(read)} in {WEEKS} weeks)"), classes="stats-label"
+                )
+                yield Sparkline(read, id="read-sparkline")
+                yield Static(weeks_table(added, read, self.today), classes="stats-table")
+            with Vertical(id="stats-counts"):
+                status_rows = [(f"{STATUS_GLYPHS[s]} {s.value}", statuses[s]) for s in Status]
+                yield Static(counts_table("Status", status_rows), classes="stats-table")
+                tags = sorted(library.tag_counts().items(), key=lambda i: (-i[1], i[0]))
+                yield Static(counts_table("Tags", tags[:TOP_TAGS]), classes="stats-table")
+                categories = sorted(library.category_counts().items(), key=lambda i: (-i[1], i[0]))
+                yield Static(counts_table("Categories", categories[:8]), classes="stats-table")
+        yield Footer()

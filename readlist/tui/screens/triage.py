@@ -1,0 +1,254 @@
+"""Triage: unread papers one at a time, big and readable, one key per decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from readlist.errors import KeyLookupError, ReadlistError
+from readlist.models import Paper, Status
+from readlist.store import Library
+from readlist.text import one_line
+from readlist.tui.browser import code_url, open_link, paper_url
+from readlist.tui.screens.note_editor import NoteEditor
+from readlist.tui.screens.prompt import TagSuggester, TextPrompt, split_tags
+from readlist.tui.session import LibrarySession
+from readlist.tui.widgets.paper_detail import PaperDetail
+
+
+@dataclass
+class TriageSummary:
+    """What a triage session did: how many papers got each action."""
+
+    total: int
+    seen: int = 0
+    reading: int = 0
+    read: int = 0
+    skipped: int = 0
+    tagged: int = 0
+    noted: int = 0
+    opened: int = 0
+
+    def counts(self) -> list[tuple[str, int]]:
+        """``(action, count)`` for every action, in a fixed order."""
+        return [
+            ("→ reading (read now)", self.reading),
+            ("→ read (done)", self.read),
+            ("skipped", self.skipped),
+            ("tagged", self.tagged),
+            ("notes written", self.noted),
+            ("links opened", self.opened),
+        ]
+
+    def line(self) -> str:
+        """One line, e.g. ``5 of 85 papers: → reading 2, skipped 3``."""
+        done = ", ".join(f"{name.split(' (')[0]} {n}" for name, n in self.counts() if n)
+        return f"{self.seen} of {self.total} papers: {done or 'nothing changed'}"
+
+
+class TriageScreen(Screen[TriageSummary]):
+    """Decide about each unread paper in turn; ends with a summary."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reading", "Read now"),
+        Binding("d", "done", "Done"),
+        Binding("s,right", "skip", "Skip"),
+        Binding("t", "tag", "Tag"),
+        Binding("n", "note", "Note"),
+        Binding("o", "open_code", "Code"),
+        Binding("p", "open_paper", "Paper page", show=False),
+        Binding("j", "scroll('down')", "Scroll down", show=False),
+        Binding("k", "scroll('up')", "Scroll up", show=False),
+        Binding("escape,q", "finish", "Finish"),
+        Binding("enter", "close", "Back", show=False),
+    ]
+
+    def __init__(self, session: LibrarySession, keys: Sequence[str]) -> None:
+        """Triage the papers with ``keys``, in that order."""
+        super().__init__()
+        self.session = session
+        self.keys = list(keys)
+        self.index = 0
+        self.summary = TriageSummary(total=len(self.keys))
+        self.finished = False
+
+    @property
+    def paper(self) -> Paper | None:
+        """The paper on screen, fresh from the library."""
+        if self.finished or self.index >= len(self.keys):
+            return None
+        try:
+            return self.session.library.get(self.keys[self.index])
+        except ReadlistError:
+            return None
+
+    def compose(self) -> ComposeResult:
+        """Progress on top, the paper, a summary shown at the end."""
+        with Horizontal(id="triage-progress"):
+            yield Static(Text("Triage", style="bold"), id="triage-heading")
+            yield ProgressBar(total=len(self.keys), show_eta=False, show_percentage=False)
+            yield Static(id="triage-count")
+        yield PaperDetail(id="triage-paper")
+        yield Static(id="triage-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the first paper."""
+        self.query_one("#triage-summary").display = False
+        self._show()
+
+    def _show(self) -> None:
+        """Show the paper at ``index``, skipping papers removed meanwhile."""
+        while self.index < len(self.keys):
+            try:
+                paper = self.session.library.get(self.keys[self.index])
+            except KeyLookupError:
+                self.index += 1
+                continue
+            except ReadlistError as error:
+                self.notify(str(error), severity="error", markup=False)
+                break
+            detail = self.query_one(PaperDetail)
+            detail.show(paper)
+            detail.scroll_home(animate=False)
+            self.query_one(ProgressBar).update(progress=self.index)
+            self.query_one("#triage-count", Static).update(
+                Text(f"{self.index + 1} / {len(self.keys)}")
+            )
+            return
+        self._finish()
+
+    def _finish(self) -> None:
+        self.finished = True
+        self.query_one(ProgressBar).update(progress=self.index)
+        self.query_one("#triage-count", Static).update(
+            Text(f"{self.summary.seen} / {len(self.keys)}")
+        )
+        self.query_one(PaperDetail).display = False
+        text = Text("Triage finished\n\n", style="bold")
+        text.append(f"{self.summary.seen} of {self.summary.total} unread papers seen\n\n")
+        for name, count in self.summary.counts():
+            text.append(f"{count:>5}  ", style="bold")
+            text.append(f"{name}\n")
+        text.append("\nenter or escape: back to the library", style="dim")
+        summary = self.query_one("#triage-summary", Static)
+        summary.update(text)
+        summary.display = True
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only leaving works once the summary is up; enter only closes it."""
+        if action in ("finish", "close"):
+            return action == "finish" or self.finished
+        return not self.finished
+
+    def _next(self) -> None:
+        self.summary.seen += 1
+        self.index += 1
+        self._show()
+
+    def _write(self, change: Callable[[Library], object]) -> bool:
+        try:
+            self.session.write(change)
+        except ReadlistError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return False
+        return True
+
+    def _set_status(self, status: Status) -> bool:
+        paper = self.paper
+        return paper is not None and self._write(lambda lib: lib.set_status([paper.key], status))
+
+    def action_reading(self) -> None:
+        """Read it now: mark it reading and move on."""
+        if self._set_status(Status.READING):
+            self.summary.reading += 1
+            self._next()
+
+    def action_done(self) -> None:
+        """Done with it: mark it read and move on."""
+        if self._set_status(Status.READ):
+            self.summary.read += 1
+            self._next()
+
+    def action_skip(self) -> None:
+        """Leave it unread and move on."""
+        if self.paper is not None:
+            self.summary.skipped += 1
+            self._next()
+
+    def action_tag(self) -> None:
+        """Add tags to this paper."""
+        paper = self.paper
+        if paper is None:
+            return
+        known = [tag for tag, _ in self.session.library.tag_counts().most_common()]
+
+        def answered(text: str | None) -> None:
+            tags = split_tags(text or "")
+            if tags and self._write(lambda lib: lib.add_tags([paper.key], tags)):
+                self.summary.tagged += 1
+                self.query_one(PaperDetail).show(self.paper)
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Add tags to {one_line(paper.title)}",
+                suggester=TagSuggester(known),
+                hint="space or comma between tags · → completes · escape cancels",
+            ),
+            answered,
+        )
+
+    def action_note(self) -> None:
+        """Write a note about this paper."""
+        paper = self.paper
+        if paper is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if text is None or text == paper.notes:
+                return
+            if self._write(lambda lib: lib.set_note(paper.key, text.rstrip("\n"))):
+                self.summary.noted += 1
+                self.query_one(PaperDetail).show(self.paper)
+
+        self.app.push_screen(NoteEditor(one_line(paper.title), paper.notes), answered)
+
+    def action_open_code(self) -> None:
+        """Open the code link (or a repository search)."""
+        paper = self.paper
+        if paper is not None and open_link(self.app, code_url(paper)):
+            self.summary.opened += 1
+
+    def action_open_paper(self) -> None:
+        """Open a search for the paper's page."""
+        paper = self.paper
+        if paper is not None and open_link(self.app, paper_url(paper)):
+            self.summary.opened += 1
+
+    def action_scroll(self, direction: str) -> None:
+        """Scroll a long abstract."""
+        detail = self.query_one(PaperDetail)
+        if direction == "down":
+            detail.scroll_down()
+        else:
+            detail.scroll_up()
+
+    def action_finish(self) -> None:
+        """Stop: show the summary, or leave if it is already shown."""
+        if self.finished:
+            self.dismiss(self.summary)
+        else:
+            self._finish()
+
+    def action_close(self) -> None:
+        """Back to the library."""
+        self.dismiss(self.summary)

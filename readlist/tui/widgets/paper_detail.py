@@ -1,0 +1,120 @@
+"""The detail pane: everything about one paper, its note rendered as Markdown."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+
+from readlist.models import Paper
+from readlist.output import STATUS_GLYPHS
+from readlist.text import one_line, strip_controls
+from readlist.tui.browser import open_link
+
+#: Width of the names in the facts column.
+FACT_WIDTH = 11
+
+
+def authors_line(paper: Paper) -> Text:
+    """All the authors, comma-separated, as plain text."""
+    names = ", ".join(one_line(author) for author in paper.authors)
+    if paper.authors_truncated:
+        names += " et al."
+    return Text(names or "(no authors)")
+
+
+def facts(paper: Paper) -> Text:
+    """Status, key, date, category, tags and links: one ``name  value`` line each."""
+    rows = [
+        ("status", f"{STATUS_GLYPHS[paper.status]} {paper.status.value}"),
+        ("key", paper.key),
+        ("published", paper.published or ""),
+        ("category", paper.category or ""),
+        ("tags", " ".join(paper.tags)),
+        ("added", (paper.added or "")[:10]),
+        ("read", (paper.read_at or "")[:10]),
+    ]
+    rows += [(link.kind.value, link.url) for link in paper.links]
+    text = Text()
+    for name, value in rows:
+        if value:
+            text.append(f"{name:<{FACT_WIDTH}}", style="dim")
+            text.append(one_line(value), style="underline" if "://" in value else "")
+            text.append("\n")
+    text.rstrip()
+    return text
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """A scrollable view of one paper; facts as plain text, the note as Markdown."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        """An empty pane; :meth:`show` fills it."""
+        super().__init__(id=id, classes=classes)
+        self._notes: str | None = None
+        self._shown = False
+        self.paper: Paper | None = None
+
+    def compose(self) -> ComposeResult:
+        """Title, authors, affiliations, facts, abstract, notes."""
+        yield Static(classes="detail-title")
+        yield Static(classes="detail-authors")
+        yield Static(classes="detail-affiliations")
+        yield Static(classes="detail-facts")
+        yield Static(classes="detail-abstract")
+        yield Static(Text("Notes"), classes="detail-notes-heading")
+        yield Markdown(classes="detail-notes", open_links=False)
+
+    def show(self, paper: Paper | None) -> None:
+        """Display ``paper`` (or a hint when there is none); a no-op if it is on show."""
+        if paper is self.paper and self._shown:
+            return
+        self._shown = True
+        self.paper = paper
+        with self.app.batch_update():
+            self._show(paper)
+
+    def _show(self, paper: Paper | None) -> None:
+        title = self.query_one(".detail-title", Static)
+        parts: dict[str, Text] = {
+            ".detail-authors": Text(""),
+            ".detail-affiliations": Text(""),
+            ".detail-facts": Text(""),
+            ".detail-abstract": Text(""),
+        }
+        if paper is None:
+            title.update(Text("No paper selected", style="dim"))
+        else:
+            title.update(Text(one_line(paper.title) or "(untitled)"))
+            parts[".detail-authors"] = authors_line(paper)
+            parts[".detail-affiliations"] = Text(", ".join(one_line(a) for a in paper.affiliations))
+            parts[".detail-facts"] = facts(paper)
+            parts[".detail-abstract"] = Text(strip_controls(paper.abstract).strip())
+        for selector, content in parts.items():
+            widget = self.query_one(selector, Static)
+            widget.update(content)
+            if widget.display != bool(content.plain):
+                widget.display = bool(content.plain)
+        notes = strip_controls(paper.notes).strip() if paper else ""
+        if notes != self._notes:
+            self._notes = notes
+            self.query_one(".detail-notes-heading").display = bool(notes)
+            markdown = self.query_one(Markdown)
+            markdown.display = bool(notes)
+            markdown.update(notes)
+
+    @on(Markdown.LinkClicked)
+    def _open_note_link(self, event: Markdown.LinkClicked) -> None:
+        """Links in notes are user content: open them only if they are http(s)."""
+        event.stop()
+        open_link(self.app, event.href)

@@ -1,0 +1,108 @@
+"""The stats screen, the help screen and the command palette."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input, Sparkline, Static
+from tui_helpers import SIZE, settle, static_text
+
+from readlist.tui.app import ReadlistApp
+from readlist.tui.commands import ReadlistCommands
+from readlist.tui.screens.help import HelpScreen
+from readlist.tui.screens.library import LibraryScreen
+from readlist.tui.screens.stats import StatsScreen, weekly_counts
+from readlist.tui.screens.triage import TriageScreen
+from readlist.tui.widgets.paper_table import PaperTable
+
+
+def test_weekly_counts() -> None:
+    today = date(2024, 5, 20)  # a Monday
+    stamps = [
+        "2024-05-20T08:00:00+00:00",  # this week
+        "2024-05-26T23:59:59+00:00",  # still this week (Sunday)
+        "2024-05-19T12:00:00+00:00",  # last week
+        "2024-02-26T00:00:00+00:00",  # 12 weeks back: the first bar
+        "2024-02-25T00:00:00+00:00",  # 13 weeks back: out of range
+        None,
+        "not a date",
+    ]
+    counts = weekly_counts(stamps, today=today, weeks=13)
+    assert counts[-1] == 2 and counts[-2] == 1 and counts[0] == 1 and sum(counts) == 4
+    assert weekly_counts(stamps, today=today) == counts[1:]
+
+
+async def test_S_shows_the_reading_stats(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        assert isinstance(app.screen, StatsScreen)
+        added = app.screen.query_one("#added-sparkline", Sparkline)
+        read = app.screen.query_one("#read-sparkline", Sparkline)
+        assert list(added.data or []) == [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]  # weeks from 4 Mar
+        assert sum(read.data or []) == 2
+        text = " ".join(static_text(s) for s in app.screen.query(Static))
+        assert "6 papers" in text and "to 2024-05-20" in text
+        for expected in ("unread", "reading", "systems", "cs.CV", "Week of"):
+            assert expected in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_question_mark_lists_every_key(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(static_text(s) for s in app.screen.query(Static))
+        for screen in (LibraryScreen, TriageScreen, PaperTable):
+            for binding in Binding.make_bindings(screen.BINDINGS):
+                assert binding.description in text, binding
+        assert "year:>=2023" in text
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_the_palette_offers_the_screen_keys(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = ReadlistCommands(app.screen)
+        names = [hit.text async for hit in provider.discover()]
+        for expected in ("Triage", "Export", "Mark read", "Sort by title", "Help", "Select"):
+            assert expected in names
+        hits = [hit.text async for hit in provider.search("mark rea")]
+        assert hits[0] == "Mark reading" or "Mark read" in hits
+
+
+async def run_from_palette(pilot: Pilot[None], name: str) -> None:
+    """Open the palette, type ``name``, wait for the hits, run the first one."""
+    await pilot.press("ctrl+p")
+    assert CommandPalette.is_open(pilot.app)  # type: ignore[arg-type]
+    pilot.app.screen.query_one(Input).value = name
+    hits = pilot.app.screen.query_one(CommandList)
+    for _ in range(40):
+        await pilot.pause(0.05)
+        if hits.option_count:
+            break
+    assert hits.option_count
+    await pilot.press("down", "enter")
+    await settle(pilot)
+
+
+async def test_ctrl_p_runs_a_command(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run_from_palette(pilot, "Sort by title")
+        assert isinstance(app.screen, LibraryScreen)
+        titles = [p.title.split()[0] for p in app.screen.query_one(PaperTable).papers]
+        assert titles[0] == "Aligning"
+
+
+async def test_ctrl_p_opens_triage(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run_from_palette(pilot, "Triage")
+        assert isinstance(app.screen, TriageScreen)
