@@ -1,0 +1,156 @@
+"""Properties of the BibTeX export on random text: it always parses and decodes back.
+
+Documented normalisation: whitespace runs become one space and the ends are
+trimmed, control, bidi and escape characters are removed, text is NFC, and
+TeX's own ligatures (``--``, ``---``, ``````, ``''``, ``!```, ``?```) are left
+for TeX to render as dashes and quotes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import bibtexparser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from readlist.exporters import bibtex_entry
+from readlist.exporters.latex import braces_balanced, is_valid_math, latex_value, split_math
+from readlist.models import Paper
+from readlist.text import one_line
+
+_CONTEXT = get_default_latex_context_db()
+_CONTEXT.add_context_category(
+    "readlist-export-properties",
+    prepend=True,
+    macros=[
+        MacroTextSpec(name, text)
+        for name, text in [
+            ("textbraceleft", "{"),
+            ("textbraceright", "}"),
+            ("textasciicircum", "^"),
+            ("textasciitilde", "~"),
+            ("textbackslash", "\\"),
+            ("textless", "<"),
+            ("textgreater", ">"),
+            ("textbar", "|"),
+        ]
+    ],
+)
+_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", strict_latex_spaces=True)
+
+# TeX ligatures pylatexenc (like TeX) turns into punctuation.
+_LIGATURES = [("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("!`", "¡"), ("?`", "¿")]
+
+
+def decode(latex: str) -> str:
+    return unicodedata.normalize("NFC", _DECODER.latex_to_text(latex))
+
+
+def ligatures(text: str) -> str:
+    """TeX's ligatures, read left to right, longest first (as TeX and pylatexenc do)."""
+    out, index = [], 0
+    while index < len(text):
+        for ligature, glyph in _LIGATURES:
+            if text.startswith(ligature, index):
+                out.append(glyph)
+                index += len(ligature)
+                break
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)
+
+
+def pieces_normalised(text: str) -> str:
+    """Like :func:`normalised`, but ligatures only outside math (math is verbatim)."""
+    text = unicodedata.normalize("NFC", one_line(text))
+    out = []
+    for is_math, piece in split_math(text):
+        out.append(f"${piece}$" if is_math else ligatures(piece))
+    return "".join(out)
+
+
+SPECIALS = "&%$#_{}~^\\<>|"
+# Latin letters with accents that have macros safe in ASCII mode, plus plain text.
+ACCENTED = "äöüÄÖÜßéèêëáàâíìîïóòôúùûçñøØåÅæÆœŒłŁšŠžŽčČřŘőűÿýĳ"
+MATH = [
+    "$V_1$", "$\\infty$", "$x^2$", "$N \\times K$", "$\\mathcal{O}(n)$", "$\\frac{1}{2}$",
+    "$10%$", "$\\href{a}{b}$", "$x^2^3$", "$ x $", "$$", "$5", "$\\textbf{Uni}$",
+]  # fmt: skip
+WORDS = ["RLHF", "NeRF-Det", "K-Means", "A", "I", "and", "others", "3D", "LoRA"]
+
+text_chars = st.sampled_from(list(SPECIALS + ACCENTED + "abcXYZ019 .,:;!?'\"`-()[]@=+*/"))
+fragment = st.one_of(
+    st.text(text_chars, min_size=1, max_size=6),
+    st.sampled_from(MATH),
+    st.sampled_from(WORDS),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=3),
+)
+titles = st.lists(fragment, min_size=1, max_size=12).map(" ".join)
+# For ASCII mode: only characters that have a LaTeX form (others are transliterated).
+ascii_fragment = st.one_of(
+    st.text(text_chars, min_size=1, max_size=6), st.sampled_from(MATH), st.sampled_from(WORDS)
+)
+ascii_titles = st.lists(ascii_fragment, min_size=1, max_size=12).map(" ".join)
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(titles)
+def test_title_round_trips(title: str) -> None:
+    latex = latex_value(title, protect_case=True)
+    assert braces_balanced(latex)
+    assert "\n" not in latex
+    assert decode(latex) == pieces_normalised(title)
+
+
+@SETTINGS
+@given(ascii_titles)
+def test_title_round_trips_in_ascii_mode(title: str) -> None:
+    latex = latex_value(title, ascii=True, protect_case=True)
+    assert latex.isascii()
+    assert braces_balanced(latex)
+    assert decode(latex) == pieces_normalised(title)
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_any_text_gives_balanced_ascii_latex(text: str) -> None:
+    for ascii in (False, True):
+        latex = latex_value(text, ascii=ascii, protect_case=True)
+        assert braces_balanced(latex)
+        if ascii:
+            assert latex.isascii()
+
+
+@SETTINGS
+@given(titles, st.lists(titles, max_size=4), titles, st.booleans(), st.booleans())
+def test_entries_always_parse(
+    title: str, authors: list[str], abstract: str, truncated: bool, ascii: bool
+) -> None:
+    paper = Paper(
+        key="k1",
+        title=title,
+        authors=authors,
+        authors_truncated=truncated,
+        abstract=abstract,
+        published="2024-05-06",
+        category="cs.CL",
+    )
+    entry = bibtex_entry(paper, ascii=ascii)
+    library = bibtexparser.parse_string(entry)
+    assert not library.failed_blocks
+    (parsed,) = library.entries
+    assert parsed.key == "k1"
+    value = str(parsed.fields_dict["title"].value)
+    if not ascii:  # an empty title is replaced by the key
+        assert decode(value) == (pieces_normalised(title) or "k1")
+
+
+@SETTINGS
+@given(st.text(max_size=60))
+def test_math_checker_never_raises(body: str) -> None:
+    assert is_valid_math(body) in (True, False)
