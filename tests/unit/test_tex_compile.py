@@ -7,8 +7,8 @@ Skipped (with the reason shown) only when a TeX program is not installed.
 from __future__ import annotations
 
 import json
-import random
 import os
+import random
 import re
 import shutil
 import subprocess
