@@ -30,6 +30,8 @@ def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
     Tabs become spaces. Newlines are kept unless ``keep_newlines`` is false,
     in which case they become spaces (for one-line fields such as titles).
     """
+    if not _CONTROLS.search(text) and "\t" not in text and (keep_newlines or "\n" not in text):
+        return text  # the usual case: nothing to clean
     text = _ESCAPES.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not keep_newlines:

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from readlist.importers.detect import HEADER, ImportFormatError, is_header, split_lines
 from readlist.links import extract_links
@@ -110,6 +111,7 @@ def _shape(token: str) -> str:
     return shape
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across a listing; tokens are tried many times
 def _is_name_word(token: str) -> bool:
     """A capitalised name word: ``Smith``, ``Marie-Julie``, ``O'Brien``, ``McCarthy``."""
     for prefix in _HYPHEN_PARTICLES:
@@ -119,6 +121,7 @@ def _is_name_word(token: str) -> bool:
     return _NAME_WORD.fullmatch(_shape(token)) is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_initial(token: str) -> bool:
     """An initial: ``J.``, ``J``, ``J.K.``, ``J.-P.``, ``Ch.``."""
     return _INITIAL.fullmatch(_shape(token)) is not None
