@@ -110,8 +110,10 @@ def _accented(match: re.Match[str]) -> str:
 
 
 def _fast_latex_to_text(value: str) -> str | None:
-    r"""Decode the common cases (``{\"u}``, ``\c{c}``, ``{\ss}``, ``\&``, protective
-    braces) without pylatexenc, which is ~100x slower; None when anything else is there.
+    r"""Decode common LaTeX without pylatexenc (~100x slower); None if it cannot.
+
+    Handles accents (``{\"u}``, ``\c{c}``), letter macros (``{\ss}``), escaped
+    specials (``\&``), protective braces, and inline math kept verbatim.
     """
     pieces = _INLINE_MATH.split(value)
     for index in range(0, len(pieces), 2):  # odd pieces are math, kept verbatim
