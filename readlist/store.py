@@ -80,7 +80,9 @@ class Library:
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
         self._table = self._db.table(PAPERS_TABLE, cache_size=0)
         self._generation = -1
+        #: Papers built so far from ``_docs`` (a command on one paper builds one).
         self._papers: dict[str, Paper] = {}
+        self._docs: dict[str, dict[str, Any]] = {}
         self._doc_ids: dict[str, int] = {}
         self._haystacks: dict[str, str] = {}
 
@@ -98,19 +100,37 @@ class Library:
         raw = self._raw_papers()
         if self._storage.generation == self._generation:
             return False
-        papers: dict[str, Paper] = {}
+        docs: dict[str, dict[str, Any]] = {}
         doc_ids: dict[str, int] = {}
         for doc_id, doc in raw.items():
             if not isinstance(doc, dict):
                 raise LibraryError(f"{self.path} has a damaged paper record {doc_id!r}")
-            paper = Paper.from_dict(doc)
-            papers[paper.key] = paper
-            doc_ids[paper.key] = int(doc_id)
-        self._papers = papers
+            key = str(doc.get("key", ""))
+            docs[key] = doc
+            doc_ids[key] = int(doc_id)
+        # Keep the search text of papers whose searchable fields did not change:
+        # another process marking one paper must not cost a full re-index.
+        kept: dict[str, str] = {}
+        for key, haystack in self._haystacks.items():
+            if key not in docs:
+                continue
+            old = self._papers.get(key)
+            before = _search_fields(old.to_dict() if old else self._docs.get(key, {}))
+            if before == _search_fields(docs[key]):
+                kept[key] = haystack
+        self._papers = {}
+        self._docs = docs
         self._doc_ids = doc_ids
-        self._haystacks = {}
+        self._haystacks = kept
         self._generation = self._storage.generation
         return True
+
+    def _paper(self, key: str) -> Paper:
+        """The paper with ``key`` (which exists), built from its record on first use."""
+        paper = self._papers.get(key)
+        if paper is None:
+            paper = self._papers[key] = Paper.from_dict(self._docs[key])
+        return paper
 
     def changed_on_disk(self) -> bool:
         """Whether another process saved the library since this one last looked."""
@@ -119,28 +139,27 @@ class Library:
     def papers(self) -> list[Paper]:
         """Every paper, in the order they were added."""
         self.refresh()
-        return list(self._papers.values())
+        return [self._paper(key) for key in self._doc_ids]
 
     def __len__(self) -> int:
         """How many papers the library holds."""
         self.refresh()
-        return len(self._papers)
+        return len(self._doc_ids)
 
     def get(self, key: str) -> Paper:
         """The paper with exactly this key."""
         self.refresh()
-        try:
-            return self._papers[key]
-        except KeyError:
-            raise KeyLookupError(f"no paper with key '{key}'") from None
+        if key not in self._doc_ids:
+            raise KeyLookupError(f"no paper with key '{key}'")
+        return self._paper(key)
 
     def resolve(self, key_or_prefix: str) -> Paper:
         """The paper whose key is, or uniquely starts with, ``key_or_prefix``."""
         self.refresh()
-        if key_or_prefix in self._papers:
-            return self._papers[key_or_prefix]
+        if key_or_prefix in self._doc_ids:
+            return self._paper(key_or_prefix)
         wanted = key_or_prefix.lower()
-        candidates = sorted(k for k in self._papers if k.lower().startswith(wanted))
+        candidates = sorted(k for k in self._doc_ids if k.lower().startswith(wanted))
         if not candidates:
             raise KeyLookupError(f"no paper with key '{key_or_prefix}'")
         if len(candidates) > 1:
@@ -148,7 +167,14 @@ class Library:
             raise KeyLookupError(
                 f"key '{key_or_prefix}' is ambiguous: {len(candidates)} papers match ({shown})"
             )
-        return self._papers[candidates[0]]
+        return self._paper(candidates[0])
+
+    def build_index(self) -> None:
+        """Compute the search text of every paper now (the first search does it anyway)."""
+        haystacks = self._haystacks
+        for paper in self.papers():
+            if paper.key not in haystacks:
+                haystacks[paper.key] = search_text(paper)
 
     def search(self, query: str | Query) -> list[Paper]:
         """The papers matching ``query`` (the shared query language), in library order."""
@@ -211,7 +237,8 @@ class Library:
             for document in documents:
                 self._doc_ids[document["key"]] = document.doc_id
         for key in removed:
-            del self._papers[key]
+            self._papers.pop(key, None)
+            self._docs.pop(key, None)
             del self._doc_ids[key]
             self._haystacks.pop(key, None)
         for paper in (*replace, *insert):
@@ -307,11 +334,11 @@ class Library:
             self.refresh()
             by_identity: dict[tuple[str, str], str] = {}
             by_title: dict[str, str] = {}
-            for paper in self._papers.values():
+            for paper in map(self._paper, self._doc_ids):
                 ident = identity(paper)
                 by_identity.setdefault(ident, paper.key)
                 by_title.setdefault(ident[0], paper.key)
-            taken = set(self._papers)
+            taken = set(self._doc_ids)
             inserts: list[Paper] = []
             replaces: dict[str, Paper] = {}
             now = now_iso()
@@ -321,7 +348,9 @@ class Library:
                 if existing_key is None and not incoming.authors:
                     existing_key = by_title.get(ident[0])
                 if existing_key is not None:
-                    current = replaces.get(existing_key) or self._papers.get(existing_key)
+                    current = replaces.get(existing_key)
+                    if current is None and existing_key in self._doc_ids:
+                        current = self._paper(existing_key)
                     if current is None:  # a duplicate inside this very import
                         report.unchanged.append(existing_key)
                         continue
@@ -348,6 +377,11 @@ class Library:
                 self._save(replace=list(replaces.values()), insert=inserts)
         report.updated = list(dict.fromkeys(report.updated))
         return report
+
+
+def _search_fields(doc: dict[str, Any]) -> tuple[object, ...]:
+    """What a paper's search text is made of, from its stored record."""
+    return (doc.get("title"), doc.get("authors"), doc.get("abstract"), doc.get("notes"))
 
 
 def _merge(current: Paper, incoming: Paper, extra_tags: Sequence[str]) -> Paper:

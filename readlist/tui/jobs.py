@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from readlist.errors import ReadlistError
 from readlist.models import Paper
+from readlist.sources import file_source, import_sources, sample_sources, total
 from readlist.storage import atomic_write
 from readlist.store import ImportReport, Library
-
-SAMPLE_PACKAGE = "readlist.data"
 
 
 @dataclass(frozen=True)
@@ -32,43 +29,10 @@ class ImportChoice:
         return "the sample listings" if self.path is None else str(self.path)
 
 
-def sample_sources() -> list[tuple[str, bytes]]:
-    """The bundled sample listings as ``(name, bytes)``."""
-    folder = resources.files(SAMPLE_PACKAGE)
-    entries = [e for e in folder.iterdir() if e.name.startswith("sample_") and e.is_file()]
-    return [(entry.name, entry.read_bytes()) for entry in sorted(entries, key=lambda e: e.name)]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise ReadlistError(f"cannot import {path}: it is a directory") from None
-    except OSError as error:
-        raise ReadlistError(f"cannot read {path}: {error.strerror or error}") from None
-
-
 def run_import(library_path: Path, choice: ImportChoice) -> ImportReport:
     """Parse every source first (a bad file changes nothing), then import them all."""
-    from readlist.importers import decode_bytes, parse_text
-
-    path = choice.path
-    sources = sample_sources() if path is None else [(path.name, _read(path))]
-    parsed = []
-    for name, raw in sources:
-        try:
-            parsed.append((name, parse_text(decode_bytes(raw), source_name=name)))
-        except ValueError as error:  # ImportFormatError and friends
-            raise ReadlistError(f"{name}: {error}") from None
-    library = Library(library_path)
-    total = ImportReport()
-    for name, result in parsed:
-        report = library.import_papers(result.papers)
-        total.added += report.added
-        total.updated += report.updated
-        total.unchanged += report.unchanged
-        total.warnings += [f"{name}: {warning}" for warning in result.warnings]
-    return total
+    sources = sample_sources() if choice.path is None else [file_source(choice.path)]
+    return total(import_sources(Library(library_path), sources))
 
 
 def run_export(papers: Sequence[Paper], path: Path) -> int:

@@ -17,8 +17,6 @@ from readlist.store import Library
 
 T = TypeVar("T")
 
-#: Any non-empty query makes the library build its search index.
-_WARM_QUERY = "code:yes"
 #: From this many papers on, loaded papers are frozen out of the garbage collector.
 FREEZE_AT = 2000
 
@@ -50,7 +48,7 @@ class LibrarySession:
         is open, and scanning them made keystrokes stall at random.
         """
         with self._lock:
-            self.library.search(_WARM_QUERY)
+            self.library.build_index()
             large = len(self.library) >= FREEZE_AT
         if large:
             gc.freeze()

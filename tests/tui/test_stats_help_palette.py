@@ -4,19 +4,44 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+from textual.actions import parse
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import Input, Sparkline, Static
 from tui_helpers import SIZE, settle, static_text
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.commands import ReadlistCommands
+from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.library import LibraryScreen
+from readlist.tui.screens.note_editor import NoteEditor
+from readlist.tui.screens.prompt import ChoicePrompt, ImportPrompt, PathPrompt, TextPrompt
 from readlist.tui.screens.stats import StatsScreen, weekly_counts
 from readlist.tui.screens.triage import TriageScreen
+from readlist.tui.screens.welcome import WelcomeScreen
+from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
+
+KEYED = (
+    ReadlistApp,
+    LibraryScreen,
+    TriageScreen,
+    StatsScreen,
+    HelpScreen,
+    WelcomeScreen,
+    PaperTable,
+    PaperDetail,
+    ConfirmScreen,
+    NoteEditor,
+    TextPrompt,
+    PathPrompt,
+    ImportPrompt,
+    ChoicePrompt,
+)
 
 
 def test_weekly_counts() -> None:
@@ -106,3 +131,22 @@ async def test_ctrl_p_opens_triage(app: ReadlistApp) -> None:
         await settle(pilot)
         await run_from_palette(pilot, "Triage")
         assert isinstance(app.screen, TriageScreen)
+
+
+def _has_action(owner: type[DOMNode], action: str) -> bool:
+    namespace, action_name, _ = parse(action)
+    target: type[DOMNode] = ReadlistApp if namespace == "app" else owner
+    return callable(getattr(target, f"action_{action_name}", None))
+
+
+@pytest.mark.parametrize("owner", KEYED, ids=lambda owner: owner.__name__)
+def test_every_key_runs_an_action_that_exists(owner: type[DOMNode]) -> None:
+    # Actions are looked up by name when a key is pressed; a missing one fails silently.
+    for binding in Binding.make_bindings(owner.BINDINGS):
+        assert _has_action(owner, binding.action), binding
+
+
+def test_every_palette_command_runs_an_action_that_exists(app: ReadlistApp) -> None:
+    screen = LibraryScreen(app.session)
+    for name, _, action in screen.palette_commands():
+        assert _has_action(LibraryScreen, action), name

@@ -132,3 +132,14 @@ def test_search_uses_fresh_notes(library: Library) -> None:
     assert [p.key for p in library.search("banana")] == [key]
     assert library.status_counts()[Status.UNREAD] == 1
     assert library.tag_counts() == {}
+
+
+def test_index_follows_external_changes(library: Library) -> None:
+    library.import_papers([listing_paper("A Paper"), listing_paper("B Paper")])
+    library.build_index()
+    other = Library(library.path)
+    a, b = (p.key for p in other.papers())
+    other.set_note(a, "banana bread")
+    other.set_status([b], Status.READ)
+    assert [p.key for p in library.search("banana")] == [a]
+    assert [p.key for p in library.search("b paper status:read")] == [b]

@@ -13,6 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from readlist.tui.tables import titled_table
+
 QUERY_HELP = (
     ("words", "title, authors, abstract, notes"),
     ('"a phrase"', "the exact phrase"),
@@ -29,15 +31,7 @@ QUERY_HELP = (
 
 def keys_table(title: str, bindings: Iterable[BindingType], key_display: dict[str, str]) -> Table:
     """A titled table of keys and what they do; keys sharing an action share a row."""
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=None,
-        show_header=False,
-        pad_edge=False,
-        padding=(0, 1),
-    )
+    table = titled_table(title)
     table.add_column(style="bold", no_wrap=True, min_width=9)
     table.add_column(no_wrap=True)
     table.add_column(style="dim")
@@ -107,15 +101,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(self._query_help())
 
     def _query_help(self) -> Table:
-        table = Table(
-            title="Search",
-            title_justify="left",
-            title_style="bold",
-            box=None,
-            show_header=False,
-            pad_edge=False,
-            padding=(0, 1),
-        )
+        table = titled_table("Search")
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for term, meaning in QUERY_HELP:

@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -22,6 +22,8 @@ from readlist.text import one_line
 from readlist.tui.jobs import ImportChoice
 
 _TAG_SPLIT = re.compile(r"[,\s]+")
+
+T = TypeVar("T")
 
 
 def split_tags(text: str) -> list[str]:
@@ -76,10 +78,35 @@ class PathSuggester(Suggester):
         return None
 
 
-class TextPrompt(ModalScreen[str | None]):
-    """Ask for one line of text; enter answers, escape cancels."""
+class Dialog(ModalScreen[T | None]):
+    """A titled box with a hint below it; escape closes it without an answer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, hint: str) -> None:
+        """A dialog titled ``title`` with ``hint`` (plain text) below its body."""
+        super().__init__()
+        self._title = title
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        """Title, body, hint."""
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_title = self._title
+            yield from self.compose_body()
+            yield Static(Text(self._hint), classes="dialog-hint")
+
+    def compose_body(self) -> ComposeResult:
+        """What the dialog asks with: an input, a list."""
+        yield from ()
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
+        self.dismiss(None)
+
+
+class TextPrompt(Dialog[str]):
+    """Ask for one line of text; enter answers, escape cancels."""
 
     def __init__(
         self,
@@ -91,61 +118,39 @@ class TextPrompt(ModalScreen[str | None]):
         suggester: Suggester | None = None,
     ) -> None:
         """A prompt titled ``title`` with an optional ``hint`` below the input."""
-        super().__init__()
-        self._title = title
-        self._hint = hint
+        super().__init__(title, hint)
         self._value = value
         self._placeholder = placeholder
         self._suggester = suggester
 
-    def compose(self) -> ComposeResult:
-        """Title, input, hint."""
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self._title
-            yield from self.compose_body()
-            yield Input(
-                self._value,
-                placeholder=self._placeholder,
-                suggester=self._suggester,
-                select_on_focus=False,
-            )
-            yield Static(Text(self._hint), classes="dialog-hint")
-
     def compose_body(self) -> ComposeResult:
-        """Anything shown above the input (nothing by default)."""
-        yield from ()
+        """The input."""
+        yield Input(
+            self._value,
+            placeholder=self._placeholder,
+            suggester=self._suggester,
+            select_on_focus=False,
+        )
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value.strip())
 
-    def action_cancel(self) -> None:
-        """Close without an answer."""
-        self.dismiss(None)
 
-
-class PathPrompt(ModalScreen[Path | None]):
+class PathPrompt(Dialog[Path]):
     """Ask for a file path, completing it from the file system."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, *, value: str = "", hint: str = "") -> None:
         """A prompt titled ``title``, pre-filled with ``value``."""
-        super().__init__()
-        self._title = title
+        super().__init__(
+            title, hint or "→ completes · ctrl+u clears · enter confirms · escape cancels"
+        )
         self._value = value
-        self._hint = hint
 
-    def compose(self) -> ComposeResult:
-        """Title, input, hint."""
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self._title
-            yield Input(self._value, placeholder="path/to/file", suggester=PathSuggester())
-            yield Static(
-                Text(self._hint or "→ completes · ctrl+u clears · enter confirms · escape cancels"),
-                classes="dialog-hint",
-            )
+    def compose_body(self) -> ComposeResult:
+        """The input."""
+        yield Input(self._value, placeholder="path/to/file", suggester=PathSuggester())
 
     def on_mount(self) -> None:
         """Put the cursor at the end of the suggested path."""
@@ -160,31 +165,25 @@ class PathPrompt(ModalScreen[Path | None]):
             return
         self.dismiss(Path(os.path.expanduser(value)))
 
-    def action_cancel(self) -> None:
-        """Close without an answer."""
-        self.dismiss(None)
 
-
-class ImportPrompt(ModalScreen[ImportChoice | None]):
+class ImportPrompt(Dialog[ImportChoice]):
     """Ask which file to import, with the bundled samples one key away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        *Dialog.BINDINGS,
         Binding("ctrl+s", "samples", "Import the sample listings"),
     ]
 
-    def compose(self) -> ComposeResult:
-        """Title, input, hint."""
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = "Import a listing, search results or BibTeX file"
-            yield Input(placeholder="path/to/file.txt or .bib", suggester=PathSuggester())
-            yield Static(
-                Text(
-                    "enter imports the file · ctrl+s imports the bundled sample listings"
-                    " · escape cancels"
-                ),
-                classes="dialog-hint",
-            )
+    def __init__(self) -> None:
+        """The import dialog."""
+        super().__init__(
+            "Import a listing, search results or BibTeX file",
+            "enter imports the file · ctrl+s imports the bundled sample listings · escape cancels",
+        )
+
+    def compose_body(self) -> ComposeResult:
+        """The input."""
+        yield Input(placeholder="path/to/file.txt or .bib", suggester=PathSuggester())
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -199,37 +198,20 @@ class ImportPrompt(ModalScreen[ImportChoice | None]):
         """Import the bundled sample listings."""
         self.dismiss(ImportChoice())
 
-    def action_cancel(self) -> None:
-        """Close without importing."""
-        self.dismiss(None)
 
-
-class ChoicePrompt(ModalScreen[str | None]):
+class ChoicePrompt(Dialog[str]):
     """Pick one of a few values (e.g. the tag to remove) from a list."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, choices: Iterable[str], *, hint: str = "") -> None:
         """A list of ``choices`` titled ``title``."""
-        super().__init__()
-        self._title = title
+        super().__init__(title, hint or "enter chooses · escape cancels")
         self._choices = list(choices)
-        self._hint = hint
 
-    def compose(self) -> ComposeResult:
-        """Title, the list, hint."""
-        with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self._title
-            yield OptionList(*(Option(Text(one_line(c)), id=c) for c in self._choices))
-            yield Static(
-                Text(self._hint or "enter chooses · escape cancels"), classes="dialog-hint"
-            )
+    def compose_body(self) -> ComposeResult:
+        """The list."""
+        yield OptionList(*(Option(Text(one_line(c)), id=c) for c in self._choices))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        """Close without a choice."""
-        self.dismiss(None)

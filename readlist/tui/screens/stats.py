@@ -21,6 +21,7 @@ from readlist.models import Status
 from readlist.output import STATUS_GLYPHS
 from readlist.text import one_line
 from readlist.tui.session import LibrarySession
+from readlist.tui.tables import titled_table
 
 #: How many weeks the charts cover.
 WEEKS = 12
@@ -61,15 +62,7 @@ def bar(count: int, most: int) -> Text:
 def counts_table(title: str, rows: Iterable[tuple[str, int]]) -> RenderableType:
     """A titled two-column table of names (plain text) and bars."""
     rows = list(rows)
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=None,
-        show_header=False,
-        pad_edge=False,
-        padding=(0, 1),
-    )
+    table = titled_table(title)
     table.add_column(no_wrap=True, max_width=22)
     table.add_column(no_wrap=True)
     most = max((count for _, count in rows), default=0)

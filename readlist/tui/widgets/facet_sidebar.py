@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from readlist.models import Status
 from readlist.output import STATUS_GLYPHS
 from readlist.text import one_line
-from readlist.tui.widgets.paper_table import fit
+from readlist.tui.widgets.columns import fit
 
 #: Width of a facet's name; its count follows, right-aligned in 5 cells.
 NAME_WIDTH = 13
@@ -58,14 +58,14 @@ class FacetSidebar(OptionList):
             Option(facet_label(s.value, statuses[s], glyph=STATUS_GLYPHS[s]), id=f"status:{s}")
             for s in Status
         ]
-        if tags:
-            options.append(heading("Tags"))
-            ranked = sorted(tags.items(), key=lambda item: (-item[1], item[0]))
-            options += [Option(facet_label(one_line(t), n), id=f"tag:{t}") for t, n in ranked]
-        if categories:
-            options.append(heading("Categories"))
-            ranked = sorted(categories.items(), key=lambda item: (-item[1], item[0]))
-            options += [Option(facet_label(one_line(c), n), id=f"cat:{c}") for c, n in ranked]
+        for title, field, counts in (("Tags", "tag", tags), ("Categories", "cat", categories)):
+            if counts:
+                options.append(heading(title))
+                ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+                options += [
+                    Option(facet_label(one_line(name), n), id=f"{field}:{name}")
+                    for name, n in ranked
+                ]
         self.set_options(options)
         if highlighted is not None:
             try:

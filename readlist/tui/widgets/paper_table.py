@@ -3,7 +3,8 @@
 Textual's ``DataTable`` measures every cell of every row it is given, which
 costs most of a second for 10,000 papers on each keystroke of a search. This
 table keeps the list of papers and draws each visible line on demand (the Line
-API), so filtering a large library costs only the search itself.
+API), so filtering a large library costs only the search itself. What the
+columns are and what each cell says is in :mod:`readlist.tui.widgets.columns`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -24,34 +24,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readlist.models import Paper, Status
-from readlist.output import STATUS_GLYPHS, authors_short
-from readlist.text import one_line
+from readlist.output import STATUS_GLYPHS
+from readlist.tui.widgets.columns import LEAD, SORT_COLUMNS, cell_values, fit, layout
 
-CODE_MARK = "⌘"
 SELECTED_MARK = "▌"
-#: Cells before the first column: selection mark, status glyph, a space.
-LEAD = 3
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its heading, its width (0 takes what is left), when it is shown."""
-
-    key: str
-    heading: str
-    width: int
-    min_table_width: int = 0
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("title", "Title", 0),
-    Column("author", "First author", 20, 60),
-    Column("year", "Year", 5, 44),
-    Column("category", "Cat.", 7, 80),
-    Column("tags", "Tags", 12, 84),
-    Column("code", "Code", 4, 40),
-)
-
 STATUS_CLASSES = {Status.UNREAD: "unread", Status.READING: "reading", Status.READ: "read"}
 #: Rendered rows kept; the cache is emptied when it grows past this.
 STRIP_CACHE_SIZE = 1000
@@ -64,31 +40,6 @@ class RowStyles:
     plain: Style
     status: Style
     tags: Style
-
-
-#: Which column a sort order is about, to mark its heading.
-SORT_COLUMNS = {"published": "year", "title": "title", "author": "author", "status": "status"}
-
-
-def cell_values(paper: Paper) -> dict[str, str]:
-    """The text of each cell for ``paper``, cleaned to one line of plain text."""
-    return {
-        "title": one_line(paper.title),
-        "author": authors_short(paper),
-        "year": str(paper.year or ""),
-        "category": one_line(paper.category or ""),
-        "tags": " ".join(one_line(tag) for tag in paper.tags),
-        "code": CODE_MARK if paper.code_url or paper.has_code else "",
-    }
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` padded or cut (with an ellipsis) to exactly ``width`` cells."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
 
 
 class PaperTable(ScrollView, can_focus=True):
@@ -321,12 +272,6 @@ class PaperTable(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------
 
-    def _layout(self, width: int) -> list[tuple[Column, int]]:
-        shown = [c for c in COLUMNS if width >= c.min_table_width]
-        fixed = sum(c.width + 1 for c in shown if c.width)
-        flexible = max(width - LEAD - fixed - 1, 8)
-        return [(c, c.width or flexible) for c in shown]
-
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"paper-table--{name}", partial=True)
 
@@ -376,7 +321,7 @@ class PaperTable(ScrollView, can_focus=True):
         style = base + self._style("header")
         marked = SORT_COLUMNS.get(self.sort_by)
         segments = [Segment(fit(" ▾" if marked == "status" else "", LEAD), style)]
-        for column, cell_width in self._layout(width):
+        for column, cell_width in layout(width):
             heading = column.heading + ("▾" if column.key == marked else "")
             segments += [Segment(fit(heading, cell_width), style), Segment(" ", style)]
         return self._line(segments, width, style)
@@ -396,7 +341,7 @@ class PaperTable(ScrollView, can_focus=True):
             Segment(STATUS_GLYPHS[paper.status], styles.status),
             Segment(" ", styles.plain),
         ]
-        for column, cell_width in self._layout(width):
+        for column, cell_width in layout(width):
             style = {"title": styles.status, "tags": styles.tags}.get(column.key, styles.plain)
             segments.append(Segment(fit(values[column.key], cell_width), style))
             segments.append(Segment(" ", styles.plain))

@@ -1,0 +1,88 @@
+"""Reading import sources (files, stdin, the bundled samples) and importing them together.
+
+Every source is parsed before the library is touched, so one bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from readlist.errors import ReadlistError
+from readlist.store import ImportReport, Library
+
+#: The sample listings shipped in ``readlist/data`` (``readlist import --sample``).
+SAMPLE_FILES = ("sample_listing.txt", "sample_search_results.txt")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Raw bytes to import, with the name used in messages and in ``paper.source``."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class FileReport:
+    """What importing one source did."""
+
+    name: str
+    format: str
+    report: ImportReport = field(default_factory=ImportReport)
+
+
+def sample_sources() -> list[Source]:
+    """The bundled sample listings."""
+    folder = resources.files("readlist.data")
+    return [Source(name, folder.joinpath(name).read_bytes()) for name in SAMPLE_FILES]
+
+
+def file_source(path: str | Path) -> Source:
+    """A file to import; unreadable paths raise one clear :class:`ReadlistError`."""
+    path = Path(path)
+    try:
+        return Source(path.name, path.read_bytes())
+    except IsADirectoryError:
+        raise ReadlistError(f"cannot import {path}: it is a directory") from None
+    except OSError as error:
+        raise ReadlistError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def import_sources(
+    library: Library,
+    sources: Sequence[Source],
+    *,
+    format: str | None = None,
+    tags: Iterable[str] = (),
+) -> list[FileReport]:
+    """Parse every source, then import them all; warnings are prefixed with the source name."""
+    from readlist.importers import decode_bytes, parse_text
+
+    parsed = []
+    for source in sources:
+        try:
+            parsed.append((source.name, parse_text(decode_bytes(source.data), format=format,
+                                                   source_name=source.name)))  # fmt: skip
+        except ValueError as error:  # ImportFormatError, or a bad --format
+            raise ReadlistError(f"{source.name}: {error}") from None
+    tags = list(tags)
+    reports = []
+    for name, result in parsed:
+        report = library.import_papers(result.papers, tags=tags)
+        report.warnings = [f"{name}: {warning}" for warning in result.warnings]
+        reports.append(FileReport(name, result.format, report))
+    return reports
+
+
+def total(reports: Iterable[FileReport]) -> ImportReport:
+    """All the reports added up."""
+    summed = ImportReport()
+    for file_report in reports:
+        summed.added += file_report.report.added
+        summed.updated += file_report.report.updated
+        summed.unchanged += file_report.report.unchanged
+        summed.warnings += file_report.report.warnings
+    return summed
