@@ -6,17 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 
 from readlist import __version__
-from readlist.errors import ReadlistError
+from readlist.backup import daily_backup
+from readlist.errors import LibraryError, ReadlistError
 from readlist.models import Paper, Status
-from readlist.output import make_console, paper_details, paper_table, to_json
+from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
-from readlist.store import ImportReport, Library
-
-SAMPLE_FILES = ("sample_listing.txt", "sample_search_results.txt")
+from readlist.store import Library
 
 Command = Callable[[argparse.Namespace, Library], int]
 
@@ -34,50 +32,29 @@ def _err(text: str) -> None:
 
 def cmd_import(args: argparse.Namespace, library: Library) -> int:
     """Import listing, search-result or BibTeX files (or the bundled samples)."""
-    from readlist.importers import decode_bytes, parse_text
+    from readlist.sources import Source, file_source, import_sources, sample_sources, total
 
-    sources: list[tuple[str, bytes]] = []
-    if args.sample:
-        data = resources.files("readlist.data")
-        sources += [(name, data.joinpath(name).read_bytes()) for name in SAMPLE_FILES]
+    sources = sample_sources() if args.sample else []
     for name in args.files:
         if name == "-":
-            sources.append(("<stdin>", sys.stdin.buffer.read()))
-            continue
-        try:
-            sources.append((Path(name).name, Path(name).read_bytes()))
-        except IsADirectoryError:
-            raise ReadlistError(f"cannot import {name}: it is a directory") from None
-        except OSError as error:
-            raise ReadlistError(f"cannot read {name}: {error.strerror}") from None
+            sources.append(Source("<stdin>", sys.stdin.buffer.read()))
+        else:
+            sources.append(file_source(name))
     if not sources:
         raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
-    results = []
-    for name, raw in sources:
-        # Parse every file before touching the library: a bad file changes nothing.
-        try:
-            result = parse_text(decode_bytes(raw), format=args.format, source_name=name)
-        except ValueError as error:
-            raise ReadlistError(f"{name}: {error}") from None
-        results.append((name, result))
-    totals = ImportReport()
-    for name, result in results:
-        report = library.import_papers(result.papers, tags=args.tag)
-        report.warnings = [f"{name}: {w}" for w in result.warnings]
-        totals.added += report.added
-        totals.updated += report.updated
-        totals.unchanged += report.unchanged
-        totals.warnings += report.warnings
-        if not args.json:
-            _out(f"{name} ({result.format}): {report.summary()}")
+    reports = import_sources(library, sources, format=args.format, tags=args.tag)
+    totals = total(reports)
+    if not args.json:
+        for file_report in reports:
+            _out(f"{file_report.name} ({file_report.format}): {file_report.report.summary()}")
+        if len(reports) > 1:
+            _out(f"total: {totals.summary()}")
     for warning in totals.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     if args.json:
         _out(
             to_json({k: getattr(totals, k) for k in ("added", "updated", "unchanged", "warnings")})
         )
-    elif len(results) > 1:
-        _out(f"total: {totals.summary()}")
     return 0
 
 
@@ -98,9 +75,12 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         _out(to_json([paper.to_dict() for paper in papers]))
         return 0
+    if not sys.stdout.isatty():  # piped: plain lines, whole titles, no console needed
+        sys.stdout.writelines(f"{line}\n" for line in paper_lines(papers, width=None, color=False))
+        return 0
     console = make_console()
-    if papers:
-        console.print(paper_table(papers))
+    lines = paper_lines(papers, width=console.width, color=not console.no_color)
+    sys.stdout.writelines(f"{line}\n" for line in lines)
     console.print(f"{len(papers)} of {len(library)} papers", style="dim")
     return 0
 
@@ -183,31 +163,26 @@ def cmd_remove(args: argparse.Namespace, library: Library) -> int:
 def cmd_stats(args: argparse.Namespace, library: Library) -> int:
     """Counts by status, tag and category."""
     statuses = library.status_counts()
-    data = {
-        "total": len(library),
+    groups: dict[str, dict[str, int]] = {
         "status": {status.value: statuses[status] for status in Status},
         "tags": dict(library.tag_counts().most_common()),
         "categories": dict(library.category_counts().most_common()),
     }
     if args.json:
-        _out(to_json(data))
+        _out(to_json({"total": len(library), **groups}))
         return 0
     from rich.table import Table
 
     console = make_console()
-    console.print(f"{data['total']} papers", style="bold")
-    for title, counts in (
-        ("status", data["status"]),
-        ("tag", data["tags"]),
-        ("category", data["categories"]),
-    ):
+    console.print(f"{len(library)} papers", style="bold")
+    for title, counts in groups.items():
         if not counts:
             continue
-        table = Table(title=None, box=None, pad_edge=False)
+        table = Table(box=None, pad_edge=False)
         table.add_column(title, style="bold")
         table.add_column("papers", justify="right")
         for name, count in counts.items():
-            table.add_row(str(name), str(count))
+            table.add_row(name, str(count))
         console.print(table)
     return 0
 
@@ -239,6 +214,55 @@ def cmd_tui(args: argparse.Namespace, library: Library) -> int:
 
     ReadlistApp(library).run()
     return 0
+
+
+# -- doctor and restore (logic in readlist.doctor and readlist.backup) ---------
+
+
+def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
+    """Check the library file for damage; ``--fix`` deletes leftovers of killed saves."""
+    from readlist.doctor import Severity, check_library, fix_library
+
+    if args.fix:
+        for removed in fix_library(library.path):
+            _out(f"removed {removed}")
+    findings = check_library(library.path)
+    for finding in findings:
+        _out(str(finding))
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    _out(f"{library.path}: {errors} errors, {warnings} warnings")
+    if any(f.fixable for f in findings):
+        _out("run 'readlist doctor --fix' to delete the leftover temporary files")
+    return 1 if errors else 0
+
+
+def cmd_restore(args: argparse.Namespace, library: Library) -> int:
+    """List the library's backups, or restore one (named by date or path)."""
+    from readlist.backup import list_backups
+    from readlist.doctor import find_backup, inspect_backup, restore_backup
+
+    if args.backup is None:
+        backups = list_backups(library.path)
+        if not backups:
+            _out(f"no backups of {library.path} yet")
+            return 0
+        _out(f"backups of {library.path}, newest first:")
+        for backup in backups:
+            try:
+                state = f"{inspect_backup(backup.path)} papers"
+            except ReadlistError as error:
+                state = f"unusable: {error}"
+            _out(f"  {backup.label:<19}  {state:<12}  {backup.path}")
+        _out("restore one with: readlist restore DATE (or a backup file)")
+        return 0
+    restored = restore_backup(library.path, find_backup(library.path, args.backup))
+    kept = f"; the replaced file is kept as {restored.previous}" if restored.previous else ""
+    _out(f"restored {library.path} from {restored.backup} ({restored.papers} papers){kept}")
+    return 0
+
+
+# -- end of doctor and restore --------------------------------------------------
 
 
 # -- parsing -------------------------------------------------------------------
@@ -322,17 +346,34 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--ascii", action="store_true", help="LaTeX accents instead of UTF-8")
 
     add("tui", cmd_tui, "open the interactive interface (the default)")
+
+    # -- doctor and restore --
+    command = add("doctor", cmd_doctor, "check the library file for damage")
+    command.add_argument("--fix", action="store_true", help="delete leftovers of killed saves")
+    command = add("restore", cmd_restore, "list backups (newest first), or restore one")
+    command.add_argument("backup", nargs="?", metavar="BACKUP", help="a date (2026-11-24) or file")
+    # -- end of doctor and restore --
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``readlist`` command; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # A negated query term such as "-tag:read" looks like an option to argparse.
+    if extra and hasattr(args, "query") and not any(e.startswith("--") for e in extra):
+        args.query += extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     func: Command = getattr(args, "func", cmd_tui)
     try:
-        library = Library(library_path(args.library))
+        library = Library(library_path(args.library), before_first_write=daily_backup)
         return func(args, library)
+    except LibraryError as error:
+        from readlist.doctor import explain_library_error
+
+        _err(explain_library_error(error, library_path(args.library)))
+        return 1
     except ReadlistError as error:
         _err(str(error))
         return 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 # ANSI/VT escape sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \),
-# other two-character escapes; and their 8-bit C1 forms.
+# other two-character escapes; and their 8-bit C1 forms. String bodies stop at the
+# next ESC or C1 control, so an unterminated one costs one short scan, not O(n^2).
 _ESCAPES = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]            # CSI
-    | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c)     # OSC, terminated
-    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC
+    | (?:\x1b\]|\x9d)[^\x07\x1b\x90-\x9f]*(?:\x07|\x1b\\|\x9c)  # OSC, terminated
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x90-\x9f]*(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC
     | \x1b[@-Z\\-_]                              # other Fe escapes
     | \x1b.?                                     # a stray ESC
     """,

@@ -13,7 +13,6 @@ import codecs
 from dataclasses import dataclass, field
 from datetime import date
 
-from readlist.importers.bibtex import parse_bibtex
 from readlist.importers.detect import ImportFormatError, detect_format
 from readlist.importers.listing import parse_listing, split_title_authors
 from readlist.importers.search_results import parse_search_results
@@ -73,6 +72,8 @@ def parse_text(
     elif chosen == "search":
         papers, warnings = parse_search_results(text, source_name=source_name)
     else:
+        from readlist.importers.bibtex import parse_bibtex  # bibtexparser is slow to import
+
         papers, warnings = parse_bibtex(text, source_name=source_name)
     return ImportResult(papers=papers, warnings=warnings, format=chosen)
 
