@@ -1,0 +1,414 @@
+"""Checking a library file for damage, cleaning up after killed saves, restoring backups.
+
+:func:`check_library` only reads. :func:`fix_library` only deletes temporary
+files that killed saves left behind, under the library lock (while the lock is
+held no save is running, so every such file is a leftover).
+:func:`restore_backup` validates a backup, keeps the current file as a
+snapshot backup, then atomically replaces the library with the backup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+
+from readlist.backup import Backup, backup_folder, list_backups, snapshot
+from readlist.errors import LibraryError
+from readlist.keys import _valid_key as is_bibtex_safe_key
+from readlist.models import PAPER_FIELDS, Paper, Status
+from readlist.storage import META_TABLE, SCHEMA_VERSION, SafeJSONStorage, atomic_write
+
+PAPERS_TABLE = "papers"
+#: At most this many findings of one kind are listed; the rest are counted.
+MAX_PER_KIND = 20
+#: Findings that mean the storage itself refuses the file (a backup would help).
+UNLOADABLE = frozenset({"not-json", "not-library", "no-schema", "bad-record"})
+
+
+class Severity(StrEnum):
+    """How bad a finding is; only errors make ``readlist doctor`` fail."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing :func:`check_library` noticed about a library."""
+
+    severity: Severity
+    code: str
+    message: str
+    fixable: bool = False
+
+    def __str__(self) -> str:
+        """``error: …`` as printed by ``readlist doctor``."""
+        return f"{self.severity}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What :func:`restore_backup` did."""
+
+    backup: Path
+    papers: int
+    #: The snapshot of the file that was replaced, if there was one.
+    previous: Path | None
+
+
+# -- checking ------------------------------------------------------------------
+
+
+def check_library(path: str | os.PathLike[str]) -> list[Finding]:
+    """Everything wrong with (or worth knowing about) the library at ``path``."""
+    library = Path(path)
+    findings: list[Finding] = []
+    if library.is_dir():
+        return [_error("directory", f"{library} is a directory, not a library file")]
+    findings += _lock_findings(library)
+    findings += [_leftover(tmp) for tmp in leftover_files(library)]
+    if not library.exists():
+        findings.append(Finding(Severity.INFO, "missing", f"{library} does not exist yet"))
+    else:
+        try:
+            raw = library.read_bytes()
+        except OSError as error:
+            findings.append(_error("unreadable", f"cannot read {library}: {error.strerror}"))
+        else:
+            findings += inspect_bytes(raw, library)[1]
+    findings += _backup_findings(library)
+    return _capped(findings)
+
+
+def inspect_bytes(raw: bytes, name: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """The library tables in ``raw`` (``None`` if unusable) and what is wrong with them."""
+    if not raw.strip():
+        return {}, [Finding(Severity.INFO, "empty", f"{name} is empty (an empty library)")]
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        return None, [_error("not-json", f"{name} is not valid JSON ({error.args[0]})")]
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        return None, [_error("not-library", f"{name} is JSON but not a readlist library")]
+    if not data:
+        return data, []
+    meta = data.get(META_TABLE)
+    if not meta:
+        return None, [_error("not-library", f"{name} has no '{META_TABLE}' table: not a library")]
+    first: object = next(iter(meta.values()), None) if isinstance(meta, dict) else None
+    schema = first.get("schema") if isinstance(first, dict) else None
+    if not isinstance(schema, int):
+        return None, [_error("no-schema", f"{name} has no readable schema version")]
+    if schema > SCHEMA_VERSION:
+        message = f"{name} has schema {schema}, newer than this readlist ({SCHEMA_VERSION})"
+        return None, [_error("newer-schema", message + "; upgrade readlist")]
+    findings = list(_record_findings(data.get(PAPERS_TABLE, {})))
+    usable = not any(f.code in UNLOADABLE for f in findings)
+    return (data if usable else None), findings
+
+
+def _record_findings(records: dict[str, Any]) -> Iterator[Finding]:
+    from readlist.store import identity
+
+    keys: dict[str, list[str]] = defaultdict(list)
+    identities: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for doc_id, doc in records.items():
+        where = f"paper #{doc_id}"
+        if not doc_id.isdigit() or not isinstance(doc, dict):
+            yield _error("bad-record", f"{where} is not a paper record")
+            continue
+        key = doc.get("key")
+        if isinstance(key, str) and key:
+            where = f"paper #{doc_id} ({key})"
+            keys[key].append(doc_id)
+            if not is_bibtex_safe_key(key):
+                yield Finding(
+                    Severity.WARNING, "unsafe-key", f"{where}: key {key!r} is not safe in BibTeX"
+                )
+        else:
+            yield _error("no-key", f"{where} has no citation key")
+        bad_fields = False
+        for name in PAPER_FIELDS:
+            if name not in doc:
+                yield Finding(Severity.WARNING, "missing-field", f"{where}: no '{name}' field")
+            elif not FIELD_CHECKS[name][0](doc[name]):
+                bad_fields = True
+                expected = FIELD_CHECKS[name][1]
+                found = type(doc[name]).__name__
+                yield _error("bad-field", f"{where}: '{name}' should be {expected}, not {found}")
+        for name in doc.keys() - set(PAPER_FIELDS):
+            yield Finding(Severity.WARNING, "unknown-field", f"{where}: unknown field {name!r}")
+        if not bad_fields:
+            identities[identity(Paper.from_dict(doc))].append(str(key))
+    for key, ids in keys.items():
+        if len(ids) > 1:
+            records_list = ", ".join(f"#{i}" for i in ids)
+            yield _error(
+                "duplicate-key", f"key {key!r} is used by {len(ids)} papers ({records_list})"
+            )
+    for (title, _author), same in identities.items():
+        if len(same) > 1 and title:
+            yield Finding(
+                Severity.WARNING,
+                "duplicate-paper",
+                f"papers {', '.join(same)} look like the same paper (same title and first author)",
+            )
+
+
+def _is_str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_optional_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_links(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(link, dict) and isinstance(link.get("url"), str) for link in value
+    )
+
+
+#: For every field of :data:`PAPER_FIELDS`: a test of the stored value and what it should be.
+FIELD_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "key": (lambda v: isinstance(v, str), "a string"),
+    "title": (lambda v: isinstance(v, str), "a string"),
+    "authors": (_is_str_list, "a list of strings"),
+    "authors_truncated": (lambda v: isinstance(v, bool), "true or false"),
+    "affiliations": (_is_str_list, "a list of strings"),
+    "category": (_is_optional_str, "a string or null"),
+    "published": (_is_optional_str, "a string or null"),
+    "abstract": (lambda v: isinstance(v, str), "a string"),
+    "has_code": (lambda v: isinstance(v, bool), "true or false"),
+    "links": (_is_links, "a list of {url, kind}"),
+    "tags": (_is_str_list, "a list of strings"),
+    "status": (lambda v: v in {s.value for s in Status}, "unread, reading or read"),
+    "notes": (lambda v: isinstance(v, str), "a string"),
+    "added": (_is_optional_str, "a string or null"),
+    "updated": (_is_optional_str, "a string or null"),
+    "read_at": (_is_optional_str, "a string or null"),
+    "source": (lambda v: v is None or isinstance(v, dict), "an object or null"),
+}
+
+
+def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
+    """Temporary files that saves (of the library or its backups) may have left behind."""
+    library = Path(path)
+    found = sorted(library.parent.glob(f".{_glob_escape(library.name)}.*.tmp"))
+    folder = backup_folder(library)
+    if folder.is_dir():
+        found += sorted(folder.glob(".*.tmp"))
+    return found
+
+
+def _glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _leftover(tmp: Path) -> Finding:
+    try:
+        age = f", {_age(time.time() - tmp.stat().st_mtime)} old"
+    except OSError:
+        age = ""
+    message = f"leftover temporary file from an interrupted save: {tmp}{age}"
+    return Finding(Severity.WARNING, "leftover-temp", message, fixable=True)
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{max(seconds, 0):.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
+
+
+def _lock_findings(library: Path) -> list[Finding]:
+    lock_path = library.with_name(library.name + ".lock")
+    if not lock_path.exists():
+        return []
+    lock = FileLock(str(lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        try:
+            held = f" (lock file {_age(time.time() - lock_path.stat().st_mtime)} old)"
+        except OSError:
+            held = ""
+        message = (
+            f"the library is locked by another readlist process right now{held}; "
+            f"if none is running, delete {lock_path}"
+        )
+        return [Finding(Severity.WARNING, "locked", message)]
+    except OSError as error:
+        return [Finding(Severity.WARNING, "locked", f"cannot take the lock {lock_path}: {error}")]
+    lock.release()
+    return []
+
+
+def _backup_findings(library: Path) -> list[Finding]:
+    backups = list_backups(library)
+    if not backups:
+        return [Finding(Severity.INFO, "backups", "no backups yet")]
+    message = f"{len(backups)} backups in {backup_folder(library)}, newest {backups[0].label}"
+    return [Finding(Severity.INFO, "backups", message)]
+
+
+def _error(code: str, message: str) -> Finding:
+    return Finding(Severity.ERROR, code, message)
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most :data:`MAX_PER_KIND` findings of each kind, then one that counts the rest."""
+    shown: list[Finding] = []
+    hidden: dict[str, list[Finding]] = defaultdict(list)
+    seen: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        seen[finding.code] += 1
+        if seen[finding.code] <= MAX_PER_KIND:
+            shown.append(finding)
+        else:
+            hidden[finding.code].append(finding)
+    for code, rest in hidden.items():
+        message = f"… and {len(rest)} more '{code}' findings like the above"
+        shown.append(Finding(rest[0].severity, code, message, rest[0].fixable))
+    return shown
+
+
+# -- fixing --------------------------------------------------------------------
+
+
+def fix_library(path: str | os.PathLike[str]) -> list[Path]:
+    """Delete leftover temporary files, under the library lock; returns what was deleted."""
+    library = Path(path)
+    if not library.parent.is_dir():
+        return []
+    removed = []
+    with SafeJSONStorage(library).locked():
+        for tmp in leftover_files(library):
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise LibraryError(f"cannot delete {tmp}: {error.strerror}") from None
+            removed.append(tmp)
+    return removed
+
+
+# -- backups -------------------------------------------------------------------
+
+
+def inspect_backup(path: Path) -> int:
+    """How many papers the backup file at ``path`` holds; :class:`LibraryError` if unusable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LibraryError(f"cannot read backup {path}: {error.strerror}") from None
+    return _papers_in(raw, path)
+
+
+def _papers_in(raw: bytes, path: Path) -> int:
+    tables, findings = inspect_bytes(raw, path)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if tables is None or errors:
+        reason = errors[0].message if errors else "unusable"
+        raise LibraryError(f"backup {reason}")
+    return len(tables.get(PAPERS_TABLE, {}))
+
+
+def find_backup(path: str | os.PathLike[str], spec: str) -> Path:
+    """The backup named by ``spec``: a date (``2026-11-24``), a stamp, or a file path.
+
+    For a date, that day's daily backup is preferred over snapshots taken that day.
+    """
+    backups = list_backups(path)
+    same_day = [b for b in backups if b.stamp.startswith(spec)]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{6})?", spec):
+        daily = [b for b in same_day if b.stamp == spec]
+        chosen = daily or same_day
+        if not chosen:
+            known = ", ".join(b.stamp for b in backups[:8]) or "none"
+            raise LibraryError(f"no backup from {spec} (backups: {known})")
+        return chosen[0].path
+    candidate = Path(spec).expanduser()
+    if not candidate.is_file():
+        raise LibraryError(f"no backup {spec!r}: give a date such as 2026-11-24 or a backup file")
+    return candidate
+
+
+def latest_good_backup(path: str | os.PathLike[str]) -> Backup | None:
+    """The newest backup that holds a usable library (daily ones before snapshots of a day)."""
+    backups = sorted(list_backups(path), key=lambda b: (b.stamp[:10], not b.is_snapshot, b.stamp))
+    for backup in reversed(backups):
+        try:
+            inspect_backup(backup.path)
+        except LibraryError:
+            continue
+        return backup
+    return None
+
+
+def restore_backup(
+    path: str | os.PathLike[str], backup: str | os.PathLike[str] | None = None
+) -> Restored:
+    """Replace the library at ``path`` by a backup (default: the newest usable one).
+
+    The backup is validated first and nothing changes if it is unusable. The
+    current file, if any, is kept as a snapshot backup before it is replaced.
+    """
+    library = Path(path)
+    if backup is None:
+        latest = latest_good_backup(library)
+        if latest is None:
+            raise LibraryError(f"no usable backup of {library}; nothing was changed")
+        source = latest.path
+    else:
+        source = Path(backup)
+    try:
+        raw = source.read_bytes()
+    except OSError as error:
+        raise LibraryError(f"cannot read backup {source}: {error.strerror}") from None
+    try:
+        papers = _papers_in(raw, source)
+    except LibraryError as error:
+        raise LibraryError(f"{error}; nothing was changed") from None
+    previous = None
+    with SafeJSONStorage(library).locked():
+        if library.exists():
+            try:
+                previous = snapshot(library)
+            except OSError as error:
+                raise LibraryError(
+                    f"cannot keep a copy of the current {library} ({error.strerror}); "
+                    "nothing was changed"
+                ) from None
+        atomic_write(library, raw)
+    return Restored(backup=source, papers=papers, previous=previous)
+
+
+def explain_library_error(error: LibraryError, path: str | os.PathLike[str]) -> str:
+    """The error's message, naming the backups when the library file itself is damaged."""
+    message = str(error)
+    library = Path(path)
+    try:
+        raw = library.read_bytes()
+    except OSError:
+        return message
+    tables, findings = inspect_bytes(raw, library)
+    if tables is not None or not any(f.code in UNLOADABLE for f in findings):
+        return message
+    latest = latest_good_backup(library)
+    if latest is None:
+        return f"{message}; no backups found (see: readlist doctor)"
+    return f"{message}; backups: readlist restore (latest {latest.label})"
