@@ -189,8 +189,8 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
     """Export citations as BibTeX, CSL-JSON or Markdown."""
+    from readlist.atomic import atomic_write
     from readlist.exporters import export
-    from readlist.storage import atomic_write
 
     if args.keys:
         papers = [library.resolve(k.strip()) for k in args.keys.split(",") if k.strip()]

@@ -22,11 +22,12 @@ from typing import Any
 import orjson
 from filelock import FileLock, Timeout
 
+from readlist.atomic import atomic_write
 from readlist.backup import Backup, backup_folder, list_backups, snapshot
 from readlist.errors import LibraryError
 from readlist.keys import _valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
-from readlist.storage import META_TABLE, SCHEMA_VERSION, SafeJSONStorage, atomic_write
+from readlist.store.storage import META_TABLE, SCHEMA_VERSION, SafeJSONStorage
 
 PAPERS_TABLE = "papers"
 #: At most this many findings of one kind are listed; the rest are counted.

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from readlist.atomic import atomic_write
 from readlist.models import Paper
 from readlist.sources import file_source, import_sources, sample_sources, total
-from readlist.storage import atomic_write
 from readlist.store import ImportReport, Library
 
 

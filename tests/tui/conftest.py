@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import TODAY, AppFactory, Browser, Clock, build_library
 
-import readlist.store
+import readlist.store.library
 from readlist.store import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens import library as library_screen
@@ -27,7 +27,7 @@ def _tui_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The store's clock, frozen at :data:`START`."""
     fake = Clock()
-    monkeypatch.setattr(readlist.store, "now_iso", fake)
+    monkeypatch.setattr(readlist.store.library, "now_iso", fake)
     return fake
 
 

@@ -22,7 +22,7 @@ from readlist.errors import KeyLookupError, LibraryError
 from readlist.keys import assign_key
 from readlist.models import Paper, Status, normalize_tag, normalize_title, now_iso
 from readlist.query import Query, parse_query, search_text
-from readlist.storage import SafeJSONStorage
+from readlist.store.storage import SafeJSONStorage
 
 PAPERS_TABLE = "papers"
 

@@ -17,9 +17,7 @@ kill mid-write loses the library. This storage instead:
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
+from readlist.atomic import atomic_write, describe_os_error
 from readlist.errors import LibraryError
 
 #: Name of the table that marks a file as a readlist library.
@@ -39,10 +38,6 @@ LOCK_TIMEOUT_SECONDS = 15.0
 
 Tables = dict[str, dict[str, Any]]
 Stamp = tuple[int, int, int]
-
-
-def _describe(error: OSError) -> str:
-    return error.strerror or str(error)
 
 
 class SafeJSONStorage(Storage):
@@ -85,7 +80,9 @@ class SafeJSONStorage(Storage):
                 f"library {self.path} is locked by another readlist process; try again"
             ) from None
         except OSError as error:
-            raise LibraryError(f"cannot lock library {self.path}: {_describe(error)}") from None
+            raise LibraryError(
+                f"cannot lock library {self.path}: {describe_os_error(error)}"
+            ) from None
         try:
             yield
         finally:
@@ -99,7 +96,9 @@ class SafeJSONStorage(Storage):
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise LibraryError(f"cannot read library {self.path}: {_describe(error)}") from None
+            raise LibraryError(
+                f"cannot read library {self.path}: {describe_os_error(error)}"
+            ) from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def changed_on_disk(self) -> bool:
@@ -126,7 +125,9 @@ class SafeJSONStorage(Storage):
         except IsADirectoryError:
             raise LibraryError(f"library path {self.path} is a directory, not a file") from None
         except OSError as error:
-            raise LibraryError(f"cannot read library {self.path}: {_describe(error)}") from None
+            raise LibraryError(
+                f"cannot read library {self.path}: {describe_os_error(error)}"
+            ) from None
         if not raw.strip():
             return None
         try:
@@ -182,44 +183,3 @@ def validate_tables(data: object, path: Path) -> Tables:
             f"{path} was written by a newer readlist (schema {schema}); upgrade readlist"
         )
     return data
-
-
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` by ``payload``: temp file, fsync, rename, fsync folder."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise LibraryError(f"cannot save {path}: {_describe(error)}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp_name, os.stat(path).st_mode & 0o777)
-        os.replace(tmp_name, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(error, OSError):
-            hint = " (disk full)" if error.errno == errno.ENOSPC else ""
-            raise LibraryError(
-                f"cannot save {path}: {_describe(error)}{hint}; the previous version is intact"
-            ) from None
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

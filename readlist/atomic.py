@@ -1,0 +1,58 @@
+"""Replacing a file atomically: temp file, fsync, rename, fsync the folder."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from readlist.errors import LibraryError
+
+
+def describe_os_error(error: OSError) -> str:
+    """The readable part of an OS error (``No space left on device``)."""
+    return error.strerror or str(error)
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` by ``payload``: temp file, fsync, rename, fsync folder."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise LibraryError(f"cannot save {path}: {describe_os_error(error)}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp_name, os.stat(path).st_mode & 0o777)
+        os.replace(tmp_name, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        if isinstance(error, OSError):
+            hint = " (disk full)" if error.errno == errno.ENOSPC else ""
+            reason = f"{describe_os_error(error)}{hint}"
+            raise LibraryError(
+                f"cannot save {path}: {reason}; the previous version is intact"
+            ) from None
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,9 @@
+"""The library store: the only package that imports tinydb.
+
+:mod:`readlist.store.storage` is the crash-safe, locked TinyDB ``Storage``;
+:mod:`readlist.store.library` is the :class:`Library` built on it.
+"""
+
+from readlist.store.library import ImportReport, Library, identity
+
+__all__ = ["ImportReport", "Library", "identity"]
