@@ -16,6 +16,9 @@ from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
 from readlist.store import Library
 
+#: Warnings printed per imported file; the rest are counted (and all are in --json).
+MAX_WARNINGS_SHOWN = 20
+
 Command = Callable[[argparse.Namespace, Library], int]
 
 
@@ -49,8 +52,13 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             _out(f"{file_report.name} ({file_report.format}): {file_report.report.summary()}")
         if len(reports) > 1:
             _out(f"total: {totals.summary()}")
-    for warning in totals.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
+    for file_report in reports:
+        warnings = file_report.report.warnings
+        for warning in warnings[:MAX_WARNINGS_SHOWN]:
+            sys.stderr.write(f"warning: {warning}\n")
+        if len(warnings) > MAX_WARNINGS_SHOWN:
+            hidden = len(warnings) - MAX_WARNINGS_SHOWN
+            sys.stderr.write(f"warning: {file_report.name}: … and {hidden} more warnings\n")
     if args.json:
         _out(
             to_json({k: getattr(totals, k) for k in ("added", "updated", "unchanged", "warnings")})

@@ -25,7 +25,7 @@ from filelock import FileLock, Timeout
 from readlist.atomic import atomic_write
 from readlist.backup import Backup, backup_folder, list_backups, snapshot
 from readlist.errors import LibraryError
-from readlist.keys import _valid_key as is_bibtex_safe_key
+from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.store.storage import META_TABLE, SCHEMA_VERSION, SafeJSONStorage
 

@@ -60,7 +60,7 @@ def unique_key(base: str, taken: Container[str]) -> str:
 def assign_key(paper: Paper, taken: Container[str]) -> str:
     """A key for ``paper`` not in ``taken``: its own key when it has a free one."""
     own = paper.key.strip()
-    if own and own not in taken and _valid_key(own):
+    if own and own not in taken and is_valid_key(own):
         return own
     return unique_key(base_key(paper), taken)
 
@@ -68,6 +68,6 @@ def assign_key(paper: Paper, taken: Container[str]) -> str:
 _KEY_OK = re.compile(r"^[A-Za-z0-9_:.+/-]+$")
 
 
-def _valid_key(key: str) -> bool:
+def is_valid_key(key: str) -> bool:
     """Whether ``key`` is safe as a BibTeX citation key."""
     return bool(_KEY_OK.match(key))

@@ -185,3 +185,13 @@ def test_library_env_var(listing: Path, tmp_path: Path, readlist_command: list[s
     )
     assert other.exists()
     assert not (Path(os.environ["XDG_DATA_HOME"]) / "readlist").exists()
+
+
+def test_many_warnings_are_summarised(run_cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("".join(f"CVSep 2, 2023\nno authors here {n}\nabstract\n" for n in range(25)))
+    result = run_cli("import", str(bad), check=True)
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 21
+    assert warnings[-1] == "warning: bad.txt: … and 5 more warnings"
+    assert "added 25" in result.stdout and "25 warnings" in result.stdout
