@@ -12,7 +12,7 @@ from typing import Any
 import bibtexparser
 import pytest
 from bibtexparser import middlewares
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from latex_decoding import latex_decoder
 
 from readlist.exporters import FORMATS, bibtex_entry, export, to_bibtex
 from readlist.exporters.bibtex import bibtex_name
@@ -41,25 +41,7 @@ def sample_papers() -> list[Paper]:
 
 # -- decoding what we wrote -----------------------------------------------------
 
-_CONTEXT = get_default_latex_context_db()
-_CONTEXT.add_context_category(
-    "readlist-export-test",
-    prepend=True,
-    macros=[
-        MacroTextSpec(name, text)
-        for name, text in [
-            ("textbraceleft", "{"),
-            ("textbraceright", "}"),
-            ("textasciicircum", "^"),
-            ("textasciitilde", "~"),
-            ("textbackslash", "\\"),
-            ("textless", "<"),
-            ("textgreater", ">"),
-            ("textbar", "|"),
-        ]
-    ],
-)
-_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", strict_latex_spaces=True)
+_DECODER = latex_decoder("readlist-export-test")
 
 
 def decode(latex: str) -> str:

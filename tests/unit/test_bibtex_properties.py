@@ -13,32 +13,14 @@ import unicodedata
 import bibtexparser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from latex_decoding import latex_decoder
 
 from readlist.exporters import bibtex_entry
 from readlist.exporters.latex import braces_balanced, is_valid_math, latex_value, split_math
 from readlist.models import Paper
 from readlist.text import one_line
 
-_CONTEXT = get_default_latex_context_db()
-_CONTEXT.add_context_category(
-    "readlist-export-properties",
-    prepend=True,
-    macros=[
-        MacroTextSpec(name, text)
-        for name, text in [
-            ("textbraceleft", "{"),
-            ("textbraceright", "}"),
-            ("textasciicircum", "^"),
-            ("textasciitilde", "~"),
-            ("textbackslash", "\\"),
-            ("textless", "<"),
-            ("textgreater", ">"),
-            ("textbar", "|"),
-        ]
-    ],
-)
-_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", strict_latex_spaces=True)
+_DECODER = latex_decoder("readlist-export-properties")
 
 # TeX ligatures pylatexenc (like TeX) turns into punctuation.
 _LIGATURES = [("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("!`", "¡"), ("?`", "¿")]

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from latex_decoding import latex_decoder
 
 from readlist.exporters import to_bibtex
 from readlist.exporters.latex import MATH_ONE_ARG, MATH_SYMBOLS, MATH_TEXT_ARG, MATH_TWO_ARGS
@@ -162,26 +162,7 @@ def sample_papers() -> list[Paper]:
     return papers + [Paper.from_dict(case) for case in cases]
 
 
-_CONTEXT = get_default_latex_context_db()
-_CONTEXT.add_context_category(
-    "readlist-tex-test",
-    prepend=True,
-    macros=[
-        MacroTextSpec(name, text)
-        for name, text in [
-            ("textbraceleft", "{"),
-            ("textbraceright", "}"),
-            ("textasciicircum", "^"),
-            ("textasciitilde", "~"),
-            ("textbackslash", "\\"),
-            ("textless", "<"),
-            ("textgreater", ">"),
-            ("textbar", "|"),
-            ("newblock", " "),
-        ]
-    ],
-)
-_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", strict_latex_spaces=True)
+_DECODER = latex_decoder("readlist-tex-test", ("newblock", " "))
 
 
 def decode(latex: str) -> str:
