@@ -195,3 +195,13 @@ def test_many_warnings_are_summarised(run_cli, tmp_path: Path) -> None:
     assert len(warnings) == 21
     assert warnings[-1] == "warning: bad.txt: … and 5 more warnings"
     assert "added 25" in result.stdout and "25 warnings" in result.stdout
+
+
+def test_tui_refuses_a_damaged_library_with_one_line(run_cli, library_file: Path) -> None:
+    library_file.parent.mkdir(parents=True)
+    library_file.write_text('{"papers": {')
+    result = run_cli()  # no command: the interface
+    assert result.returncode == 1
+    assert result.stderr.startswith("readlist: ") and result.stderr.count("\n") == 1
+    assert "not valid JSON" in result.stderr
+    assert library_file.read_text() == '{"papers": {'
