@@ -6,6 +6,7 @@ import logging
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from bibtexparser.entrypoint import parse_string
@@ -141,12 +142,18 @@ def _authors(raw: str) -> tuple[list[str], bool]:
         if name.strip().lower() == "others":
             truncated = True
             continue
-        parts = parse_single_name_into_parts(name, strict=False)
-        words = [*parts.first, *parts.von, *parts.last, *parts.jr]
-        display = one_line(latex_to_text(" ".join(words)))
+        display = _display_name(name)
         if display:
             authors.append(display)
     return authors, truncated
+
+
+@lru_cache(maxsize=1 << 16)  # a bibliography names the same people again and again
+def _display_name(name: str) -> str:
+    r"""One BibTeX name (``M{\"u}ller, Zo{\"e}``) in display order as text (``Zoë Müller``)."""
+    parts = parse_single_name_into_parts(name, strict=False)
+    words = [*parts.first, *parts.von, *parts.last, *parts.jr]
+    return one_line(latex_to_text(" ".join(words)))
 
 
 def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str | None:
