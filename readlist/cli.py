@@ -35,12 +35,12 @@ def _err(text: str) -> None:
 
 def cmd_import(args: argparse.Namespace, library: Library) -> int:
     """Import listing, search-result or BibTeX files (or the bundled samples)."""
-    from readlist.sources import Source, file_source, import_sources, sample_sources, total
+    from readlist.sources import RawSource, file_source, import_sources, sample_sources, total
 
     sources = sample_sources() if args.sample else []
     for name in args.files:
         if name == "-":
-            sources.append(Source("<stdin>", sys.stdin.buffer.read()))
+            sources.append(RawSource("<stdin>", sys.stdin.buffer.read()))
         else:
             sources.append(file_source(name))
     if not sources:

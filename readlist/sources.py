@@ -18,7 +18,7 @@ SAMPLE_FILES = ("sample_listing.txt", "sample_search_results.txt")
 
 
 @dataclass(frozen=True)
-class Source:
+class RawSource:
     """Raw bytes to import, with the name used in messages and in ``paper.source``."""
 
     name: str
@@ -34,17 +34,17 @@ class FileReport:
     report: ImportReport = field(default_factory=ImportReport)
 
 
-def sample_sources() -> list[Source]:
+def sample_sources() -> list[RawSource]:
     """The bundled sample listings."""
     folder = resources.files("readlist.data")
-    return [Source(name, folder.joinpath(name).read_bytes()) for name in SAMPLE_FILES]
+    return [RawSource(name, folder.joinpath(name).read_bytes()) for name in SAMPLE_FILES]
 
 
-def file_source(path: str | Path) -> Source:
+def file_source(path: str | Path) -> RawSource:
     """A file to import; unreadable paths raise one clear :class:`ReadlistError`."""
     path = Path(path)
     try:
-        return Source(path.name, path.read_bytes())
+        return RawSource(path.name, path.read_bytes())
     except IsADirectoryError:
         raise ReadlistError(f"cannot import {path}: it is a directory") from None
     except OSError as error:
@@ -53,7 +53,7 @@ def file_source(path: str | Path) -> Source:
 
 def import_sources(
     library: Library,
-    sources: Sequence[Source],
+    sources: Sequence[RawSource],
     *,
     format: str | None = None,
     tags: Iterable[str] = (),
