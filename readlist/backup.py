@@ -7,6 +7,10 @@ Backups live next to the library, one folder per library file::
                                         change made on 24 November 2026 (daily)
         <stem>.2026-11-24T101502.json   a snapshot taken on demand, e.g. of the
                                         current file just before ``readlist restore``
+        <stem>.2026-11-24.abstracts.json    the abstracts file beside each of them
+
+The abstracts file is copied before the library file, so a backup that is
+listed always has its abstracts (when the library had an abstracts file).
 
 The newest :data:`KEEP` daily backups and the newest :data:`KEEP` snapshots are
 kept; older ones are deleted. Every backup is written to a temporary file,
@@ -26,8 +30,10 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from readlist.paths import abstracts_path
 
 #: Folder, next to the library file, that holds the backups.
 BACKUP_FOLDER = ".readlist-backups"
@@ -111,7 +117,7 @@ def daily_backup(path: Path, *, today: date | None = None) -> None:
     if target.exists():
         return
     try:
-        copy_atomically(library, target)
+        copy_library(library, target)
         _rotate(library)
     except OSError as error:
         logger.warning(
@@ -125,11 +131,22 @@ def daily_backup(path: Path, *, today: date | None = None) -> None:
 def snapshot(path: str | os.PathLike[str], *, now: datetime | None = None) -> Path:
     """Copy the library file to a time-stamped backup now; raises ``OSError`` on failure."""
     library = Path(path)
-    stamp = (now or datetime.now()).strftime("%Y-%m-%dT%H%M%S")
-    target = backup_folder(library) / f"{library.stem}.{stamp}.json"
-    copy_atomically(library, target)
+    moment = now or datetime.now()
+    target = backup_folder(library) / f"{library.stem}.{moment:%Y-%m-%dT%H%M%S}.json"
+    while target.exists():  # never overwrite a backup: a second one this second takes the next
+        moment += timedelta(seconds=1)
+        target = backup_folder(library) / f"{library.stem}.{moment:%Y-%m-%dT%H%M%S}.json"
+    copy_library(library, target)
     _rotate(library)
     return target
+
+
+def copy_library(library: Path, target: Path) -> None:
+    """Copy a library file and its abstracts file (if any), the abstracts first."""
+    abstracts = abstracts_path(library)
+    if abstracts.exists():
+        copy_atomically(abstracts, abstracts_path(target))
+    copy_atomically(library, target)
 
 
 def copy_atomically(source: Path, target: Path) -> None:
@@ -160,5 +177,6 @@ def _rotate(library: Path) -> None:
     for snapshots in (False, True):
         kind = [b for b in backups if b.is_snapshot is snapshots]
         for old in kind[KEEP:]:
-            with contextlib.suppress(OSError):
-                old.path.unlink()
+            for path in (old.path, abstracts_path(old.path)):
+                with contextlib.suppress(OSError):
+                    path.unlink()

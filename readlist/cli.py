@@ -16,6 +16,10 @@ from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
 from readlist.store import Library
 
+#: ``readlist.importers.FORMATS``, spelled out so that commands which import nothing
+#: do not load the importers (a test keeps the two equal).
+IMPORT_FORMATS = ("listing", "search", "bibtex")
+
 #: Warnings printed per imported file; the rest are counted (and all are in --json).
 MAX_WARNINGS_SHOWN = 20
 
@@ -104,28 +108,28 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
 
 
 def _keys(library: Library, prefixes: Sequence[str]) -> list[str]:
-    return [library.resolve(prefix).key for prefix in prefixes]
+    return [library.resolve_key(prefix) for prefix in prefixes]
 
 
 def cmd_tag(args: argparse.Namespace, library: Library) -> int:
     """Add tags to a paper."""
-    key = library.resolve(args.key).key
+    key = library.resolve_key(args.key)
     library.add_tags([key], args.tags)
-    _out(f"{key}: {' '.join(library.get(key).tags) or '(no tags)'}")
+    _out(f"{key}: {' '.join(library.tags_of(key)) or '(no tags)'}")
     return 0
 
 
 def cmd_untag(args: argparse.Namespace, library: Library) -> int:
     """Remove tags from a paper."""
-    key = library.resolve(args.key).key
+    key = library.resolve_key(args.key)
     library.remove_tags([key], args.tags)
-    _out(f"{key}: {' '.join(library.get(key).tags) or '(no tags)'}")
+    _out(f"{key}: {' '.join(library.tags_of(key)) or '(no tags)'}")
     return 0
 
 
 def cmd_mark(args: argparse.Namespace, library: Library) -> int:
     """Set a paper's read status."""
-    key = library.resolve(args.key).key
+    key = library.resolve_key(args.key)
     library.set_status([key], Status(args.status))
     _out(f"{key}: {args.status}")
     return 0
@@ -133,16 +137,16 @@ def cmd_mark(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_note(args: argparse.Namespace, library: Library) -> int:
     """Set or append to a paper's note; with no text, edit it in $EDITOR."""
-    paper = library.resolve(args.key)
+    key = library.resolve_key(args.key)
     if args.text is None:
         from readlist.launch import edit_text
 
-        text = edit_text(paper.notes)
-        library.set_note(paper.key, text.rstrip("\n"))
+        text = edit_text(library.get(key).notes)
+        library.set_note(key, text.rstrip("\n"))
     else:
         text = sys.stdin.read() if args.text == "-" else args.text
-        library.set_note(paper.key, text.rstrip("\n"), append=args.append)
-    _out(f"{paper.key}: note saved")
+        library.set_note(key, text.rstrip("\n"), append=args.append)
+    _out(f"{key}: note saved")
     return 0
 
 
@@ -162,9 +166,8 @@ def cmd_open(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_remove(args: argparse.Namespace, library: Library) -> int:
     """Remove papers from the library."""
-    removed = library.remove(_keys(library, args.keys))
-    for paper in removed:
-        _out(f"removed {paper.key}")
+    for key in library.remove(_keys(library, args.keys)):
+        _out(f"removed {key}")
     return 0
 
 
@@ -303,8 +306,6 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--sort", help="published, added, title, author, status or key")
         command.add_argument("--limit", type=int, metavar="N", help="at most N papers")
-
-    from readlist.importers import FORMATS as IMPORT_FORMATS
 
     command = add("import", cmd_import, "import listing, search-result or BibTeX files")
     command.add_argument("files", nargs="*", metavar="FILE", help="files to import ('-' is stdin)")

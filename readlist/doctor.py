@@ -2,9 +2,11 @@
 
 :func:`check_library` only reads. :func:`fix_library` only deletes temporary
 files that killed saves left behind, under the library lock (while the lock is
-held no save is running, so every such file is a leftover).
-:func:`restore_backup` validates a backup, keeps the current file as a
-snapshot backup, then atomically replaces the library with the backup.
+held no save is running, so every such file is a leftover), and abstracts that
+no paper names any more.
+:func:`restore_backup` validates a backup, keeps the current files as a
+snapshot backup, then atomically replaces the library with the backup: its
+abstracts first, then the paper records.
 """
 
 from __future__ import annotations
@@ -27,9 +29,17 @@ from readlist.backup import Backup, backup_folder, list_backups, snapshot
 from readlist.errors import LibraryError
 from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
-from readlist.store.storage import META_TABLE, SCHEMA_VERSION, SafeJSONStorage
+from readlist.paths import abstracts_path
+from readlist.store.abstracts import ABSTRACTS_TABLE
+from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
+from readlist.store.storage import (
+    ABSTRACTS_KIND,
+    LIBRARY_KIND,
+    META_TABLE,
+    SCHEMA_VERSION,
+    SafeJSONStorage,
+)
 
-PAPERS_TABLE = "papers"
 #: At most this many findings of one kind are listed; the rest are counted.
 MAX_PER_KIND = 20
 #: Findings that mean the storage itself refuses the file (a backup would help).
@@ -87,13 +97,21 @@ def check_library(path: str | os.PathLike[str]) -> list[Finding]:
         except OSError as error:
             findings.append(_error("unreadable", f"cannot read {library}: {error.strerror}"))
         else:
-            findings += inspect_bytes(raw, library)[1]
+            tables, found = inspect_bytes(raw, library)
+            findings += found
+            if tables is not None:
+                findings += _abstract_findings(tables, abstracts_path(library))
     findings += _backup_findings(library)
     return _capped(findings)
 
 
-def inspect_bytes(raw: bytes, name: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """The library tables in ``raw`` (``None`` if unusable) and what is wrong with them."""
+def inspect_bytes(
+    raw: bytes, name: Path, kind: str = LIBRARY_KIND
+) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """The tables in ``raw`` (``None`` if unusable) and what is wrong with them.
+
+    ``kind`` says what the file should hold: a library, or the abstracts of one.
+    """
     if not raw.strip():
         return {}, [Finding(Severity.INFO, "empty", f"{name} is empty (an empty library)")]
     try:
@@ -114,6 +132,14 @@ def inspect_bytes(raw: bytes, name: Path) -> tuple[dict[str, Any] | None, list[F
     if schema > SCHEMA_VERSION:
         message = f"{name} has schema {schema}, newer than this readlist ({SCHEMA_VERSION})"
         return None, [_error("newer-schema", message + "; upgrade readlist")]
+    found_kind = first.get("kind", LIBRARY_KIND) if isinstance(first, dict) else LIBRARY_KIND
+    if found_kind != kind:
+        return None, [_error("not-library", f"{name} holds {found_kind}, not a {kind} file")]
+    if kind == ABSTRACTS_KIND:
+        texts = data.get(ABSTRACTS_TABLE, {})
+        if not all(isinstance(text, str) for text in texts.values()):
+            return None, [_error("bad-record", f"{name} has an abstract that is not text")]
+        return data, []
     findings = list(_record_findings(data.get(PAPERS_TABLE, {})))
     usable = not any(f.code in UNLOADABLE for f in findings)
     return (data if usable else None), findings
@@ -140,15 +166,17 @@ def _record_findings(records: dict[str, Any]) -> Iterator[Finding]:
         else:
             yield _error("no-key", f"{where} has no citation key")
         bad_fields = False
-        for name in PAPER_FIELDS:
+        for name in STORED_FIELDS:
             if name not in doc:
-                yield Finding(Severity.WARNING, "missing-field", f"{where}: no '{name}' field")
+                if name not in OPTIONAL_FIELDS:
+                    message = f"{where}: no '{name}' field"
+                    yield Finding(Severity.WARNING, "missing-field", message)
             elif not FIELD_CHECKS[name][0](doc[name]):
                 bad_fields = True
                 expected = FIELD_CHECKS[name][1]
                 found = type(doc[name]).__name__
                 yield _error("bad-field", f"{where}: '{name}' should be {expected}, not {found}")
-        for name in doc.keys() - set(PAPER_FIELDS):
+        for name in doc.keys() - set(STORED_FIELDS):
             yield Finding(Severity.WARNING, "unknown-field", f"{where}: unknown field {name!r}")
         if not bad_fields:
             identities[identity(Paper.from_dict(doc))].append(str(key))
@@ -200,7 +228,42 @@ FIELD_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "updated": (_is_optional_str, "a string or null"),
     "read_at": (_is_optional_str, "a string or null"),
     "source": (lambda v: v is None or isinstance(v, dict), "an object or null"),
+    ABSTRACT_REF: (lambda v: isinstance(v, str) and bool(v), "a digest string"),
 }
+#: What a stored record may hold: a paper's fields, its abstract by reference or inline.
+STORED_FIELDS: tuple[str, ...] = (*PAPER_FIELDS, ABSTRACT_REF)
+#: Fields a stored record may lack: the abstract (inline only in schema 1 files).
+OPTIONAL_FIELDS = frozenset({"abstract", ABSTRACT_REF})
+
+
+def _abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:
+    """What is wrong with the abstracts file at ``path`` for the library ``tables``."""
+    records = tables.get(PAPERS_TABLE, {})
+    named: dict[str, str] = {}
+    for doc_id, doc in records.items():
+        if isinstance(doc, dict) and isinstance(doc.get(ABSTRACT_REF), str):
+            named.setdefault(doc[ABSTRACT_REF], f"#{doc_id} ({doc.get('key')})")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    except OSError as error:
+        return [_error("unreadable", f"cannot read {path}: {error.strerror}")]
+    if not raw.strip() and not named:
+        return []
+    stored, findings = inspect_bytes(raw, path, ABSTRACTS_KIND) if raw.strip() else ({}, [])
+    if stored is None:
+        return findings
+    texts = stored.get(ABSTRACTS_TABLE, {})
+    missing = [where for digest, where in named.items() if digest not in texts]
+    for where in missing:
+        message = f"paper {where}: its abstract is missing from {path}"
+        findings.append(_error("missing-abstract", message))
+    unused = len(texts.keys() - named.keys())
+    if unused:
+        message = f"{unused} abstracts in {path} belong to no paper (left by removals)"
+        findings.append(Finding(Severity.INFO, "unused-abstracts", message, fixable=True))
+    return findings
 
 
 def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
@@ -290,7 +353,10 @@ def _capped(findings: list[Finding]) -> list[Finding]:
 
 
 def fix_library(path: str | os.PathLike[str]) -> list[Path]:
-    """Delete leftover temporary files, under the library lock; returns what was deleted."""
+    """Delete leftover temporary files, under the library lock; returns what was deleted.
+
+    Abstracts that no paper names are dropped from the abstracts file as well.
+    """
     library = Path(path)
     if not library.parent.is_dir():
         return []
@@ -304,6 +370,10 @@ def fix_library(path: str | os.PathLike[str]) -> list[Path]:
             except OSError as error:
                 raise LibraryError(f"cannot delete {tmp}: {error.strerror}") from None
             removed.append(tmp)
+    if library.exists():
+        from readlist.store import Library
+
+        Library(library).prune_abstracts()
     return removed
 
 
@@ -321,11 +391,23 @@ def inspect_backup(path: Path) -> int:
 
 def _papers_in(raw: bytes, path: Path) -> int:
     tables, findings = inspect_bytes(raw, path)
+    if tables is not None:
+        findings += _abstract_findings(tables, abstracts_path(path))
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if tables is None or errors:
         reason = errors[0].message if errors else "unusable"
         raise LibraryError(f"backup {reason}")
     return len(tables.get(PAPERS_TABLE, {}))
+
+
+def _stored_texts(path: Path) -> dict[str, str]:
+    """The texts of the abstracts file at ``path``; empty if it is missing or unusable."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    tables, _ = inspect_bytes(raw, path, ABSTRACTS_KIND) if raw.strip() else (None, [])
+    return dict(tables.get(ABSTRACTS_TABLE, {})) if tables else {}
 
 
 def find_backup(path: str | os.PathLike[str], spec: str) -> Path:
@@ -367,6 +449,8 @@ def restore_backup(
 
     The backup is validated first and nothing changes if it is unusable. The
     current file, if any, is kept as a snapshot backup before it is replaced.
+    The backup's abstracts are added to the abstracts file first (keeping the
+    current ones, so a kill between the two writes leaves a usable library).
     """
     library = Path(path)
     if backup is None:
@@ -384,8 +468,10 @@ def restore_backup(
         papers = _papers_in(raw, source)
     except LibraryError as error:
         raise LibraryError(f"{error}; nothing was changed") from None
+    texts = _stored_texts(abstracts_path(source))
     previous = None
-    with SafeJSONStorage(library).locked():
+    storage = SafeJSONStorage(library)
+    with storage.locked():
         if library.exists():
             try:
                 previous = snapshot(library)
@@ -394,6 +480,11 @@ def restore_backup(
                     f"cannot keep a copy of the current {library} ({error.strerror}); "
                     "nothing was changed"
                 ) from None
+        if texts:
+            current = abstracts_path(library)
+            texts = {**_stored_texts(current), **texts}
+            abstracts = SafeJSONStorage(current, kind=ABSTRACTS_KIND, lock=storage.lock)
+            abstracts.write({ABSTRACTS_TABLE: texts})
         atomic_write(library, raw)
     return Restored(backup=source, papers=papers, previous=previous)
 
@@ -407,7 +498,9 @@ def explain_library_error(error: LibraryError, path: str | os.PathLike[str]) -> 
     except OSError:
         return message
     tables, findings = inspect_bytes(raw, library)
-    if tables is not None or not any(f.code in UNLOADABLE for f in findings):
+    if tables is not None:
+        findings = _abstract_findings(tables, abstracts_path(library))
+    if not any(f.code in UNLOADABLE for f in findings):
         return message
     latest = latest_good_backup(library)
     if latest is None:

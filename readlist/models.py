@@ -18,6 +18,14 @@ class Status(StrEnum):
     READING = "reading"
     READ = "read"
 
+    @classmethod
+    def parse(cls, value: object) -> Status:
+        """The status named by ``value``; anything unknown counts as unread."""
+        try:
+            return cls(value) if isinstance(value, str) else cls.UNREAD
+        except ValueError:
+            return cls.UNREAD
+
     def next(self) -> Status:
         """The status after this one in the unread → reading → read cycle."""
         order = list(Status)
@@ -197,10 +205,6 @@ class Paper:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
         """Build a paper from its JSON form; missing fields take their defaults."""
-        try:
-            status = Status(data.get("status", "unread"))
-        except ValueError:
-            status = Status.UNREAD
         source = data.get("source")
         return cls(
             key=str(data.get("key", "")),
@@ -214,7 +218,7 @@ class Paper:
             has_code=bool(data.get("has_code", False)),
             links=[Link.from_dict(link) for link in data.get("links") or []],
             tags=[str(t) for t in data.get("tags") or []],
-            status=status,
+            status=Status.parse(data.get("status", "unread")),
             notes=str(data.get("notes") or ""),
             added=data.get("added"),
             updated=data.get("updated"),

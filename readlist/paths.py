@@ -16,6 +16,16 @@ def default_library_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "library.json"
 
 
+def abstracts_path(library: str | os.PathLike[str]) -> Path:
+    """The file that holds the abstracts of the library at ``library``, beside it.
+
+    ``library.json`` keeps its abstracts in ``library.abstracts.json``: they are most
+    of the bytes, and keeping them apart lets a tag or a status change skip them.
+    """
+    path = Path(library)
+    return path.with_name(f"{path.stem}.abstracts{path.suffix}")
+
+
 def library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The library file to use: ``explicit``, else ``$READLIST_LIBRARY``, else the default."""
     if explicit:

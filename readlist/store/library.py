@@ -4,27 +4,41 @@ Every change runs under the storage's inter-process lock: the file is re-read
 if another process changed it, the change is applied, and the whole library is
 saved atomically. Reads are served from an in-memory index that is rebuilt only
 when the file changed.
+
+Records are kept in TinyDB's file layout (tables of documents by id) through
+our TinyDB ``Storage``. Changes go to the storage in one write per change,
+because TinyDB's table API saves once per operation and an import both
+replaces and inserts records: one write means a kill never leaves half of it.
+
+Paper records live in the library file; their abstracts live in an
+:class:`~readlist.store.abstracts.AbstractStore` beside it, read only when a
+whole paper is needed. Triage changes (tags, status, notes) never read them.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document
 
 from readlist.errors import KeyLookupError, LibraryError
 from readlist.keys import assign_key
 from readlist.models import Paper, Status, normalize_tag, normalize_title, now_iso
+from readlist.paths import abstracts_path
 from readlist.query import Query, parse_query, search_text
+from readlist.store.abstracts import AbstractStore, abstract_digest
 from readlist.store.storage import SafeJSONStorage
 
 PAPERS_TABLE = "papers"
+#: The record field that names a paper's abstract in the abstracts file.
+ABSTRACT_REF = "abstract_ref"
+
+Record = dict[str, Any]
 
 #: Facts an import may refresh; everything else is the user's.
 IMPORTED_FACTS = (
@@ -64,8 +78,15 @@ def identity(paper: Paper) -> tuple[str, str]:
     return (normalize_title(paper.title), first)
 
 
+def _record_identity(record: Record) -> tuple[str, str]:
+    """:func:`identity` of the paper a stored record describes, without building it."""
+    authors = record.get("authors") or []
+    first = normalize_title(str(authors[0])) if authors else ""
+    return (normalize_title(str(record.get("title", ""))), first)
+
+
 class Library:
-    """A reading list stored in one JSON file; safe to share between processes."""
+    """A reading list stored in a JSON file (and its abstracts file); safe to share."""
 
     def __init__(
         self,
@@ -73,22 +94,35 @@ class Library:
         *,
         before_first_write: Callable[[Path], None] | None = None,
     ) -> None:
-        """Open (without creating) the library at ``path``; it is read on first use."""
+        """Open (without creating) the library at ``path``; it is read on first use.
+
+        ``before_first_write`` is called with the path, under the lock, before
+        this library first replaces an existing file (used for daily backups).
+        """
         self.path = Path(path)
-        self._db = TinyDB(str(self.path), storage=SafeJSONStorage,
-                          before_first_write=before_first_write)  # fmt: skip
+        self._db = TinyDB(str(self.path), storage=SafeJSONStorage)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
-        self._table = self._db.table(PAPERS_TABLE, cache_size=0)
+        self._abstracts = AbstractStore(abstracts_path(self.path), lock=self._storage.lock)
+        self._before_first_write = before_first_write
+        self._wrote = False
         self._generation = -1
         #: Papers built so far from ``_docs`` (a command on one paper builds one).
         self._papers: dict[str, Paper] = {}
-        self._docs: dict[str, dict[str, Any]] = {}
+        #: The stored records by key: the storage's own dicts, kept current by every save.
+        self._docs: dict[str, Record] = {}
         self._doc_ids: dict[str, int] = {}
         self._haystacks: dict[str, str] = {}
+        #: Whether some record still holds its abstract inline (a schema 1 file).
+        self._inline_abstracts = False
+
+    @property
+    def abstracts_path(self) -> Path:
+        """The file beside the library that holds its abstracts."""
+        return self._abstracts.path
 
     # -- reading ---------------------------------------------------------------
 
-    def _raw_papers(self) -> dict[str, dict[str, Any]]:
+    def _raw_papers(self) -> dict[str, Record]:
         tables = self._storage.read() or {}
         papers = tables.get(PAPERS_TABLE, {})
         if not isinstance(papers, dict):
@@ -100,28 +134,28 @@ class Library:
         raw = self._raw_papers()
         if self._storage.generation == self._generation:
             return False
-        docs: dict[str, dict[str, Any]] = {}
+        docs: dict[str, Record] = {}
         doc_ids: dict[str, int] = {}
+        inline = False
         for doc_id, doc in raw.items():
             if not isinstance(doc, dict):
                 raise LibraryError(f"{self.path} has a damaged paper record {doc_id!r}")
             key = str(doc.get("key", ""))
             docs[key] = doc
             doc_ids[key] = int(doc_id)
+            inline = inline or "abstract" in doc
         # Keep the search text of papers whose searchable fields did not change:
         # another process marking one paper must not cost a full re-index.
-        kept: dict[str, str] = {}
-        for key, haystack in self._haystacks.items():
-            if key not in docs:
-                continue
-            old = self._papers.get(key)
-            before = _search_fields(old.to_dict() if old else self._docs.get(key, {}))
-            if before == _search_fields(docs[key]):
-                kept[key] = haystack
+        kept = {
+            key: haystack
+            for key, haystack in self._haystacks.items()
+            if key in docs and _search_fields(self._docs.get(key, {})) == _search_fields(docs[key])
+        }
         self._papers = {}
         self._docs = docs
         self._doc_ids = doc_ids
         self._haystacks = kept
+        self._inline_abstracts = inline
         self._generation = self._storage.generation
         return True
 
@@ -129,7 +163,13 @@ class Library:
         """The paper with ``key`` (which exists), built from its record on first use."""
         paper = self._papers.get(key)
         if paper is None:
-            paper = self._papers[key] = Paper.from_dict(self._docs[key])
+            doc = self._docs[key]
+            paper = Paper.from_dict(doc)
+            digest = doc.get(ABSTRACT_REF)
+            if digest:
+                # A text missing from the abstracts file reads as empty; doctor reports it.
+                paper.abstract = self._abstracts.texts().get(str(digest), "")
+            self._papers[key] = paper
         return paper
 
     def changed_on_disk(self) -> bool:
@@ -153,11 +193,11 @@ class Library:
             raise KeyLookupError(f"no paper with key '{key}'")
         return self._paper(key)
 
-    def resolve(self, key_or_prefix: str) -> Paper:
-        """The paper whose key is, or uniquely starts with, ``key_or_prefix``."""
+    def resolve_key(self, key_or_prefix: str) -> str:
+        """The key that is, or uniquely starts with, ``key_or_prefix`` (no paper is built)."""
         self.refresh()
         if key_or_prefix in self._doc_ids:
-            return self._paper(key_or_prefix)
+            return key_or_prefix
         wanted = key_or_prefix.lower()
         candidates = sorted(k for k in self._doc_ids if k.lower().startswith(wanted))
         if not candidates:
@@ -167,7 +207,18 @@ class Library:
             raise KeyLookupError(
                 f"key '{key_or_prefix}' is ambiguous: {len(candidates)} papers match ({shown})"
             )
-        return self._paper(candidates[0])
+        return candidates[0]
+
+    def resolve(self, key_or_prefix: str) -> Paper:
+        """The paper whose key is, or uniquely starts with, ``key_or_prefix``."""
+        return self._paper(self.resolve_key(key_or_prefix))
+
+    def tags_of(self, key: str) -> list[str]:
+        """The tags of the paper with exactly this key, without reading its abstract."""
+        self.refresh()
+        if key not in self._docs:
+            raise KeyLookupError(f"no paper with key '{key}'")
+        return _tags(self._docs[key])
 
     def build_index(self) -> None:
         """Compute the search text of every paper now (the first search does it anyway)."""
@@ -194,74 +245,146 @@ class Library:
 
     def tag_counts(self) -> Counter[str]:
         """How many papers carry each tag."""
-        return Counter(tag for paper in self.papers() for tag in paper.tags)
+        self.refresh()
+        return Counter(tag for doc in self._docs.values() for tag in _tags(doc))
 
     def status_counts(self) -> Counter[Status]:
         """How many papers have each status (every status present, maybe 0)."""
+        self.refresh()
         counts: Counter[Status] = Counter({status: 0 for status in Status})
-        counts.update(paper.status for paper in self.papers())
+        counts.update(Status.parse(doc.get("status", "unread")) for doc in self._docs.values())
         return counts
 
     def category_counts(self) -> Counter[str]:
         """How many papers are in each category."""
-        return Counter(paper.category for paper in self.papers() if paper.category)
+        self.refresh()
+        return Counter(str(doc["category"]) for doc in self._docs.values() if doc.get("category"))
 
     # -- writing ---------------------------------------------------------------
+
+    def _full_record(self, paper: Paper, texts: dict[str, str]) -> Record:
+        """The stored record of a whole paper; its abstract text goes into ``texts``."""
+        return _externalize(paper.to_dict(), texts)
+
+    def _triage_record(self, paper: Paper, texts: dict[str, str]) -> Record:
+        """The stored record of a paper built by :meth:`_triage_paper`: its abstract is kept."""
+        record = paper.to_dict()
+        del record["abstract"]
+        old = self._docs[paper.key]
+        if old.get(ABSTRACT_REF):
+            record[ABSTRACT_REF] = old[ABSTRACT_REF]
+        elif old.get("abstract"):
+            record["abstract"] = old["abstract"]
+        return _externalize(record, texts)
+
+    def _triage_paper(self, key: str) -> Paper:
+        """A fresh copy of the paper for a change that leaves its abstract alone (not read)."""
+        paper = Paper.from_dict(self._docs[key])
+        paper.abstract = ""
+        return paper
 
     def _save(
         self,
         *,
-        replace: Sequence[Paper] = (),
-        insert: Sequence[Paper] = (),
+        replace: dict[str, Record] | None = None,
+        insert: Sequence[Record] = (),
         remove: Iterable[str] = (),
+        texts: dict[str, str] | None = None,
+        built: Iterable[Paper] = (),
     ) -> None:
-        """Write changes (caller holds the lock and has refreshed) and update the index."""
-        replace_by_key = {paper.key: paper.to_dict() for paper in replace}
-        if replace_by_key:
+        """Write changed records (caller holds the lock and has refreshed), then update the index.
 
-            def overwrite(doc: MutableMapping[str, Any]) -> None:
-                new = replace_by_key[doc["key"]]
-                doc.clear()
-                doc.update(new)
-
-            self._table.update(overwrite, doc_ids=[self._doc_ids[k] for k in replace_by_key])
-        removed = [key for key in remove if key in self._doc_ids]
-        if removed:
-            self._table.remove(doc_ids=[self._doc_ids[k] for k in removed])
-        if insert:
-            next_id = max((int(i) for i in self._raw_papers()), default=0) + 1
-            documents = [
-                Document(paper.to_dict(), doc_id=next_id + n) for n, paper in enumerate(insert)
-            ]
-            self._table.insert_multiple(documents)
-            for document in documents:
-                self._doc_ids[document["key"]] = document.doc_id
+        ``texts`` holds the abstracts the new records name; they are saved to the
+        abstracts file first, so no saved record ever names a missing text.
+        ``built`` are whole papers matching the new records, kept for reuse.
+        """
+        replace = dict(replace or {})
+        texts = dict(texts or {})
+        removed = [key for key in dict.fromkeys(remove) if key in self._doc_ids]
+        if self._inline_abstracts:  # a schema 1 file: move every abstract out now
+            for key, doc in self._docs.items():
+                if "abstract" in doc and key not in replace and key not in removed:
+                    replace[key] = _externalize(dict(doc), texts)
+        if not self._wrote and self._before_first_write and self.path.exists():
+            self._before_first_write(self.path)
+        self._wrote = True
+        self._save_texts(texts)
+        self._write_records(replace, removed, insert)
         for key in removed:
             self._papers.pop(key, None)
             self._docs.pop(key, None)
             del self._doc_ids[key]
             self._haystacks.pop(key, None)
-        for paper in (*replace, *insert):
+        for record in (*replace.values(), *insert):
+            self._docs[record["key"]] = record
+            self._papers.pop(record["key"], None)
+            self._haystacks.pop(record["key"], None)
+        for paper in built:
             self._papers[paper.key] = paper
-            self._haystacks.pop(paper.key, None)
+        self._inline_abstracts = False
         self._generation = self._storage.generation
 
-    def _change(self, keys: Iterable[str], change: Callable[[Paper], bool]) -> list[Paper]:
-        """Apply ``change`` to copies of the named papers and save those it changed."""
+    def _write_records(
+        self, replace: dict[str, Record], removed: Sequence[str], insert: Sequence[Record]
+    ) -> None:
+        """Replace, remove and insert records in one atomic save of the library file.
+
+        One save, not one per kind of change: a kill can never leave half an import.
+        Nothing in memory changes unless the save succeeds.
+        """
+        tables = dict(self._storage.read() or {})
+        papers = dict(self._raw_papers())
+        for key, record in replace.items():
+            papers[str(self._doc_ids[key])] = record
+        for key in removed:
+            del papers[str(self._doc_ids[key])]
+        next_id = max((int(i) for i in papers), default=0) + 1
+        new_ids = {record["key"]: next_id + n for n, record in enumerate(insert)}
+        papers.update((str(new_ids[record["key"]]), record) for record in insert)
+        tables[PAPERS_TABLE] = papers
+        self._storage.write(tables)
+        self._doc_ids.update(new_ids)
+
+    def _save_texts(self, texts: dict[str, str]) -> None:
+        """Add to the abstracts file the ``texts`` it may lack, before any record names them."""
+        named = {str(doc[ABSTRACT_REF]) for doc in self._docs.values() if doc.get(ABSTRACT_REF)}
+        if all(digest in named for digest in texts):
+            return  # every text is already stored: records that name them are saved
+        self._abstracts.save(texts, keep=named | texts.keys())
+
+    def prune_abstracts(self) -> int:
+        """Drop abstracts no paper names (left by removals or killed saves); returns how many."""
         with self._storage.locked():
             self.refresh()
-            changed = []
+            named = {str(doc[ABSTRACT_REF]) for doc in self._docs.values() if doc.get(ABSTRACT_REF)}
+            stored = self._abstracts.texts()
+            unnamed = len(stored.keys() - named)
+            if unnamed:
+                self._abstracts.save({}, keep=named)
+        return unnamed
+
+    def _change(self, keys: Iterable[str], change: Callable[[Paper], bool]) -> list[str]:
+        """Apply ``change`` to copies of the named papers, save those it changed; their keys.
+
+        ``change`` sees papers without their abstract, which it must leave alone.
+        """
+        with self._storage.locked():
+            self.refresh()
+            texts: dict[str, str] = {}
+            records: dict[str, Record] = {}
             for key in dict.fromkeys(keys):
-                paper = self.get(key).copy()
+                if key not in self._docs:
+                    raise KeyLookupError(f"no paper with key '{key}'")
+                paper = self._triage_paper(key)
                 if change(paper):
                     paper.updated = now_iso()
-                    changed.append(paper)
-            if changed:
-                self._save(replace=changed)
-        return changed
+                    records[key] = self._triage_record(paper, texts)
+            if records:
+                self._save(replace=records, texts=texts)
+        return list(records)
 
-    def set_status(self, keys: Iterable[str], status: Status) -> list[Paper]:
-        """Set the read status; entering ``read`` stamps ``read_at``."""
+    def set_status(self, keys: Iterable[str], status: Status) -> list[str]:
+        """Set the read status; entering ``read`` stamps ``read_at``. Returns the changed keys."""
 
         def change(paper: Paper) -> bool:
             if paper.status is status:
@@ -273,8 +396,8 @@ class Library:
 
         return self._change(keys, change)
 
-    def add_tags(self, keys: Iterable[str], tags: Iterable[str]) -> list[Paper]:
-        """Add tags (normalised: lowercase, hyphens for spaces) to the papers."""
+    def add_tags(self, keys: Iterable[str], tags: Iterable[str]) -> list[str]:
+        """Add tags (normalised: lowercase, hyphens for spaces); returns the changed keys."""
         new = {normalize_tag(t) for t in tags} - {""}
 
         def change(paper: Paper) -> bool:
@@ -286,8 +409,8 @@ class Library:
 
         return self._change(keys, change)
 
-    def remove_tags(self, keys: Iterable[str], tags: Iterable[str]) -> list[Paper]:
-        """Remove tags from the papers; absent tags are ignored."""
+    def remove_tags(self, keys: Iterable[str], tags: Iterable[str]) -> list[str]:
+        """Remove tags from the papers (absent tags are ignored); returns the changed keys."""
         gone = {normalize_tag(t) for t in tags}
 
         def change(paper: Paper) -> bool:
@@ -299,8 +422,8 @@ class Library:
 
         return self._change(keys, change)
 
-    def set_note(self, key: str, text: str, *, append: bool = False) -> Paper:
-        """Replace (or append to) a paper's Markdown note."""
+    def set_note(self, key: str, text: str, *, append: bool = False) -> bool:
+        """Replace (or append to) a paper's Markdown note; returns whether it changed."""
 
         def change(paper: Paper) -> bool:
             new = f"{paper.notes.rstrip()}\n\n{text}" if append and paper.notes else text
@@ -309,16 +432,18 @@ class Library:
             paper.notes = new
             return True
 
-        changed = self._change([key], change)
-        return changed[0] if changed else self.get(key)
+        return bool(self._change([key], change))
 
-    def remove(self, keys: Iterable[str]) -> list[Paper]:
-        """Delete papers; returns what was removed."""
+    def remove(self, keys: Iterable[str]) -> list[str]:
+        """Delete papers; returns the keys removed."""
         with self._storage.locked():
             self.refresh()
-            removed = [self.get(key) for key in dict.fromkeys(keys)]
+            removed = list(dict.fromkeys(keys))
+            for key in removed:
+                if key not in self._docs:
+                    raise KeyLookupError(f"no paper with key '{key}'")
             if removed:
-                self._save(remove=[paper.key for paper in removed])
+                self._save(remove=removed)
         return removed
 
     def import_papers(self, papers: Iterable[Paper], *, tags: Iterable[str] = ()) -> ImportReport:
@@ -334,10 +459,10 @@ class Library:
             self.refresh()
             by_identity: dict[tuple[str, str], str] = {}
             by_title: dict[str, str] = {}
-            for paper in map(self._paper, self._doc_ids):
-                ident = identity(paper)
-                by_identity.setdefault(ident, paper.key)
-                by_title.setdefault(ident[0], paper.key)
+            for key, doc in self._docs.items():
+                ident = _record_identity(doc)
+                by_identity.setdefault(ident, key)
+                by_title.setdefault(ident[0], key)
             taken = set(self._doc_ids)
             inserts: list[Paper] = []
             replaces: dict[str, Paper] = {}
@@ -373,15 +498,42 @@ class Library:
                 by_identity[identity(paper)] = paper.key
                 by_title.setdefault(ident[0], paper.key)
                 report.added.append(paper.key)
-            if inserts or replaces:
-                self._save(replace=list(replaces.values()), insert=inserts)
+            if inserts or replaces or self._inline_abstracts:
+                texts: dict[str, str] = {}
+                self._save(
+                    replace={k: self._full_record(p, texts) for k, p in replaces.items()},
+                    insert=[self._full_record(p, texts) for p in inserts],
+                    texts=texts,
+                    built=[*replaces.values(), *inserts],
+                )
         report.updated = list(dict.fromkeys(report.updated))
         return report
 
 
-def _search_fields(doc: dict[str, Any]) -> tuple[object, ...]:
+def _search_fields(doc: Record) -> tuple[object, ...]:
     """What a paper's search text is made of, from its stored record."""
-    return (doc.get("title"), doc.get("authors"), doc.get("abstract"), doc.get("notes"))
+    return (
+        doc.get("title"),
+        doc.get("authors"),
+        doc.get(ABSTRACT_REF),
+        doc.get("abstract"),
+        doc.get("notes"),
+    )
+
+
+def _tags(record: Record) -> list[str]:
+    """A stored record's tags, read as :meth:`Paper.from_dict` reads them."""
+    return [str(tag) for tag in record.get("tags") or []]
+
+
+def _externalize(record: Record, texts: dict[str, str]) -> Record:
+    """``record`` with its inline abstract moved into ``texts`` and named by digest."""
+    text = record.pop("abstract", None)
+    if text:
+        digest = abstract_digest(str(text))
+        record[ABSTRACT_REF] = digest
+        texts[digest] = str(text)
+    return record
 
 
 def _merge(current: Paper, incoming: Paper, extra_tags: Sequence[str]) -> Paper:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,12 @@ from readlist.errors import LibraryError
 #: Name of the table that marks a file as a readlist library.
 META_TABLE = "_readlist"
 #: Version of the file layout; bump it with a migration when the layout changes.
-SCHEMA_VERSION = 1
+#: 1: abstracts inside the paper records; 2: in a separate abstracts file
+#: (records written by version 1 are still read).
+SCHEMA_VERSION = 2
+#: What the tables of a file are: a library, or the abstracts of one.
+LIBRARY_KIND = "library"
+ABSTRACTS_KIND = "abstracts"
 #: How long to wait for another process to release the lock.
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -47,21 +51,22 @@ class SafeJSONStorage(Storage):
         self,
         path: str | os.PathLike[str],
         *,
-        before_first_write: Callable[[Path], None] | None = None,
+        kind: str = LIBRARY_KIND,
+        lock: FileLock | None = None,
         lock_timeout: float = LOCK_TIMEOUT_SECONDS,
     ) -> None:
-        """Use the library file at ``path`` (it need not exist yet).
+        """Use the file at ``path`` (it need not exist yet), holding tables of ``kind``.
 
-        ``before_first_write`` is called with the path, under the lock, before
-        this storage first replaces an existing file (used for daily backups).
+        ``lock`` shares another storage's lock, so that one lock guards a library
+        and its abstracts file; by default the lock file is ``<path>.lock``.
         """
         self.path = Path(path)
         if self.path.is_dir():
             raise LibraryError(f"library path {self.path} is a directory, not a file")
-        self._lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock = FileLock(str(self._lock_path), timeout=lock_timeout)
-        self._before_first_write = before_first_write
-        self._wrote = False
+        self.kind = kind
+        self.lock = lock or FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout
+        )
         self._cache: Tables | None = None
         self._stamp: Stamp | None = None
         #: Bumped every time the in-memory data changes (load or save).
@@ -74,7 +79,7 @@ class SafeJSONStorage(Storage):
         """Hold the inter-process lock (re-entrant) for a read-modify-write."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock.acquire()
+            self.lock.acquire()
         except Timeout:
             raise LibraryError(
                 f"library {self.path} is locked by another readlist process; try again"
@@ -86,7 +91,7 @@ class SafeJSONStorage(Storage):
         try:
             yield
         finally:
-            self._lock.release()
+            self.lock.release()
 
     # -- reading ---------------------------------------------------------------
 
@@ -136,20 +141,17 @@ class SafeJSONStorage(Storage):
             raise LibraryError(
                 f"library {self.path} is not valid JSON ({error.args[0]}); it was left untouched"
             ) from None
-        return validate_tables(data, self.path)
+        return validate_tables(data, self.path, self.kind)
 
     # -- writing ---------------------------------------------------------------
 
     def write(self, data: Tables) -> None:
         """Save ``data`` atomically; on failure the old file stays as it was."""
-        data[META_TABLE] = {"1": {"schema": SCHEMA_VERSION, "app": "readlist"}}
+        data[META_TABLE] = {"1": {"schema": SCHEMA_VERSION, "app": "readlist", "kind": self.kind}}
         try:
             payload = orjson.dumps(data, option=orjson.OPT_INDENT_2)
             with self.locked():
-                if not self._wrote and self._before_first_write and self.path.exists():
-                    self._before_first_write(self.path)
                 atomic_write(self.path, payload)
-                self._wrote = True
                 self._stamp = self._stat()
         except BaseException:
             # TinyDB mutated the cached dict in place before calling us: forget it,
@@ -165,8 +167,8 @@ class SafeJSONStorage(Storage):
         """Nothing stays open between operations."""
 
 
-def validate_tables(data: object, path: Path) -> Tables:
-    """``data`` as tables if it is a readlist library, else a :class:`LibraryError`."""
+def validate_tables(data: object, path: Path, kind: str = LIBRARY_KIND) -> Tables:
+    """``data`` as tables if it is a readlist file of ``kind``, else a :class:`LibraryError`."""
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise LibraryError(f"{path} is not a readlist library; it was left untouched")
     if not data:
@@ -182,4 +184,8 @@ def validate_tables(data: object, path: Path) -> Tables:
         raise LibraryError(
             f"{path} was written by a newer readlist (schema {schema}); upgrade readlist"
         )
+    found = first.get("kind", LIBRARY_KIND) if isinstance(first, dict) else LIBRARY_KIND
+    if found != kind:
+        what = "the abstracts of a library" if found == ABSTRACTS_KIND else f"a {found!r} file"
+        raise LibraryError(f"{path} holds {what}, not a {kind} file; it was left untouched")
     return data

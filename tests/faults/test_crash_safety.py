@@ -43,6 +43,30 @@ while True:
 """
 
 
+# Imports in a loop: each one refreshes the counter paper's abstract and adds a
+# paper, so every save writes the abstracts file and then the records file.
+IMPORT_WRITER = """
+import os, sys
+from readlist.models import Paper
+from readlist.store import Library
+library_path, log_path, key = sys.argv[1:4]
+library = Library(library_path)
+counter = int(library.get(key).abstract.split()[0].removeprefix("counter="))
+log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+os.write(log, f"{counter}\\n".encode())
+print("ready", flush=True)
+while True:
+    counter += 1
+    library.import_papers([
+        Paper(title="The Counter", authors=["Ann Lee"],
+              abstract=f"counter={counter} " + "y" * (counter * 53 % 3000)),
+        Paper(title=f"Added In Import {counter}", authors=["Bo Chen"],
+              abstract=f"added {counter} " + "z" * 800),
+    ])
+    os.write(log, f"{counter}\\n".encode())
+"""
+
+
 def env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -111,6 +135,47 @@ def test_sigkill_during_saves_never_loses_or_tears_the_library(
     fix_library(library)
     assert not [f for f in check_library(library) if f.code == "leftover-temp"]
     assert_intact(library, last_acknowledged(log))
+
+
+IMPORT_KILLS = 50
+
+
+@pytest.mark.slow
+def test_sigkill_during_imports_keeps_records_and_abstracts_in_step(
+    library: Path, tmp_path: Path
+) -> None:
+    Library(library).import_papers(
+        [Paper(title="The Counter", authors=["Ann Lee"], abstract="counter=0")]
+    )
+    rng = random.Random(1125)
+    log = tmp_path / "imports.log"
+    counts = []
+    for _ in range(IMPORT_KILLS):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", IMPORT_WRITER, str(library), str(log), COUNTER_KEY],
+            stdout=subprocess.PIPE,
+            env=env(),
+        )
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.15))
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        assert writer.returncode == -signal.SIGKILL
+        acknowledged = last_acknowledged(log)
+        reopened = Library(library)
+        abstract = reopened.get(COUNTER_KEY).abstract
+        counter = int(abstract.split()[0].removeprefix("counter="))
+        assert counter in (acknowledged, acknowledged + 1), (counter, acknowledged)
+        assert abstract == f"counter={counter} " + "y" * (counter * 53 % 3000)
+        # One import is one save: the abstract and the added papers move together.
+        added = [p for p in reopened.papers() if p.title.startswith("Added In Import")]
+        assert len(added) == counter
+        assert all(p.abstract == f"added {p.title.split()[-1]} " + "z" * 800 for p in added)
+        errors = [f for f in check_library(library) if f.severity is Severity.ERROR]
+        assert errors == []
+        counts.append(counter)
+    assert counts[-1] > IMPORT_KILLS // 2  # kills landed among saves, and saves went on
 
 
 TUI_KILLS = 10

@@ -49,3 +49,22 @@ def test_cli_commands_run_without_loading_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_cli_names_the_importers_formats() -> None:
+    from readlist.cli import IMPORT_FORMATS
+    from readlist.importers import FORMATS
+
+    assert IMPORT_FORMATS == FORMATS
+
+
+def test_a_triage_command_loads_neither_importers_nor_exporters() -> None:
+    code = (
+        "import sys\n"
+        "from readlist import cli\n"
+        "cli.build_parser()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('readlist.importers',"
+        " 'readlist.exporters', 'bibtexparser', 'pylatexenc'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -65,7 +65,7 @@ def test_remove_round_trip(library: Library) -> None:
 def test_file_on_disk_is_a_readlist_library(library: Library) -> None:
     library.import_papers([paper("Anything")])
     data = orjson.loads(library.path.read_bytes())
-    assert data[META_TABLE]["1"] == {"schema": SCHEMA_VERSION, "app": "readlist"}
+    assert data[META_TABLE]["1"] == {"schema": SCHEMA_VERSION, "app": "readlist", "kind": "library"}
     assert {doc["title"] for doc in data["papers"].values()} >= {"Anything"}
     assert leftovers(library.path.parent) == []
 

@@ -1,0 +1,71 @@
+"""The abstracts of a library, kept in a file of their own beside it.
+
+Abstracts are most of a library's bytes but change only on import, so the
+library's paper records name their abstract by a digest of its text
+(``abstract_ref``) and :class:`AbstractStore` keeps ``digest → text`` in
+``<library>.abstracts.json``. A tag or a status change then reads and writes
+only the small records file.
+
+Crash safety comes from the order of writes, made under the library's lock:
+new texts are added to this file *before* the records that name them are
+saved, and texts are dropped only when no saved record names them. So after a
+kill at any moment every digest in the records file is present here; at worst
+some texts nobody names remain until the next write (``readlist doctor --fix``
+removes them too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+
+from filelock import FileLock
+
+from readlist.errors import LibraryError
+from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage
+
+#: The table of the abstracts file that maps digests to texts.
+ABSTRACTS_TABLE = "abstracts"
+
+
+def abstract_digest(text: str) -> str:
+    """The name under which ``text`` is stored: 20 hex digits of its BLAKE2b hash."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+class AbstractStore:
+    """Digest → abstract text, in a crash-safe JSON file that shares the library's lock."""
+
+    def __init__(self, path: str | os.PathLike[str], *, lock: FileLock) -> None:
+        """Use the abstracts file at ``path`` (it need not exist), guarded by ``lock``."""
+        self._storage = SafeJSONStorage(path, kind=ABSTRACTS_KIND, lock=lock)
+        self.path = self._storage.path
+        self._checked = -1
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever the texts in memory change (a load or a save)."""
+        return self._storage.generation
+
+    def texts(self) -> Mapping[str, str]:
+        """Every stored text by digest; read from disk only when the file changed."""
+        tables = self._storage.read() or {}
+        texts = tables.get(ABSTRACTS_TABLE, {})
+        if self._checked != self._storage.generation:
+            if not all(isinstance(text, str) for text in texts.values()):
+                raise LibraryError(f"{self.path} has a damaged abstract; it was left untouched")
+            self._checked = self._storage.generation
+        return texts
+
+    def save(self, new: Mapping[str, str], keep: Iterable[str]) -> None:
+        """Add the ``new`` texts and keep only those named in ``keep`` or ``new``.
+
+        The caller holds the lock and passes in ``keep`` every digest that the
+        records file names now or will name once its own save is done.
+        """
+        current = self.texts()
+        wanted = set(keep)
+        texts = {digest: text for digest, text in current.items() if digest in wanted}
+        texts.update(new)
+        self._storage.write({ABSTRACTS_TABLE: texts})
