@@ -29,6 +29,13 @@ _CLOSERS = {")": "(", "]": "["}
 
 def _trim(url: str) -> str:
     """``url`` cut at its first unbalanced closing bracket, without trailing punctuation."""
+    if ")" in url or "]" in url:
+        url = _cut_at_unbalanced_closer(url)
+    return url.rstrip(_TRAILING)  # one pass, even for a URL ending in a million dots
+
+
+def _cut_at_unbalanced_closer(url: str) -> str:
+    """``url`` up to its first closing bracket that no opening bracket before it matches."""
     depth = {"(": 0, "[": 0}
     for index, char in enumerate(url):
         if char in depth:
@@ -36,11 +43,8 @@ def _trim(url: str) -> str:
         elif char in _CLOSERS:
             opener = _CLOSERS[char]
             if depth[opener] == 0:
-                url = url[:index]
-                break
+                return url[:index]
             depth[opener] -= 1
-    while url and url[-1] in _TRAILING:
-        url = url[:-1]
     return url
 
 
@@ -63,9 +67,17 @@ def extract_links(text: str) -> list[Link]:
     URLs without a scheme (``github.com/x/y``) are not recognised.
     """
     links: list[Link] = []
+    if "://" not in text:
+        return links  # every URL has one; most abstracts have none, and this is cheap
     seen: set[str] = set()
-    for match in _URL.finditer(text):
-        url = _trim(_LATEX_ESCAPE.sub(r"\1", match.group(0)))
+    # No URL starts more than len("https") characters before the first "://", so the
+    # regex (slow to scan: it ignores case) need not look at the text before that.
+    first = max(0, text.find("://") - len("https"))
+    for match in _URL.finditer(text, first):
+        url = match.group(0)
+        if "\\" in url:
+            url = _LATEX_ESCAPE.sub(r"\1", url)
+        url = _trim(url)
         if url in seen or not _has_host(url):
             continue
         seen.add(url)

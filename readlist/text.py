@@ -31,6 +31,10 @@ def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
     Tabs become spaces. Newlines are kept unless ``keep_newlines`` is false,
     in which case they become spaces (for one-line fields such as titles).
     """
+    # Printable text has no control, bidi or format character, tab or newline:
+    # nothing below would change it, and this check is cheaper than the regex.
+    if text.isprintable():
+        return text
     if not _CONTROLS.search(text) and "\t" not in text and (keep_newlines or "\n" not in text):
         return text  # the usual case: nothing to clean
     text = _ESCAPES.sub("", text)
@@ -42,4 +46,8 @@ def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
 
 def one_line(text: str) -> str:
     """``text`` cleaned and collapsed to a single line with single spaces."""
+    # In printable text the plain space is the only whitespace, so text with no
+    # doubled, leading or trailing space is already one clean line.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(strip_controls(text, keep_newlines=False).split())

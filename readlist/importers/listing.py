@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from readlist.importers.detect import HEADER, ImportFormatError, is_header, split_lines
 from readlist.links import extract_links
@@ -81,32 +81,54 @@ MAX_NAME_WORD = 50
 ABSTRACT_MIN = 400
 
 
+def _char_shape(char: str) -> str:
+    """The shape letter of one character (see the shape alphabet above)."""
+    if char.isupper() or char.istitle():
+        return "A"
+    if char.islower() or unicodedata.category(char) in ("Mn", "Mc"):
+        return "a"
+    if char in _APOSTROPHES:
+        return "'"
+    if char in _HYPHENS:
+        return "-"
+    if char == ".":
+        return "."
+    return "?"
+
+
+class _ShapeTable(dict[int, str]):
+    """A ``str.translate`` table from code point to shape letter, filled as characters come."""
+
+    #: Code points remembered at most, so hostile text cannot grow the table without end.
+    LIMIT = 1 << 14
+
+    def __missing__(self, code: int) -> str:
+        shape = _char_shape(chr(code))
+        if len(self) < self.LIMIT:
+            self[code] = shape
+        return shape
+
+
+_SHAPES = _ShapeTable()
+_HYPHEN_SPLIT = re.compile(f"[{_HYPHENS}]")
+
+
+@lru_cache(maxsize=1 << 16)  # a token is shaped for both the name-word and the initial test
 def _shape(token: str) -> str:
     """``token`` reduced to letter classes (see the shape alphabet above)."""
-    out = []
-    for char in token:
-        if char.isupper() or char.istitle():
-            out.append("A")
-        elif char.islower() or unicodedata.category(char) in ("Mn", "Mc"):
-            out.append("a")
-        elif char in _APOSTROPHES:
-            out.append("'")
-        elif char in _HYPHENS:
-            out.append("-")
-        elif char == ".":
-            out.append(".")
-        else:
-            out.append("?")
-    shape = "".join(out)
+    shape = token.translate(_SHAPES)  # one C-level pass instead of a Python loop per character
+    if "A" not in shape[1:]:
+        return shape  # no inner capital: nothing for the prefix rule below to do
     # An inner capital after a known prefix does not start a new word: McCarthy.
     start = 0
-    for segment in re.split(f"[{_HYPHENS}]", token):
-        for prefix in _CAMEL_PREFIXES:
-            end = start + len(prefix)
-            if segment.startswith(prefix) and shape[end : end + 1] == "A":
-                if len(segment) > len(prefix) + 1:
-                    shape = shape[:end] + "a" + shape[end + 1 :]
-                break
+    for segment in _HYPHEN_SPLIT.split(token):
+        if segment.startswith(_CAMEL_PREFIXES):
+            for prefix in _CAMEL_PREFIXES:
+                end = start + len(prefix)
+                if segment.startswith(prefix) and shape[end : end + 1] == "A":
+                    if len(segment) > len(prefix) + 1:
+                        shape = shape[:end] + "a" + shape[end + 1 :]
+                    break
         start += len(segment) + 1
     return shape
 
@@ -155,6 +177,18 @@ def _is_core_name(core: list[str]) -> bool:
     return words <= 5
 
 
+@lru_cache(maxsize=1 << 16)  # the same people come back paper after paper
+def _is_person_name_text(name: str) -> bool:
+    """:func:`is_person_name` for the words of ``name``, which are joined by single spaces."""
+    return is_person_name(name.split(" "))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_name_piece(piece: str) -> bool:
+    """Whether ``piece`` may stand in a name: a name word, initial, particle or suffix."""
+    return _is_name_word(piece) or _is_initial(piece) or piece in PARTICLES or piece in SUFFIXES
+
+
 _AUTHOR_PIECE = re.compile(r"[^\s,&]+|[,&]")
 
 
@@ -183,25 +217,70 @@ def _parse_authors(text: str, start: int) -> list[str] | None:
                     return None
             elif authors and len(tokens) == 1 and tokens[0] in SUFFIXES and last_separator == ",":
                 authors[-1] = f"{authors[-1]} {tokens[0]}"
-            elif is_person_name(tokens):
-                authors.append(" ".join(tokens))
             else:
-                return None
+                name = " ".join(tokens)  # pieces hold no space, so this splits back
+                if not _is_person_name_text(name):
+                    return None
+                authors.append(name)
             tokens = []
             last_separator = piece
             continue
         tokens.append(piece)
-        if len(tokens) > 9 or not (
-            _is_name_word(piece) or _is_initial(piece) or piece in PARTICLES or piece in SUFFIXES
-        ):
+        if len(tokens) > 9 or not _is_name_piece(piece):
             return None
     if authors and len(tokens) == 1 and tokens[0] in SUFFIXES and last_separator == ",":
         authors[-1] = f"{authors[-1]} {tokens[0]}"
-    elif tokens and is_person_name(tokens):
-        authors.append(" ".join(tokens))
+    elif tokens and _is_person_name_text(name := " ".join(tokens)):
+        authors.append(name)
     else:
         return None
     return authors
+
+
+def _class_items(codes: list[int]) -> str:
+    """The inside of a regex character class for exactly the code points ``codes`` (ascending)."""
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+        for low, high in ranges
+    )
+
+
+@cache  # built on first use, not at import: it takes a scan of the Basic Multilingual Plane
+def _glue_point_pattern() -> re.Pattern[str]:
+    """The regex behind :func:`_glue_points`."""
+    # Every BMP character ``str.isupper`` accepts (Ⓐ and Ⅻ too), so the regex finds
+    # the same positions as a test of each character. All characters above U+FFFF
+    # pass (listing each uppercase one makes the class a slow list of ranges) and
+    # are tested in _glue_points: they are rare.
+    bmp_uppercase = _class_items([code for code in range(0x10000) if chr(code).isupper()])
+    uppercase = f"[{bmp_uppercase}\U00010000-\U0010ffff]"
+    # The letter comes first so that the regex skips quickly to the next candidate;
+    # the lookbehind then wants a non-space before it, the lookahead a word end
+    # within reach. Only the letter is consumed, so every candidate is found, each
+    # with one bounded look ahead: linear in the line.
+    return re.compile(
+        rf"{uppercase}(?<=\S.)(?=([^\s,&]{{0,{MAX_NAME_WORD - 1}}})(?:[\s,&]|\Z))", re.DOTALL
+    )
+
+
+def _glue_points(text: str) -> list[tuple[int, str]]:
+    """Where a title may be glued to its authors in ``text``, left to right, with the word there.
+
+    A glue point is an uppercase letter right after a non-space character that
+    starts a word (up to a space, comma or ``&``) of at most MAX_NAME_WORD
+    characters: no author list can start anywhere else.
+    """
+    return [
+        (match.start(), text[match.start() : match.end(1)])
+        for match in _glue_point_pattern().finditer(text)
+        if (letter := match[0]) <= "\uffff" or letter.isupper()
+    ]
 
 
 def split_title_authors(line: str) -> tuple[str, list[str]] | None:
@@ -220,22 +299,14 @@ def split_title_authors(line: str) -> tuple[str, list[str]] | None:
     text = one_line(line)
     if len(text) > MAX_SPLIT_LENGTH:
         return None
-    # Where the word at each position ends, to skip starts inside over-long words.
-    word_end = [len(text)] * len(text)
-    end = len(text)
-    for index in range(len(text) - 1, -1, -1):
-        if text[index].isspace() or text[index] in ",&":
-            end = index
-        word_end[index] = end
-    for index in range(1, len(text)):
-        if (
-            text[index].isupper()
-            and not text[index - 1].isspace()
-            and word_end[index] - index <= MAX_NAME_WORD
-        ):
-            authors = _parse_authors(text, index)
-            if authors is not None:
-                return text[:index], authors
+    for index, first_word in _glue_points(text):
+        # Most glue points are inside the title, at a word that is no name; the
+        # cached word tests tell that before any author list is attempted.
+        if not (_is_name_word(first_word) or _is_initial(first_word)):
+            continue
+        authors = _parse_authors(text, index)
+        if authors is not None:
+            return text[:index], authors
     return None
 
 
@@ -251,6 +322,7 @@ class Byline:
 
 _ET_AL = re.compile(r"\s*\bet\.? al\.?$")
 _AFFILIATION_SEPARATOR = " · "
+_AFFILIATION_CUT = re.compile(re.escape(_AFFILIATION_SEPARATOR))
 
 
 def parse_byline(line: str) -> Byline | None:
@@ -260,13 +332,16 @@ def parse_byline(line: str) -> Byline | None:
     may itself contain `` · ``), then not at all; ``None`` if nothing splits.
     """
     text = one_line(line)
-    cuts = [m.start() for m in re.finditer(re.escape(_AFFILIATION_SEPARATOR), text)]
+    cuts = [m.start() for m in _AFFILIATION_CUT.finditer(text)]
     for cut in [*reversed(cuts), None]:
         head = text if cut is None else text[:cut]
         tail = "" if cut is None else text[cut + len(_AFFILIATION_SEPARATOR) :]
-        truncated = _ET_AL.search(head) is not None
-        if truncated:
-            head = _ET_AL.sub("", head)
+        # ``text`` is one line, so "et al." can only match at the very end; the
+        # regex, which is slow to run along the whole line, is spared otherwise.
+        et_al = _ET_AL.search(head) if head.endswith(("al", "al.")) else None
+        truncated = et_al is not None
+        if et_al is not None:
+            head = head[: et_al.start()]
         split = split_title_authors(head)
         if split is not None:
             affiliations = [a.strip() for a in tail.split(",") if a.strip()]
@@ -356,6 +431,13 @@ def _looks_like_broken_header(line: str) -> bool:
     return len(line) <= 40 and any(c.isdigit() for c in line) and not line.endswith(".")
 
 
+def _lines(text: str) -> list[str]:
+    """:func:`split_lines`, without its regex for the usual text with no carriage return."""
+    if "\r" in text:
+        return split_lines(text)
+    return text.removeprefix("\ufeff").split("\n")
+
+
 def _paper(record: _Record, source_name: str, warnings: list[str]) -> Paper | None:
     """The paper for a finished record, or ``None`` (with a warning) if it has no title line."""
     if record.byline is None:
@@ -370,7 +452,10 @@ def _paper(record: _Record, source_name: str, warnings: list[str]) -> Paper | No
         return None
     if not record.abstract:
         warnings.append(f"line {record.line}: record has no abstract")
-    abstract = strip_controls("\n".join(record.abstract)).strip()
+    if len(record.abstract) == 1:
+        abstract = record.abstract[0]  # already cleaned and stripped, which changes it no more
+    else:
+        abstract = strip_controls("\n".join(record.abstract)).strip()
     paper = Paper(
         title=one_line(record.byline),
         category=record.category,
@@ -420,7 +505,7 @@ def parse_listing(
             if paper is not None:
                 papers.append(paper)
 
-    for number, raw in enumerate(split_lines(text), start=1):
+    for number, raw in enumerate(_lines(text), start=1):
         line = one_line(raw)
         if not line:
             continue
@@ -432,7 +517,8 @@ def parse_listing(
         elif record.byline is None:
             record.byline, record.byline_line = line, number
         elif not record.abstract:
-            record.abstract.append(strip_controls(raw).strip())
+            # A line that one_line leaves alone has nothing to clean or strip either.
+            record.abstract.append(line if line == raw else strip_controls(raw).strip())
         elif _looks_like_broken_header(line):
             warnings.append(
                 f"line {number}: {line!r} is not a record header (like 'CVSep 25, 2023Code'); "

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
+import unicodedata
 from datetime import date
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from readlist.importers import FORMATS, ImportFormatError, parse_text
-from readlist.importers.listing import parse_byline, split_title_authors
+from readlist.importers.listing import (
+    MAX_NAME_WORD,
+    MAX_SPLIT_LENGTH,
+    SUFFIXES,
+    _glue_points,
+    _is_initial,
+    _is_name_piece,
+    _is_name_word,
+    _is_person_name_text,
+    _parse_authors,
+    _shape,
+    is_person_name,
+    parse_byline,
+    split_title_authors,
+)
+from readlist.importers.listing import PARTICLES as NAME_PARTICLES
+from readlist.text import one_line
 
 UPPER = "ABCDEFGHIJKLMNOPRSTUVWZÉÖÜŁØŽÇ"
 LOWER = "abcdefghijklmnopqrstuvwxyzéëöüßłøñçí"
@@ -220,3 +238,158 @@ def test_long_adversarial_lines_stay_fast() -> None:
         assert time.perf_counter() - started < 0.5
     text = "CVSep 25, 2023\n" + "aB" * 20000 + "\n" + "abstract " * 1000
     assert parse_text(text, format="listing", today=date(2026, 1, 1)).papers
+
+
+# -- glue points: the regex search against the plain per-character loop ------------
+
+
+def reference_glue_points(text: str) -> list[tuple[int, str]]:
+    """The glue points as split_title_authors found them before it used a regex."""
+    word_end = [len(text)] * len(text)
+    end = len(text)
+    for index in range(len(text) - 1, -1, -1):
+        if text[index].isspace() or text[index] in ",&":
+            end = index
+        word_end[index] = end
+    return [
+        (index, text[index : word_end[index]])
+        for index in range(1, len(text))
+        if text[index].isupper()
+        and not text[index - 1].isspace()
+        and word_end[index] - index <= MAX_NAME_WORD
+    ]
+
+
+def reference_split_title_authors(line: str) -> tuple[str, list[str]] | None:
+    """split_title_authors as it was: every glue point of the loop above tried in turn."""
+    text = one_line(line)
+    if len(text) > MAX_SPLIT_LENGTH:
+        return None
+    for index, _ in reference_glue_points(text):
+        authors = _parse_authors(text, index)
+        if authors is not None:
+            return text[:index], authors
+    return None
+
+
+# The prefixes _shape lowercases the inner capital after (McCarthy, LeCun, DelVecchio).
+SHAPE_CAMEL_PREFIXES = (
+    "Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von", "Fitz", "Del",
+)  # fmt: skip
+
+
+def reference_shape(token: str) -> str:
+    """_shape as it was: a Python loop over the characters, then the camel-prefix rule."""
+    out = []
+    for char in token:
+        if char.isupper() or char.istitle():
+            out.append("A")
+        elif char.islower() or unicodedata.category(char) in ("Mn", "Mc"):
+            out.append("a")
+        elif char in "'’ʼ":
+            out.append("'")
+        elif char in "-‐‑":
+            out.append("-")
+        elif char == ".":
+            out.append(".")
+        else:
+            out.append("?")
+    shape = "".join(out)
+    start = 0
+    for segment in re.split("[-‐‑]", token):
+        for prefix in (
+            "Mc",
+            "Mac",
+            "De",
+            "Di",
+            "Da",
+            "Du",
+            "Le",
+            "La",
+            "Van",
+            "Von",
+            "Fitz",
+            "Del",
+        ):
+            end = start + len(prefix)
+            if segment.startswith(prefix) and shape[end : end + 1] == "A":
+                if len(segment) > len(prefix) + 1:
+                    shape = shape[:end] + "a" + shape[end + 1 :]
+                break
+        start += len(segment) + 1
+    return shape
+
+
+# Characters where the two searches could part: uppercase letters outside [A-Z] (titlecase
+# ǅ is not upper; Ⓐ, Ⅻ and astral 𝐀 𐐀 are), every kind of space, the word ends "," and
+# "&", controls, combining marks, and a word just at and just over MAX_NAME_WORD.
+GLUE_PIECES = [
+    "A", "Z", "É", "Ł", "ǅ", "Ⓐ", "Ⅻ", "𝐀", "𐐀", "ß", "a", "x", "é", "\u0301", "1", "?", ")",
+    "-", "'", ".", ",", "&", " ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x00", "\x1b",
+    "\u200b", "Smith", "McCarthy", "Ann Lee", "van der", "J.", ", ", " and ", " & ",
+    "x" * (MAX_NAME_WORD - 1), "x" * MAX_NAME_WORD,
+]  # fmt: skip
+glue_text = st.one_of(
+    st.text(),
+    st.text(alphabet=st.characters(exclude_categories=())),  # surrogates too
+    st.lists(st.sampled_from(GLUE_PIECES), max_size=40).map("".join),
+    st.lists(st.one_of(st.sampled_from(GLUE_PIECES), st.text(max_size=4)), max_size=30).map(
+        "".join
+    ),
+)
+
+
+@settings(max_examples=1000)
+@given(text=glue_text)
+@example(text="x" + "A" * MAX_NAME_WORD)
+@example(text="x" + "A" * (MAX_NAME_WORD + 1))
+@example(text="Title𝐀bc Def, Ⓐnn Lee")
+def test_glue_points_match_the_per_character_loop(text: str) -> None:
+    assert _glue_points(text) == reference_glue_points(text)
+
+
+@settings(max_examples=500)
+@given(text=glue_text)
+@example(text="Learning (RLHF)DeShawn O'Brien Jr., Jan van den Berg")
+@example(text="TitleǅAnn Lee")
+def test_split_title_authors_matches_the_reference(text: str) -> None:
+    assert split_title_authors(text) == reference_split_title_authors(text)
+
+
+@settings(max_examples=300)
+@given(title=titles(), authors=authors_lists)
+def test_split_title_authors_matches_the_reference_on_bylines(
+    title: str, authors: list[str]
+) -> None:
+    line = title + ", ".join(authors)
+    assert split_title_authors(line) == reference_split_title_authors(line)
+
+
+def test_glue_point_letters_are_exactly_the_uppercase_ones() -> None:
+    # Every code point, as the character after a non-space and before a word end.
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        expected = [(1, char)] if char.isupper() else []
+        assert _glue_points(f"x{char}") == expected, hex(code)
+
+
+@settings(max_examples=500)
+@given(token=st.one_of(st.text(max_size=12), st.lists(st.sampled_from(GLUE_PIECES)).map("".join)))
+@example(token="McCarthy-DeShawn")
+@example(token="MacD")
+def test_shape_matches_the_per_character_loop(token: str) -> None:
+    assert _shape(token) == reference_shape(token)
+
+
+@settings(max_examples=300)
+@given(tokens=st.lists(st.one_of(st.sampled_from(GLUE_PIECES), person()), min_size=1, max_size=9))
+def test_name_tests_on_joined_names_match_the_token_tests(tokens: list[str]) -> None:
+    pieces = [piece for token in tokens for piece in token.split()] or ["A"]
+    assert _is_person_name_text(" ".join(pieces)) == is_person_name(pieces)
+    for piece in pieces:
+        assert _is_name_piece(piece) == (
+            _is_name_word(piece)
+            or _is_initial(piece)
+            or piece in NAME_PARTICLES
+            or piece in SUFFIXES
+        )
