@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from readlist.errors import LibraryError
@@ -16,8 +17,12 @@ def describe_os_error(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` by ``payload``: temp file, fsync, rename, fsync folder."""
+def atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
+    """Replace ``path`` by ``payload``: temp file, fsync, rename, fsync folder.
+
+    ``payload`` may be an iterable of byte chunks, written as they come, so a big
+    export never has to sit in memory whole.
+    """
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -26,7 +31,11 @@ def atomic_write(path: Path, payload: bytes) -> None:
         raise LibraryError(f"cannot save {path}: {describe_os_error(error)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes | bytearray | memoryview):
+                handle.write(payload)
+            else:
+                for chunk in payload:
+                    handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +17,8 @@ from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
 from readlist.store import Library
 
+#: Allocations between young-generation collections (Python's default is 700).
+GC_THRESHOLD = 100_000
 #: ``readlist.importers.FORMATS``, spelled out so that commands which import nothing
 #: do not load the importers (a test keeps the two equal).
 IMPORT_FORMATS = ("listing", "search", "bibtex")
@@ -44,7 +47,7 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
     sources = sample_sources() if args.sample else []
     for name in args.files:
         if name == "-":
-            sources.append(RawSource("<stdin>", sys.stdin.buffer.read()))
+            sources.append(RawSource.of_bytes("<stdin>", sys.stdin.buffer.read()))
         else:
             sources.append(file_source(name))
     if not sources:
@@ -200,8 +203,7 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
     """Export citations as BibTeX, CSL-JSON or Markdown."""
-    from readlist.atomic import atomic_write
-    from readlist.exporters import export
+    from readlist.export_file import write_export
 
     if args.keys:
         papers = [library.resolve(k.strip()) for k in args.keys.split(",") if k.strip()]
@@ -210,12 +212,11 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
             papers = [p for p in papers if p.key in matching]
     else:
         papers = _selected(args, library)
-    text = export(papers, args.export_format, ascii=args.ascii)
     if args.output and args.output != "-":
-        atomic_write(Path(args.output), text.encode("utf-8"))
+        write_export(papers, args.export_format, Path(args.output), ascii=args.ascii)
         sys.stderr.write(f"wrote {len(papers)} entries to {args.output}\n")
     else:
-        sys.stdout.write(text)
+        write_export(papers, args.export_format, sys.stdout, ascii=args.ascii)
     return 0
 
 
@@ -368,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``readlist`` command; returns the exit status."""
+    # Loading or importing a library makes millions of objects and no cycles worth
+    # collecting early: collect 1/140 as often (50k-paper import 5.3 s -> 4.4 s).
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     # A negated query term such as "-tag:read" looks like an option to argparse.

@@ -5,7 +5,7 @@ Every source is parsed before the library is touched, so one bad file changes no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,10 +19,19 @@ SAMPLE_FILES = ("sample_listing.txt", "sample_search_results.txt")
 
 @dataclass(frozen=True)
 class RawSource:
-    """Raw bytes to import, with the name used in messages and in ``paper.source``."""
+    """Bytes to import, read when needed, with the name used in messages and in ``paper.source``.
+
+    Reading late lets the bytes of a big file go as soon as it is parsed, instead
+    of staying in memory through the whole import.
+    """
 
     name: str
-    data: bytes
+    read: Callable[[], bytes]
+
+    @classmethod
+    def of_bytes(cls, name: str, data: bytes) -> RawSource:
+        """A source whose bytes are already in memory (standard input, say)."""
+        return cls(name, lambda: data)
 
 
 @dataclass
@@ -37,18 +46,22 @@ class FileReport:
 def sample_sources() -> list[RawSource]:
     """The bundled sample listings."""
     folder = resources.files("readlist.data")
-    return [RawSource(name, folder.joinpath(name).read_bytes()) for name in SAMPLE_FILES]
+    return [RawSource(name, folder.joinpath(name).read_bytes) for name in SAMPLE_FILES]
 
 
 def file_source(path: str | Path) -> RawSource:
-    """A file to import; unreadable paths raise one clear :class:`ReadlistError`."""
+    """A file to import; reading an unreadable path raises one clear :class:`ReadlistError`."""
     path = Path(path)
-    try:
-        return RawSource(path.name, path.read_bytes())
-    except IsADirectoryError:
-        raise ReadlistError(f"cannot import {path}: it is a directory") from None
-    except OSError as error:
-        raise ReadlistError(f"cannot read {path}: {error.strerror or error}") from None
+
+    def read() -> bytes:
+        try:
+            return path.read_bytes()
+        except IsADirectoryError:
+            raise ReadlistError(f"cannot import {path}: it is a directory") from None
+        except OSError as error:
+            raise ReadlistError(f"cannot read {path}: {error.strerror or error}") from None
+
+    return RawSource(path.name, read)
 
 
 def import_sources(
@@ -64,10 +77,11 @@ def import_sources(
     parsed = []
     for source in sources:
         try:
-            parsed.append((source.name, parse_text(decode_bytes(source.data), format=format,
-                                                   source_name=source.name)))  # fmt: skip
+            text = decode_bytes(source.read())  # the bytes are dropped here, the text below
+            parsed.append((source.name, parse_text(text, format=format, source_name=source.name)))
         except ValueError as error:  # ImportFormatError, or a bad --format
             raise ReadlistError(f"{source.name}: {error}") from None
+        del text
     tags = list(tags)
     reports = []
     for name, result in parsed:

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from readlist.exporters.bibtex import bibtex_entry, to_bibtex
+from readlist.exporters.bibtex import bibtex_entry, iter_bibtex, to_bibtex
 from readlist.exporters.csl_json import to_csl_json
-from readlist.exporters.markdown import to_markdown
+from readlist.exporters.markdown import iter_markdown, to_markdown
 from readlist.models import Paper
 
 #: The names ``export`` accepts, as the CLI offers them.
 FORMATS = ("bibtex", "csl-json", "markdown")
 
-_EXPORTERS: dict[str, Callable[..., str]] = {
-    "bibtex": to_bibtex,
-    "csl-json": to_csl_json,
-    "markdown": to_markdown,
+
+def _csl_json_chunks(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[str]:
+    yield to_csl_json(papers, ascii=ascii)  # one JSON array: small next to the papers
+
+
+_EXPORTERS: dict[str, Callable[..., Iterator[str]]] = {
+    "bibtex": iter_bibtex,
+    "csl-json": _csl_json_chunks,
+    "markdown": iter_markdown,
 }
 
-__all__ = ["FORMATS", "bibtex_entry", "export", "to_bibtex", "to_csl_json", "to_markdown"]
+__all__ = [
+    "FORMATS",
+    "bibtex_entry",
+    "export",
+    "export_chunks",
+    "to_bibtex",
+    "to_csl_json",
+    "to_markdown",
+]
 
 
 def export(papers: Sequence[Paper], format: str, *, ascii: bool = False) -> str:
@@ -28,6 +41,14 @@ def export(papers: Sequence[Paper], format: str, *, ascii: bool = False) -> str:
     ``\uXXXX`` escapes, Markdown an ASCII transliteration.
 
     Raises ``ValueError`` for an unknown format.
+    """
+    return "".join(export_chunks(papers, format, ascii=ascii))
+
+
+def export_chunks(papers: Sequence[Paper], format: str, *, ascii: bool = False) -> Iterator[str]:
+    """:func:`export`'s text in pieces (an entry at a time), to write without holding it all.
+
+    Raises ``ValueError`` for an unknown format, before any piece is made.
     """
     try:
         exporter = _EXPORTERS[format]

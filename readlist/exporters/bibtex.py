@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -219,7 +219,11 @@ def to_bibtex(papers: Sequence[Paper], *, ascii: bool = False) -> str:
     Keys are made unique (a repeated key gets ``a``, ``b``, … appended) so
     neither BibTeX nor Biber rejects the file. An empty sequence gives ``""``.
     """
+    return "".join(iter_bibtex(papers, ascii=ascii))
+
+
+def iter_bibtex(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[str]:
+    """:func:`to_bibtex` one entry at a time (with the blank line between entries)."""
     keys = unique_keys(papers)
-    return "\n".join(
-        _format_entry(paper, key, ascii=ascii) for paper, key in zip(papers, keys, strict=True)
-    )
+    for n, (paper, key) in enumerate(zip(papers, keys, strict=True)):
+        yield ("\n" if n else "") + _format_entry(paper, key, ascii=ascii)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
 from anyascii import anyascii
@@ -85,5 +85,14 @@ def to_markdown(papers: Sequence[Paper], *, ascii: bool = False) -> str:
     literally. Notes are the user's own Markdown, quoted under their item. With
     ``ascii`` text is transliterated to ASCII (and the separators are ``--``, ``|``).
     """
-    items = "".join(markdown_item(paper, ascii=ascii) for paper in papers)
-    return "# Reading list\n\n" + items if items else "# Reading list\n"
+    return "".join(iter_markdown(papers, ascii=ascii))
+
+
+def iter_markdown(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[str]:
+    """:func:`to_markdown` one item at a time, after the heading."""
+    if not papers:
+        yield "# Reading list\n"
+        return
+    yield "# Reading list\n\n"
+    for paper in papers:
+        yield markdown_item(paper, ascii=ascii)

@@ -12,6 +12,8 @@ class ImportFormatError(ReadlistError, ValueError):
 
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+#: One line's text, up to (not including) its line break.
+_LINE = re.compile(r"[^\r\n]*")
 
 
 def split_lines(text: str) -> list[str]:
@@ -75,8 +77,7 @@ def detect_format(text: str) -> str:
 
     Raises :class:`ImportFormatError` when nothing fits.
     """
-    lines = [line.strip() for line in split_lines(text)]
-    content = [line for line in lines if line]
+    content = _first_content_lines(text, 8)
     if not content:
         raise ImportFormatError("the file is empty")
     head = content[:3]
@@ -97,6 +98,19 @@ def detect_format(text: str) -> str:
         "search results (title and abstract lines) or BibTeX (@article{…}); "
         "choose one with --format"
     )
+
+
+def _first_content_lines(text: str, count: int) -> list[str]:
+    """The first ``count`` non-blank lines of ``text``, stripped, without splitting all of it."""
+    found: list[str] = []
+    start = 1 if text.startswith("\ufeff") else 0
+    for match in _LINE.finditer(text, start):
+        line = match.group().strip()
+        if line:
+            found.append(line)
+            if len(found) == count:
+                break
+    return found
 
 
 def _alternates(lines: list[str]) -> bool:

@@ -338,7 +338,7 @@ class Library:
             papers[str(self._doc_ids[key])] = record
         for key in removed:
             del papers[str(self._doc_ids[key])]
-        next_id = max((int(i) for i in papers), default=0) + 1
+        next_id = max(map(int, papers), default=0) + 1 if insert else 0
         new_ids = {record["key"]: next_id + n for n, record in enumerate(insert)}
         papers.update((str(new_ids[record["key"]]), record) for record in insert)
         tables[PAPERS_TABLE] = papers
@@ -347,6 +347,8 @@ class Library:
 
     def _save_texts(self, texts: dict[str, str]) -> None:
         """Add to the abstracts file the ``texts`` it may lack, before any record names them."""
+        if not texts:
+            return
         named = {str(doc[ABSTRACT_REF]) for doc in self._docs.values() if doc.get(ABSTRACT_REF)}
         if all(digest in named for digest in texts):
             return  # every text is already stored: records that name them are saved
@@ -495,7 +497,7 @@ class Library:
                 paper.added = paper.updated = now
                 paper.read_at = None
                 inserts.append(paper)
-                by_identity[identity(paper)] = paper.key
+                by_identity[ident] = paper.key  # the copy has the same title and authors
                 by_title.setdefault(ident[0], paper.key)
                 report.added.append(paper.key)
             if inserts or replaces or self._inline_abstracts:

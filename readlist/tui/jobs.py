@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from readlist.atomic import atomic_write
 from readlist.models import Paper
 from readlist.sources import file_source, import_sources, sample_sources, total
 from readlist.store import ImportReport, Library
@@ -37,11 +36,9 @@ def run_import(library_path: Path, choice: ImportChoice) -> ImportReport:
 
 def run_export(papers: Sequence[Paper], path: Path) -> int:
     """Write ``papers`` as BibTeX to ``path`` (atomically); how many were written."""
-    from readlist.exporters import export
+    from readlist.export_file import write_export
 
-    text = export(list(papers), "bibtex")
-    atomic_write(path, text.encode("utf-8"))
-    return len(papers)
+    return write_export(list(papers), "bibtex", path)
 
 
 def bibtex_entry(paper: Paper) -> str:

@@ -7,6 +7,8 @@ from datetime import date
 from importlib import resources
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from readlist.errors import ReadlistError
 from readlist.importers import (
@@ -17,6 +19,7 @@ from readlist.importers import (
     detect_format,
     parse_text,
 )
+from readlist.importers.detect import _first_content_lines, split_lines
 
 ABSTRACT = "We propose a thing that does things well. " * 8
 LISTING = f"CVSep 25, 2023Code\nA TitleAnn Lee\n{ABSTRACT}\n"
@@ -177,3 +180,9 @@ def test_decode_then_parse_the_samples() -> None:
     for name, count in (("sample_listing.txt", 50), ("sample_search_results.txt", 35)):
         raw = resources.files("readlist.data").joinpath(name).read_bytes()
         assert len(parse_text(decode_bytes(raw), source_name=name).papers) == count
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\n", "\r", "\ufeff", "@", "é"])))
+def test_the_first_lines_are_found_without_splitting_the_whole_text(text: str) -> None:
+    every = [line.strip() for line in split_lines(text)]
+    assert _first_content_lines(text, 8) == [line for line in every if line][:8]
