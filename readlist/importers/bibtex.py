@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,7 @@ from bibtexparser.model import (
 )
 from pylatexenc.latex2text import LatexNodes2Text
 
+from readlist.importers.bibtex_split import split_entries
 from readlist.importers.detect import ImportFormatError
 from readlist.importers.listing import month_number
 from readlist.links import classify_url, extract_links
@@ -50,8 +52,28 @@ _COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
 _INLINE_MATH = re.compile(r"((?<!\\)\$(?:[^$\\{}]|\{[^$\\{}]*\}|\\[A-Za-z]+ ?|\\.)+\$)")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _SIMPLE_ESCAPE = re.compile(r"\\([_%&#$])")
-#: What only pylatexenc decodes right: commands, math, ties, ligatures, comments.
-_NEEDS_DECODER = re.compile(r"[\\$~%]|--|``|''|!`|\?`")
+#: Without any of these characters, decoding changes nothing but the Unicode normal form.
+_MAYBE_LATEX = re.compile(r"[\\$~%{}\ue000\ue001\-`'!?]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _needs_decoder(text: str) -> bool:
+    """Whether ``text`` holds what only pylatexenc decodes right.
+
+    That is commands, math, ties, comments and TeX's ligatures (double hyphen,
+    double quotes, inverted marks). Substring tests rather than one regex with
+    alternatives, which is ~20x slower on an abstract; one-character tests first,
+    as they are the cheapest.
+    """
+    return (
+        "\\" in text
+        or "$" in text
+        or "~" in text
+        or "%" in text
+        or ("-" in text and "--" in text)
+        or ("'" in text and "''" in text)
+        or ("`" in text and ("``" in text or "!`" in text or "?`" in text))
+    )
 
 
 def latex_to_text(value: str) -> str:
@@ -62,9 +84,12 @@ def latex_to_text(value: str) -> str:
     ``%`` in them is not a comment). If pylatexenc fails, braces and commands are
     simply dropped.
     """
+    if _MAYBE_LATEX.search(value) is None:
+        return unicodedata.normalize("NFC", value)  # what the steps below come to
     value = value.replace("\ue000", "").replace("\ue001", "")
     # In a .bib field a bare % nearly always means per cent, not a LaTeX comment.
-    value = _BARE_PERCENT.sub(r"\\%", value)
+    if "%" in value and value.count("%") != value.count("\\%"):
+        value = _BARE_PERCENT.sub(r"\\%", value)
     fast = _fast_latex_to_text(value)
     if fast is not None:
         return fast
@@ -116,29 +141,79 @@ def _fast_latex_to_text(value: str) -> str | None:
     Handles accents (``{\"u}``, ``\c{c}``), letter macros (``{\ss}``), escaped
     specials (``\&``), protective braces, and inline math kept verbatim.
     """
-    pieces = _INLINE_MATH.split(value)
+    # Each step is skipped when the character it looks for is absent: the same
+    # result, far cheaper on long abstracts.
+    pieces = _INLINE_MATH.split(value) if "$" in value else [value]
     for index in range(0, len(pieces), 2):  # odd pieces are math, kept verbatim
-        text = _SYMBOL_ACCENT.sub(_accented, pieces[index])
-        text = _WORD_ACCENT.sub(_accented, text)
-        text = _LETTER_MACRO.sub(lambda m: _LETTERS[m.group(1)], text)
-        if _NEEDS_DECODER.search(_SIMPLE_ESCAPE.sub("", text)):
+        text = pieces[index]
+        if "\\" in text:
+            unescaped = _SIMPLE_ESCAPE.sub("", text)
+            # If every backslash escapes a special (``\%``), no accent can be there.
+            if "\\" in unescaped:
+                text = _SYMBOL_ACCENT.sub(_accented, text)
+                text = _WORD_ACCENT.sub(_accented, text)
+                text = _LETTER_MACRO.sub(lambda m: _LETTERS[m.group(1)], text)
+                unescaped = _SIMPLE_ESCAPE.sub("", text)
+            if _needs_decoder(unescaped):
+                return None
+            text = _SIMPLE_ESCAPE.sub(r"\1", text)
+        elif _needs_decoder(text):
             return None
-        text = _SIMPLE_ESCAPE.sub(r"\1", text).replace("{", "").replace("}", "")
-        pieces[index] = unicodedata.normalize("NFC", text)
+        pieces[index] = unicodedata.normalize("NFC", text.replace("{", "").replace("}", ""))
     return "".join(pieces)
 
 
 def _paragraphs(text: str) -> str:
     """``text`` with whitespace collapsed inside paragraphs, paragraphs kept apart."""
-    paragraphs = re.split(r"\n[ \t]*\n", strip_controls(text))
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # one clean line already: nothing below would change it
+    text = strip_controls(text)
+    if "\n" not in text:
+        return " ".join(text.split())
+    paragraphs = _BLANK_LINE.split(text)
     return "\n\n".join(p for p in (" ".join(q.split()) for q in paragraphs) if p)
+
+
+#: A backslash and the character it escapes, a brace, or `` and `` between names
+#: (any case, any run of BibTeX's whitespace around it). The `` and `` starts only at
+#: the first blank of a run: tried from every blank, a long run would cost O(n²).
+_NAME_TOKEN = re.compile(r"\\(?s:.)?|[{}]|(?<![ \t\n\r])[ \t\n\r]++[aA][nN][dD][ \t\n\r]++")
+
+
+def _split_names(raw: str) -> list[str]:
+    """The names in an ``author`` field: bibtexparser's ``split_multiple_persons_names``.
+
+    Its character-by-character loop is the slow part of reading authors; this gives
+    the same result with one regex scan. An `` and `` separates only outside braces,
+    and not when a ``}`` follows it. A backslash outside braces (rare) is left to
+    bibtexparser, whose handling of it is subtle.
+    """
+    names = raw.strip(" \t\n\r")
+    if not names:
+        return []
+    parts: list[str] = []
+    start = depth = 0
+    for token in _NAME_TOKEN.finditer(names):
+        text = token.group()
+        if text[0] == "\\":
+            if depth == 0:
+                return split_multiple_persons_names(raw)
+        elif text == "{":
+            depth += 1
+        elif text == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and names[token.end()] != "}":
+            parts.append(names[start : token.start()])
+            start = token.end()
+    parts.append(names[start:])
+    return parts
 
 
 def _authors(raw: str) -> tuple[list[str], bool]:
     """Display-order names from a BibTeX ``author`` field, and whether ``and others`` ends it."""
     authors: list[str] = []
     truncated = False
-    for name in split_multiple_persons_names(raw):
+    for name in _split_names(raw):
         if name.strip().lower() == "others":
             truncated = True
             continue
@@ -162,10 +237,10 @@ def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str |
     month_text = one_line(latex_to_text(fields.get("month", ""))).strip(".")
     day_text = one_line(latex_to_text(fields.get("day", "")))
     if not year_text and "date" in fields:
-        match = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", fields["date"].strip())
+        match = _ISO_DATE.match(fields["date"].strip())
         if match:
             year_text, month_text, day_text = match[1], match[2] or "", match[3] or ""
-    year_match = re.fullmatch(r"\d{4}", year_text)
+    year_match = _YEAR.fullmatch(year_text)
     if not year_match:
         if year_text:
             warnings.append(f"{where}: year {year_text!r} is not a year; no publication date")
@@ -190,16 +265,20 @@ def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str |
     return published
 
 
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_YEAR = re.compile(r"\d{4}")
+_KEYWORD_SEPARATOR = re.compile(r"[,;]")
 _ARXIV_ID = re.compile(
     r"(?:arXiv:)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)"
 )
 
 
-def _links(fields: dict[str, str]) -> list[Link]:
-    """Links from ``url``, ``doi``, an arXiv ``eprint``, and URLs in the abstract or notes."""
-    links: list[Link] = []
-    for raw in fields.get("url", "").split():
-        links += extract_links(raw)
+def _links(fields: dict[str, str], url_links: list[list[Link]]) -> list[Link]:
+    """Links from ``url``, ``doi``, an arXiv ``eprint``, and URLs in the abstract or notes.
+
+    ``url_links`` holds the links of each whitespace-separated part of ``url``.
+    """
+    links: list[Link] = [link for part_links in url_links for link in part_links]
     doi = fields.get("doi", "").strip()
     if doi:
         if doi.lower().startswith(("http://", "https://")):
@@ -222,17 +301,16 @@ def _links(fields: dict[str, str]) -> list[Link]:
     return list(unique.values())
 
 
-def _all_links(raw: str) -> bool:
-    """Whether every whitespace-separated part of a ``url`` field is an http(s) link."""
-    parts = raw.split()
+def _all_links(parts: list[str], url_links: list[list[Link]]) -> bool:
+    """Whether every part of a ``url`` field is an http(s) link (``url_links``: their links)."""
     return bool(parts) and all(
-        [link.url for link in extract_links(part)] == [part] for part in parts
+        [link.url for link in links] == [part] for part, links in zip(parts, url_links, strict=True)
     )
 
 
 def _tags(raw: str) -> list[str]:
     """Tags from a ``keywords`` field split on commas or semicolons: lowercase, sorted."""
-    tags = {normalize_tag(one_line(latex_to_text(word))) for word in re.split(r"[,;]", raw)}
+    tags = {normalize_tag(one_line(latex_to_text(word))) for word in _KEYWORD_SEPARATOR.split(raw)}
     return sorted(tag for tag in tags if tag)
 
 
@@ -241,23 +319,33 @@ def _field_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _paper(entry: Entry, source_name: str, warnings: list[str]) -> Paper | None:
+def _paper(
+    start_line: int | None,
+    entry_type: str,
+    key: str,
+    raw_fields: Iterable[tuple[str, Any]],
+    source_name: str,
+    warnings: list[str],
+) -> Paper | None:
     """The paper for one entry, or ``None`` (with a warning) when it has no title."""
-    line = (entry.start_line or 0) + 1
-    key = entry.key
+    line = (start_line or 0) + 1
     where = f"line {line} ({key})" if key else f"line {line}"
     fields: dict[str, str] = {}
-    for item in entry.fields:
-        fields.setdefault(item.key.lower(), _field_text(item.value))
+    for name, value in raw_fields:
+        fields.setdefault(name.lower(), _field_text(value))
     title = one_line(latex_to_text(fields.get("title", "")))
     if not title:
-        warnings.append(f"{where}: @{entry.entry_type} entry has no title; skipped")
+        warnings.append(f"{where}: @{entry_type} entry has no title; skipped")
         return None
     if not key:
         warnings.append(f"{where}: entry has no citation key")
     authors, truncated = _authors(fields.get("author", ""))
     category = one_line(latex_to_text(fields.get("primaryclass", ""))) or None
-    links = _links(fields)
+    # A url field's links are both links and the test for keeping it raw: find them once.
+    url_parts = fields.get("url", "").split()
+    url_links = [extract_links(part) for part in url_parts]
+    url_is_links = _all_links(url_parts, url_links)
+    links = _links(fields, url_links)
     return Paper(
         title=title,
         key=key,
@@ -272,12 +360,12 @@ def _paper(entry: Entry, source_name: str, warnings: list[str]) -> Paper | None:
         source=Source(
             file=source_name,
             format="bibtex",
-            entry_type=entry.entry_type.lower(),
+            entry_type=entry_type.lower(),
             key=key,
             fields={
                 name: value
                 for name, value in fields.items()
-                if name not in MAPPED_FIELDS and not (name == "url" and _all_links(value))
+                if name not in MAPPED_FIELDS and not (name == "url" and url_is_links)
             },
         ),
     )
@@ -293,17 +381,36 @@ def _failure(block: ParsingFailedBlock) -> str:
 def parse_bibtex(text: str, *, source_name: str = "") -> tuple[list[Paper], list[str]]:
     """The papers in a BibTeX file, and warnings for entries that could not be read.
 
-    ``@string`` macros, ``@comment`` and ``@preamble`` are handled by bibtexparser.
-    Title, authors, abstract and keywords are decoded from LaTeX. An entry with
-    a syntax error, a repeated citation key (the first one wins) or no title is
-    skipped with a warning naming its line; an entry with a repeated field keeps
-    the first value, with a warning. ``Source.fields`` keeps, as raw strings,
+    ``@string`` macros, ``@comment`` and ``@preamble`` are handled as bibtexparser
+    handles them. Title, authors, abstract and keywords are decoded from LaTeX. An
+    entry with a syntax error, a repeated citation key (the first one wins) or no
+    title is skipped with a warning naming its line; an entry with a repeated field
+    keeps the first value, with a warning. ``Source.fields`` keeps, as raw strings,
     every field no paper attribute holds (see :data:`MAPPED_FIELDS`), so an
     export can give them back.
+
+    Well-formed files are split by :func:`split_entries` (fast); any other text
+    by bibtexparser, whose result the fast splitter reproduces exactly.
 
     Raises :class:`ImportFormatError` when no paper comes out: the text holds no
     entry, or none could be read.
     """
+    entries = split_entries(text)
+    if entries is None:
+        return _parse_with_bibtexparser(text, source_name=source_name)
+    papers: list[Paper] = []
+    warnings: list[str] = []
+    for entry in entries:
+        paper = _paper(
+            entry.start_line, entry.entry_type, entry.key, entry.fields, source_name, warnings
+        )
+        if paper is not None:
+            papers.append(paper)
+    return _outcome(papers, warnings)
+
+
+def _parse_with_bibtexparser(text: str, *, source_name: str = "") -> tuple[list[Paper], list[str]]:
+    """:func:`parse_bibtex` with bibtexparser splitting: reads any text; the reference."""
     try:
         library = parse_string(text)
     except Exception as error:  # bibtexparser raises on its own internal errors
@@ -320,7 +427,7 @@ def parse_bibtex(text: str, *, source_name: str = "") -> tuple[list[Paper], list
                 f"line {(entry.start_line or 0) + 1} ({entry.key}): field(s) {keys} "
                 "given more than once; the first value is kept"
             )
-            paper = _paper(entry, source_name, warnings)
+            paper = _entry_paper(entry, source_name, warnings)
         elif isinstance(block, DuplicateBlockKeyBlock):
             warnings.append(
                 f"line {(block.start_line or 0) + 1}: citation key {block.key!r} "
@@ -334,11 +441,22 @@ def parse_bibtex(text: str, *, source_name: str = "") -> tuple[list[Paper], list
             )
             continue
         elif isinstance(block, Entry):
-            paper = _paper(block, source_name, warnings)
+            paper = _entry_paper(block, source_name, warnings)
         else:
             continue
         if paper is not None:
             papers.append(paper)
+    return _outcome(papers, warnings)
+
+
+def _entry_paper(entry: Entry, source_name: str, warnings: list[str]) -> Paper | None:
+    """:func:`_paper` for a bibtexparser entry."""
+    fields = ((item.key, item.value) for item in entry.fields)
+    return _paper(entry.start_line, entry.entry_type, entry.key, fields, source_name, warnings)
+
+
+def _outcome(papers: list[Paper], warnings: list[str]) -> tuple[list[Paper], list[str]]:
+    """``papers`` and ``warnings``, or :class:`ImportFormatError` when there is no paper."""
     if not papers and warnings:
         raise ImportFormatError(f"no BibTeX entry could be read; first problem: {warnings[0]}")
     if not papers:

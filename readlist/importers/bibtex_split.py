@@ -1,0 +1,214 @@
+"""A linear-time splitter for well-formed BibTeX, giving what bibtexparser would, or nothing.
+
+bibtexparser's splitter steps through every comma, quote and newline in Python, which
+makes it the slowest part of importing a large file. :func:`split_entries` reads the
+usual shape — ``@type{key, field = {…} | "…" | word, …}``, with ``@comment``,
+``@preamble``, ``@string`` and free text between entries — mostly with ``str.find``
+and regular expressions that never backtrack, so its cost is linear in the text.
+
+It answers only where its answer is provably the same as bibtexparser's default
+parse (splitting, ``@string`` resolution and enclosing removal). For anything else —
+a parenthesised entry, ``#`` concatenation, a repeated citation key or field,
+unbalanced braces, an ``@`` at the start of a line inside a block, an escaped
+newline — it returns ``None``, and the caller parses the whole text with
+bibtexparser, so warnings and errors stay exactly as bibtexparser makes them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: A block start as bibtexparser finds it: ``@type`` before ``{`` or ``(``, anywhere.
+_BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")
+#: A brace; it counts only if not directly after a backslash (checked apart: a
+#: lookbehind here would stop the regex engine from skipping ahead to the next brace).
+_BRACE = re.compile(r"[{}]")
+#: An ``@`` first on its line: inside a block, bibtexparser may take it as a new block.
+_LINE_START_AT = re.compile(r"\n[^\S\n]*@")
+# A citation key, field name or @string name runs up to the next of ``{}",=``
+# (bibtexparser's delimiters); ``@`` and ``\`` are odd there, so refused.
+_CITATION_KEY = re.compile(r'([^{}",=@\\]*+)([,}])')
+#: A field name and its ``=`` (with the space after it), or the entry's closing ``}``.
+_FIELD_NAME = re.compile(r'([^{}",=@\\]*+)(?:(=)\s*+|\})')
+_STRING_HEAD = re.compile(r'([^{}",=@\\]*+)=\s*+')
+#: Space after a value, then the comma or the entry's closing brace.
+_FIELD_END = re.compile(r"\s*+([,}])")
+_SPACE = re.compile(r"\s*+")
+#: An unquoted value (a number or an ``@string`` name); no ``#`` concatenation.
+_BARE_VALUE = re.compile(r'[^\s{}",=@\\#]+')
+
+
+@dataclass(frozen=True, slots=True)
+class SplitEntry:
+    """One entry as bibtexparser's default parse gives it: fields unenclosed, strings resolved."""
+
+    start_line: int  # 0-based, like bibtexparser's ``Entry.start_line``
+    entry_type: str  # lowercased, like bibtexparser's
+    key: str
+    fields: list[tuple[str, str]]
+
+
+class _Unsupported(Exception):
+    """The text is not in the shape this splitter reads exactly; bibtexparser must."""
+
+
+def split_entries(text: str) -> list[SplitEntry] | None:
+    """The entries of ``text`` in order, or ``None`` when only bibtexparser reads it exactly."""
+    if "\\\n" in text:  # bibtexparser does not count an escaped newline as a line
+        return None
+    try:
+        return _Splitter(text).split()
+    except _Unsupported:
+        return None
+
+
+class _Splitter:
+    """One pass over one text; raises :class:`_Unsupported` at the first unusual construct."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.strings: dict[str, str] = {}  # lowercased @string name → unenclosed value
+        self.bare_fields: list[tuple[list[tuple[str, str]], int]] = []  # to resolve at the end
+
+    def split(self) -> list[SplitEntry]:
+        """All entries, with ``@string`` names used as bare values resolved."""
+        text = self.text
+        entries: list[SplitEntry] = []
+        seen_keys: set[str] = set()
+        position = line = counted_to = 0
+        while (start := _BLOCK_START.search(text, position)) is not None:
+            opening = start.end()
+            if text[opening] != "{":
+                raise _Unsupported  # @type( … ): bibtexparser's marks differ there
+            line += text.count("\n", counted_to, start.start())
+            counted_to = start.start()
+            kind = start.group().lower()
+            if kind.startswith(("@comment", "@preamble")):
+                position = self._closing_brace(opening) + 1
+            elif kind.startswith("@string"):
+                position = self._string(opening)
+            else:
+                entry, position = self._entry(opening, line, kind[1:].strip())
+                if entry.key in seen_keys:
+                    raise _Unsupported  # bibtexparser reports the repeat; let it
+                seen_keys.add(entry.key)
+                entries.append(entry)
+        for fields, index in self.bare_fields:
+            name, value = fields[index]
+            resolved = self.strings.get(value.lower())
+            if resolved is not None:
+                fields[index] = (name, resolved)
+        return entries
+
+    def _closing_brace(self, opening: int) -> int:
+        """Index of the ``}`` matching the ``{`` at ``opening``, counted as bibtexparser does."""
+        text = self.text
+        closing = text.find("}", opening + 1)
+        if closing < 0:
+            raise _Unsupported  # never closed
+        if text[closing - 1] == "\\" or text.find("{", opening + 1, closing) >= 0:
+            closing = self._nested_closing_brace(opening)
+        if text.find("@", opening, closing) >= 0 and _LINE_START_AT.search(text, opening, closing):
+            raise _Unsupported
+        return closing
+
+    def _nested_closing_brace(self, opening: int) -> int:
+        """:meth:`_closing_brace` for values with inner or escaped braces."""
+        text = self.text
+        depth = 0
+        for brace in _BRACE.finditer(text, opening + 1):
+            index = brace.start()
+            if text[index - 1] == "\\":
+                continue  # bibtexparser does not count an escaped brace
+            if brace.group() == "{":
+                depth += 1
+            elif depth:
+                depth -= 1
+            else:
+                return index
+        raise _Unsupported  # never closed
+
+    def _closing_quote(self, opening: int) -> int:
+        """Index of the ``"`` closing the one at ``opening``; braces do not count inside."""
+        text = self.text
+        index = opening
+        while True:
+            index = text.find('"', index + 1)
+            if index < 0:
+                raise _Unsupported
+            if text[index - 1] == "\\":
+                continue  # not a delimiter for bibtexparser
+            if text[index - 1] == "{":
+                raise _Unsupported  # maybe bibtexparser's {"} escape
+            if text.find("@", opening, index) >= 0 and _LINE_START_AT.search(text, opening, index):
+                raise _Unsupported
+            return index
+
+    def _value(self, start: int) -> tuple[str, bool, int]:
+        """The unenclosed value starting at ``start``, whether it is bare, and its end."""
+        text = self.text
+        if start >= len(text):
+            raise _Unsupported
+        opener = text[start]
+        if opener == "{":
+            closing = self._closing_brace(start)
+            return text[start + 1 : closing], False, closing + 1
+        if opener == '"':
+            closing = self._closing_quote(start)
+            return text[start + 1 : closing], False, closing + 1
+        word = _BARE_VALUE.match(text, start)
+        if word is None:
+            raise _Unsupported
+        return word.group(), True, word.end()
+
+    def _string(self, opening: int) -> int:
+        """Record the ``@string`` whose ``{`` is at ``opening``; the index after it."""
+        text = self.text
+        head = _STRING_HEAD.match(text, opening + 1)
+        if head is None:
+            raise _Unsupported
+        name = head.group(1).strip().lower()
+        closing = self._closing_brace(opening)
+        value, _, after = self._value(head.end())
+        # bibtexparser ends a @string at its brace-matched `}`, quotes or not.
+        tail = _SPACE.match(text, after)
+        if tail is None or tail.end() != closing or name in self.strings:
+            raise _Unsupported
+        self.strings[name] = value
+        return closing + 1
+
+    def _entry(self, opening: int, line: int, entry_type: str) -> tuple[SplitEntry, int]:
+        """The entry whose ``{`` is at ``opening``, and the index after its closing ``}``."""
+        text = self.text
+        head = _CITATION_KEY.match(text, opening + 1)
+        if head is None:
+            raise _Unsupported
+        key = head.group(1).strip()
+        index = head.end()
+        fields: list[tuple[str, str]] = []
+        names: set[str] = set()
+        end_of_entry = head.group(2) == "}"
+        while not end_of_entry:
+            field = _FIELD_NAME.match(text, index)
+            if field is None:
+                raise _Unsupported
+            name = field.group(1).strip()
+            if field.group(2) is None:  # the entry's `}` after a trailing comma
+                if name:
+                    raise _Unsupported  # a name without `=`
+                index = field.end()
+                break
+            if name in names:
+                raise _Unsupported  # bibtexparser reports the repeat; let it
+            names.add(name)
+            value, bare, after = self._value(field.end())
+            tail = _FIELD_END.match(text, after)
+            if tail is None:
+                raise _Unsupported  # e.g. `#` concatenation
+            if bare:
+                self.bare_fields.append((fields, len(fields)))
+            fields.append((name, value))
+            index = tail.end()
+            end_of_entry = tail.group(1) == "}"
+        return SplitEntry(line, entry_type, key, fields), index
