@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import SplitResult, quote_plus, urlsplit
 
 from readlist.models import Link, LinkKind
 from readlist.text import one_line
@@ -48,12 +48,13 @@ def _cut_at_unbalanced_closer(url: str) -> str:
     return url
 
 
-def _has_host(url: str) -> bool:
-    """Whether ``url`` parses with a non-empty host."""
+def _split_with_host(url: str) -> SplitResult | None:
+    """``url`` split into its parts, or ``None`` if it does not parse with a host."""
     try:
-        return bool(urlsplit(url).hostname)
+        parts = urlsplit(url)
+        return parts if parts.hostname else None
     except ValueError:
-        return False
+        return None
 
 
 def extract_links(text: str) -> list[Link]:
@@ -78,10 +79,13 @@ def extract_links(text: str) -> list[Link]:
         if "\\" in url:
             url = _LATEX_ESCAPE.sub(r"\1", url)
         url = _trim(url)
-        if url in seen or not _has_host(url):
+        if url in seen:
+            continue
+        parts = _split_with_host(url)
+        if parts is None:
             continue
         seen.add(url)
-        links.append(Link(url=url, kind=classify_url(url)))
+        links.append(Link(url=url, kind=_classify_parts(parts)))  # url has no blanks to strip
     return links
 
 
@@ -156,6 +160,14 @@ def classify_url(url: str) -> LinkKind:
     """
     try:
         parts = urlsplit(url.strip())
+    except ValueError:
+        return LinkKind.OTHER
+    return _classify_parts(parts)
+
+
+def _classify_parts(parts: SplitResult) -> LinkKind:
+    """:func:`classify_url` for a URL already split into its parts."""
+    try:
         host = (parts.hostname or "").lower().rstrip(".")
     except ValueError:
         return LinkKind.OTHER

@@ -233,9 +233,9 @@ def _display_name(name: str) -> str:
 
 def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str | None:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from year/month/day (or a biblatex date)."""
-    year_text = one_line(latex_to_text(fields.get("year", "")))
-    month_text = one_line(latex_to_text(fields.get("month", ""))).strip(".")
-    day_text = one_line(latex_to_text(fields.get("day", "")))
+    year_text = _date_part(fields.get("year", ""))
+    month_text = _date_part(fields.get("month", "")).strip(".")
+    day_text = _date_part(fields.get("day", ""))
     if not year_text and "date" in fields:
         match = _ISO_DATE.match(fields["date"].strip())
         if match:
@@ -263,6 +263,13 @@ def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str |
         except ValueError:
             warnings.append(f"{where}: day {day_text!r} is not a day; year and month kept")
     return published
+
+
+def _date_part(value: str) -> str:
+    """A year, month or day field as one line of text."""
+    if value.isascii() and value.isalnum():
+        return value  # the usual ``2024`` or ``dec``: decoding would give it back unchanged
+    return one_line(latex_to_text(value))
 
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -400,7 +407,9 @@ def parse_bibtex(text: str, *, source_name: str = "") -> tuple[list[Paper], list
         return _parse_with_bibtexparser(text, source_name=source_name)
     papers: list[Paper] = []
     warnings: list[str] = []
-    for entry in entries:
+    entries.reverse()
+    while entries:  # popped, so each raw entry is freed once its paper is made
+        entry = entries.pop()
         paper = _paper(
             entry.start_line, entry.entry_type, entry.key, entry.fields, source_name, warnings
         )

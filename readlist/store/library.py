@@ -21,6 +21,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,15 +75,20 @@ class ImportReport:
 
 def identity(paper: Paper) -> tuple[str, str]:
     """What makes two imports the same paper: normalised title and first author."""
-    first = normalize_title(paper.authors[0]) if paper.authors else ""
+    first = _normalized_name(paper.authors[0]) if paper.authors else ""
     return (normalize_title(paper.title), first)
 
 
 def _record_identity(record: Record) -> tuple[str, str]:
     """:func:`identity` of the paper a stored record describes, without building it."""
     authors = record.get("authors") or []
-    first = normalize_title(str(authors[0])) if authors else ""
+    first = _normalized_name(str(authors[0])) if authors else ""
     return (normalize_title(str(record.get("title", ""))), first)
+
+
+@lru_cache(maxsize=1 << 16)  # the same first authors come back paper after paper
+def _normalized_name(name: str) -> str:
+    return normalize_title(name)
 
 
 class Library:

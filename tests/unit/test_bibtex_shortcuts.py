@@ -22,10 +22,12 @@ from readlist.importers.bibtex import (
     _SYMBOL_ACCENT,
     _WORD_ACCENT,
     _accented,
+    _date_part,
     _fast_latex_to_text,
     _split_names,
     latex_to_text,
 )
+from readlist.text import one_line
 
 _NEEDS_DECODER = re.compile(r"[\\$~%]|--|``|''|!`|\?`")
 
@@ -82,3 +84,8 @@ NAME_PIECES = st.sampled_from(
 @given(st.lists(NAME_PIECES, max_size=14).map("".join))
 def test_names_split_as_bibtexparser_splits_them(names: str) -> None:
     assert _split_names(names) == split_multiple_persons_names(names)
+
+
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=12))
+def test_plain_date_parts_skip_decoding_without_changing_them(value: str) -> None:
+    assert _date_part(value) == one_line(latex_to_text(value))

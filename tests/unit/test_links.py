@@ -13,7 +13,6 @@ from readlist.links import (
     _LATEX_ESCAPE,
     _TRAILING,
     _URL,
-    _has_host,
     classify_url,
     code_search_url,
     extract_links,
@@ -207,6 +206,13 @@ def test_paper_search_url_encodes_the_title() -> None:
     assert safe_url(url) == url
 
 
+def _reference_has_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:
+        return False
+
+
 def reference_extract_links(text: str) -> list[Link]:
     """extract_links as it was: the regex over the whole text, every URL unescaped and trimmed."""
     links: list[Link] = []
@@ -224,7 +230,7 @@ def reference_extract_links(text: str) -> list[Link]:
                 depth[_CLOSERS[char]] -= 1
         while url and url[-1] in _TRAILING:
             url = url[:-1]
-        if url in seen or not _has_host(url):
+        if url in seen or not _reference_has_host(url):
             continue
         seen.add(url)
         links.append(Link(url=url, kind=classify_url(url)))
