@@ -106,6 +106,21 @@ def assert_intact(path: Path, acknowledged: int) -> int:
     return counter
 
 
+def start_and_kill(script: str, library: Path, log: Path, after: float) -> None:
+    """Run a writer ``script``, let it save for ``after`` seconds once ready, SIGKILL it."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, str(library), str(log), COUNTER_KEY],
+        stdout=subprocess.PIPE,
+        env=env(),
+    )
+    assert writer.stdout is not None
+    assert writer.stdout.readline() == b"ready\n"
+    time.sleep(after)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    assert writer.returncode == -signal.SIGKILL  # it was still saving when killed
+
+
 @pytest.mark.slow
 def test_sigkill_during_saves_never_loses_or_tears_the_library(
     library: Path, tmp_path: Path
@@ -115,17 +130,7 @@ def test_sigkill_during_saves_never_loses_or_tears_the_library(
     log.write_bytes(b"0\n")
     progress = []
     for _ in range(KILLS):
-        writer = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(library), str(log), COUNTER_KEY],
-            stdout=subprocess.PIPE,
-            env=env(),
-        )
-        assert writer.stdout is not None
-        assert writer.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.0, 0.12))
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-        assert writer.returncode == -signal.SIGKILL  # it was still saving when killed
+        start_and_kill(WRITER, library, log, rng.uniform(0.0, 0.12))
         progress.append(assert_intact(library, last_acknowledged(log)))
         for backup in list_backups(library):
             inspect_backup(backup.path)  # a backup is complete or absent, never torn
@@ -151,17 +156,7 @@ def test_sigkill_during_imports_keeps_records_and_abstracts_in_step(
     log = tmp_path / "imports.log"
     counts = []
     for _ in range(IMPORT_KILLS):
-        writer = subprocess.Popen(
-            [sys.executable, "-c", IMPORT_WRITER, str(library), str(log), COUNTER_KEY],
-            stdout=subprocess.PIPE,
-            env=env(),
-        )
-        assert writer.stdout is not None
-        assert writer.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.0, 0.15))
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-        assert writer.returncode == -signal.SIGKILL
+        start_and_kill(IMPORT_WRITER, library, log, rng.uniform(0.0, 0.15))
         acknowledged = last_acknowledged(log)
         reopened = Library(library)
         abstract = reopened.get(COUNTER_KEY).abstract
