@@ -222,7 +222,7 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_tui(args: argparse.Namespace, library: Library) -> int:
     """Open the interactive interface."""
-    library.refresh()  # a damaged library is one clear error line, not an empty screen
+    library.load()  # a damaged library is one clear error line, not an empty screen
     from readlist.tui.app import ReadlistApp
 
     ReadlistApp(library).run()

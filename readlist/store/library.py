@@ -165,6 +165,16 @@ class Library:
         self._generation = self._storage.generation
         return True
 
+    def load(self) -> None:
+        """Read the library file and, if any paper names an abstract, the abstracts file.
+
+        Raises :class:`LibraryError` now if either is damaged, rather than at the
+        first paper shown.
+        """
+        self.refresh()
+        if any(doc.get(ABSTRACT_REF) for doc in self._docs.values()):
+            self._abstracts.texts()
+
     def _paper(self, key: str) -> Paper:
         """The paper with ``key`` (which exists), built from its record on first use."""
         paper = self._papers.get(key)

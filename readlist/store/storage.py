@@ -64,6 +64,8 @@ class SafeJSONStorage(Storage):
         if self.path.is_dir():
             raise LibraryError(f"library path {self.path} is a directory, not a file")
         self.kind = kind
+        #: How messages name the file: "library", or "abstracts file".
+        self.label = "library" if kind == LIBRARY_KIND else f"{kind} file"
         self.lock = lock or FileLock(
             str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout
         )
@@ -82,11 +84,11 @@ class SafeJSONStorage(Storage):
             self.lock.acquire()
         except Timeout:
             raise LibraryError(
-                f"library {self.path} is locked by another readlist process; try again"
+                f"{self.label} {self.path} is locked by another readlist process; try again"
             ) from None
         except OSError as error:
             raise LibraryError(
-                f"cannot lock library {self.path}: {describe_os_error(error)}"
+                f"cannot lock {self.label} {self.path}: {describe_os_error(error)}"
             ) from None
         try:
             yield
@@ -102,7 +104,7 @@ class SafeJSONStorage(Storage):
             return None
         except OSError as error:
             raise LibraryError(
-                f"cannot read library {self.path}: {describe_os_error(error)}"
+                f"cannot read {self.label} {self.path}: {describe_os_error(error)}"
             ) from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
@@ -131,7 +133,7 @@ class SafeJSONStorage(Storage):
             raise LibraryError(f"library path {self.path} is a directory, not a file") from None
         except OSError as error:
             raise LibraryError(
-                f"cannot read library {self.path}: {describe_os_error(error)}"
+                f"cannot read {self.label} {self.path}: {describe_os_error(error)}"
             ) from None
         if not raw.strip():
             return None
@@ -139,7 +141,8 @@ class SafeJSONStorage(Storage):
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
             raise LibraryError(
-                f"library {self.path} is not valid JSON ({error.args[0]}); it was left untouched"
+                f"{self.label} {self.path} is not valid JSON ({error.args[0]}); "
+                "it was left untouched"
             ) from None
         return validate_tables(data, self.path, self.kind)
 

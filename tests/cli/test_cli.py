@@ -205,3 +205,18 @@ def test_tui_refuses_a_damaged_library_with_one_line(run_cli, library_file: Path
     assert result.stderr.startswith("readlist: ") and result.stderr.count("\n") == 1
     assert "not valid JSON" in result.stderr
     assert library_file.read_text() == '{"papers": {'
+
+
+def test_a_damaged_abstracts_file_is_one_line_and_triage_still_works(
+    run_cli, listing: Path, library_file: Path
+) -> None:
+    run_cli("import", str(listing), check=True)
+    abstracts = library_file.with_name("library.abstracts.json")
+    abstracts.write_text('{"abstracts": {')
+    for args in (("list",), ("show", "kim"), ("export", "bibtex"), ()):  # () is the interface
+        result = run_cli(*args)
+        assert result.returncode == 1, args
+        assert result.stderr.startswith(f"readlist: abstracts file {abstracts} is not valid JSON")
+        assert result.stderr.count("\n") == 1 and "backups" in result.stderr
+    assert run_cli("tag", "kim", "still-works", check=True).stdout.endswith("still-works\n")
+    assert abstracts.read_text() == '{"abstracts": {'
