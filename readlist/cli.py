@@ -281,6 +281,17 @@ def cmd_restore(args: argparse.Namespace, library: Library) -> int:
 # -- parsing -------------------------------------------------------------------
 
 
+def _sort_option(value: str) -> str:
+    """``--sort``'s value checked while parsing, so a wrong one is a usage error (exit 2)."""
+    from readlist.errors import QueryError
+    from readlist.query import sort_name
+
+    try:
+        return sort_name(value)
+    except QueryError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     parser = argparse.ArgumentParser(
@@ -305,7 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "query", nargs="*", help="query (e.g. tag:ml status:unread year:>=2023)"
         )
-        command.add_argument("--sort", help="published, added, title, author, status or key")
+        command.add_argument(
+            "--sort", type=_sort_option, help="published, added, title, author, status or key"
+        )
         command.add_argument("--limit", type=int, metavar="N", help="at most N papers")
 
     command = add("import", cmd_import, "import listing, search-result or BibTeX files")
@@ -374,6 +387,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A negated query term such as "-tag:read" looks like an option to argparse.
     if extra and hasattr(args, "query") and not any(e.startswith("--") for e in extra):
         args.query += extra
+    elif len(extra) == 1 and getattr(args, "text", "") is None:
+        # argparse gives an optional positional nothing when an option comes first:
+        # "note KEY --append TEXT" must read like "note KEY TEXT --append".
+        args.text = extra[0]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     func: Command = getattr(args, "func", cmd_tui)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from readlist.atomic import atomic_write
+from readlist.errors import ReadlistError
 from readlist.exporters import export_chunks
 from readlist.models import Paper
 
@@ -16,11 +17,15 @@ def write_export(
 ) -> int:
     """Write ``papers`` in ``format`` to a file path (replaced atomically) or an open stream.
 
+    The file's folder must exist (:class:`ReadlistError` otherwise).
+
     The text is made and written an entry at a time, so exporting a large library
     needs no second copy of it in memory. Returns how many papers were written.
     """
     chunks = export_chunks(papers, format, ascii=ascii)
     if isinstance(target, Path):
+        if not target.parent.is_dir():  # a typo in a path should not make folders
+            raise ReadlistError(f"cannot write {target}: there is no folder {target.parent}")
         atomic_write(target, (chunk.encode("utf-8") for chunk in chunks))
     else:
         for chunk in chunks:

@@ -187,10 +187,15 @@ SORTS: dict[str, tuple[Callable[[Paper], tuple[object, ...]], bool]] = {
 _SORT_ALIASES = {"date": "published", "year": "published", "authors": "author"}
 
 
-def sort_papers(papers: Sequence[Paper], by: str = "published") -> list[Paper]:
-    """``papers`` in the named order (see :data:`SORTS`); unknown names raise QueryError."""
+def sort_name(by: str) -> str:
+    """The sort ``by`` names (aliases resolved); unknown names raise QueryError."""
     name = _SORT_ALIASES.get(by, by)
     if name not in SORTS:
         raise QueryError(f"unknown sort '{by}' (use {', '.join(SORTS)})")
-    key, newest_first = SORTS[name]
+    return name
+
+
+def sort_papers(papers: Sequence[Paper], by: str = "published") -> list[Paper]:
+    """``papers`` in the named order (see :data:`SORTS`); unknown names raise QueryError."""
+    key, newest_first = SORTS[sort_name(by)]
     return sorted(papers, key=key, reverse=newest_first)

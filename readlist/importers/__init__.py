@@ -67,6 +67,12 @@ def parse_text(
     if not text or text.isspace():  # not text.strip(): no copy of a 100 MB file
         raise ImportFormatError("the file is empty")
     chosen = format or detect_format(text)
+    if chosen != "bibtex" and format is not None and _is_bibtex(text):
+        # The listing and search parsers read almost any text; BibTeX read as one is junk.
+        raise ImportFormatError(
+            f"this is BibTeX, not the {format} format; import it without --format "
+            "(or with --format bibtex)"
+        )
     if chosen == "listing":
         papers, warnings = parse_listing(text, today=today or date.today(), source_name=source_name)
     elif chosen == "search":
@@ -76,6 +82,14 @@ def parse_text(
 
         papers, warnings = parse_bibtex(text, source_name=source_name)
     return ImportResult(papers=papers, warnings=warnings, format=chosen)
+
+
+def _is_bibtex(text: str) -> bool:
+    """Whether detection, which knows BibTeX by its ``@type{`` lines, calls ``text`` BibTeX."""
+    try:
+        return detect_format(text) == "bibtex"
+    except ImportFormatError:
+        return False
 
 
 def decode_bytes(data: bytes) -> str:

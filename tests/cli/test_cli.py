@@ -220,3 +220,27 @@ def test_a_damaged_abstracts_file_is_one_line_and_triage_still_works(
         assert result.stderr.count("\n") == 1 and "backups" in result.stderr
     assert run_cli("tag", "kim", "still-works", check=True).stdout.endswith("still-works\n")
     assert abstracts.read_text() == '{"abstracts": {'
+
+
+def test_note_append_reads_the_same_in_either_order(run_cli, listing: Path) -> None:
+    run_cli("import", str(listing), check=True)
+    run_cli("note", "kim", "first", check=True)
+    run_cli("note", "kim", "--append", "second", check=True)
+    run_cli("note", "kim", "third", "--append", check=True)
+    notes = json.loads(run_cli("show", "kim", "--json", check=True).stdout)["notes"]
+    assert notes == "first\n\nsecond\n\nthird"
+    assert run_cli("note", "kim", "--append", "two", "words").returncode == 2
+
+
+def test_usage_mistakes_exit_2_and_missing_export_folders_are_not_made(
+    run_cli, listing: Path, tmp_path: Path
+) -> None:
+    run_cli("import", str(listing), check=True)
+    result = run_cli("list", "--sort", "bogus")
+    assert result.returncode == 2 and "unknown sort 'bogus'" in result.stderr
+    assert run_cli("list", "--sort", "year", check=True).stdout
+    target = tmp_path / "no" / "such" / "refs.bib"
+    result = run_cli("export", "bibtex", "-o", str(target))
+    assert result.returncode == 1
+    assert result.stderr == f"readlist: cannot write {target}: there is no folder {target.parent}\n"
+    assert not (tmp_path / "no").exists()

@@ -120,6 +120,14 @@ def test_explicit_format_wins() -> None:
         parse_text(SEARCH, format="listing")
 
 
+@pytest.mark.parametrize("format", ["listing", "search"])
+def test_bibtex_forced_into_another_format_is_refused(format: str) -> None:
+    bibtex = "@article{k1,\n  title = {A Title},\n  author = {Lee, Ann},\n  year = {2023}\n}\n"
+    with pytest.raises(ImportFormatError, match=f"this is BibTeX, not the {format} format"):
+        parse_text(bibtex, format=format)
+    assert parse_text(bibtex, format="bibtex").papers[0].title == "A Title"
+
+
 def test_today_defaults_to_the_current_date() -> None:
     result = parse_text("CLJan 1\nA TitleAnn Lee\nabstract\n")
     assert result.papers[0].published == f"{date.today().year}-01-01"
