@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readlist import __version__
 from readlist.backup import daily_backup
@@ -16,6 +17,9 @@ from readlist.models import Paper, Status
 from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
 from readlist.store import Library
+
+if TYPE_CHECKING:  # the doctor is imported only by the commands that use it
+    from readlist.store.repair import AbstractRepair
 
 #: Allocations between young-generation collections (Python's default is 700).
 GC_THRESHOLD = 100_000
@@ -237,17 +241,44 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     from readlist.doctor import Severity, check_library, fix_library
 
     if args.fix:
-        for removed in fix_library(library.path):
+        fixes = fix_library(library.path)
+        for removed in fixes.removed:
             _out(f"removed {removed}")
+        for line in _repair_lines(fixes.abstracts):
+            _out(line)
     findings = check_library(library.path)
     for finding in findings:
         _out(str(finding))
-    errors = sum(f.severity is Severity.ERROR for f in findings)
-    warnings = sum(f.severity is Severity.WARNING for f in findings)
-    _out(f"{library.path}: {errors} errors, {warnings} warnings")
+    errors = sum(f.count for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(f.count for f in findings if f.severity is Severity.WARNING)
+    _out(f"{library.path}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     if any(f.fixable for f in findings):
-        _out("run 'readlist doctor --fix' to delete the leftover temporary files")
+        _out("run 'readlist doctor --fix' to repair what it can (temporary files, abstracts)")
     return 1 if errors else 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _repair_lines(repair: AbstractRepair | None) -> list[str]:
+    """What ``doctor --fix`` did to the abstracts file, a line each."""
+    if repair is None:
+        return []
+    lines = []
+    if repair.damaged_copy:
+        lines.append(f"kept the damaged abstracts file as {repair.damaged_copy}")
+    if repair.recovered:
+        lines.append(f"recovered {_plural(repair.recovered, 'abstract')} from the backups")
+    if repair.missing:
+        shown = ", ".join(repair.missing[:10]) + (" …" if len(repair.missing) > 10 else "")
+        lines.append(
+            f"{_plural(len(repair.missing), 'abstract')} found in no backup "
+            f"(import their files again to get them back): {shown}"
+        )
+    if repair.dropped:
+        lines.append(f"dropped {_plural(repair.dropped, 'abstract')} that no paper names")
+    return lines
 
 
 def cmd_restore(args: argparse.Namespace, library: Library) -> int:

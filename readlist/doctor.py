@@ -11,6 +11,7 @@ abstracts first, then the paper records.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -32,6 +33,7 @@ from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path
 from readlist.store.abstracts import ABSTRACTS_TABLE
 from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
+from readlist.store.repair import AbstractRepair, repair_abstracts
 from readlist.store.storage import (
     ABSTRACTS_KIND,
     LIBRARY_KIND,
@@ -62,6 +64,8 @@ class Finding:
     code: str
     message: str
     fixable: bool = False
+    #: How many problems this finding stands for (more when it sums up hidden ones).
+    count: int = 1
 
     def __str__(self) -> str:
         """``error: …`` as printed by ``readlist doctor``."""
@@ -252,13 +256,13 @@ def _abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:
     if not raw.strip() and not named:
         return []
     stored, findings = inspect_bytes(raw, path, ABSTRACTS_KIND) if raw.strip() else ({}, [])
-    if stored is None:
-        return findings
+    if stored is None:  # --fix keeps a copy and rebuilds it from the backups
+        return [Finding(f.severity, f.code, f.message, fixable=True) for f in findings]
     texts = stored.get(ABSTRACTS_TABLE, {})
     missing = [where for digest, where in named.items() if digest not in texts]
     for where in missing:
         message = f"paper {where}: its abstract is missing from {path}"
-        findings.append(_error("missing-abstract", message))
+        findings.append(Finding(Severity.ERROR, "missing-abstract", message, fixable=True))
     unused = len(texts.keys() - named.keys())
     if unused:
         message = f"{unused} abstracts in {path} belong to no paper (left by removals)"
@@ -324,7 +328,8 @@ def _backup_findings(library: Path) -> list[Finding]:
     backups = list_backups(library)
     if not backups:
         return [Finding(Severity.INFO, "backups", "no backups yet")]
-    message = f"{len(backups)} backups in {backup_folder(library)}, newest {backups[0].label}"
+    count = f"{len(backups)} backup{'s' if len(backups) != 1 else ''}"
+    message = f"{count} in {backup_folder(library)}, newest {backups[0].label}"
     return [Finding(Severity.INFO, "backups", message)]
 
 
@@ -345,21 +350,34 @@ def _capped(findings: list[Finding]) -> list[Finding]:
             hidden[finding.code].append(finding)
     for code, rest in hidden.items():
         message = f"… and {len(rest)} more '{code}' findings like the above"
-        shown.append(Finding(rest[0].severity, code, message, rest[0].fixable))
+        shown.append(Finding(rest[0].severity, code, message, rest[0].fixable, len(rest)))
     return shown
 
 
 # -- fixing --------------------------------------------------------------------
 
 
-def fix_library(path: str | os.PathLike[str]) -> list[Path]:
-    """Delete leftover temporary files, under the library lock; returns what was deleted.
+@dataclass(frozen=True)
+class Fixes:
+    """What :func:`fix_library` did."""
 
-    Abstracts that no paper names are dropped from the abstracts file as well.
+    #: Temporary files of killed saves, deleted.
+    removed: list[Path]
+    #: What was done to the abstracts file (``None``: the library could not be read).
+    abstracts: AbstractRepair | None
+
+
+def fix_library(path: str | os.PathLike[str]) -> Fixes:
+    """Delete leftover temporary files (under the library lock) and repair the abstracts.
+
+    The abstracts file is made to hold exactly the texts the papers name: missing
+    ones are taken from the backups, unused ones dropped, and an unreadable file
+    is kept as a copy in the backup folder and rebuilt (see
+    :func:`~readlist.store.repair.repair_abstracts`).
     """
     library = Path(path)
     if not library.parent.is_dir():
-        return []
+        return Fixes([], None)
     removed = []
     with SafeJSONStorage(library).locked():
         for tmp in leftover_files(library):
@@ -370,11 +388,11 @@ def fix_library(path: str | os.PathLike[str]) -> list[Path]:
             except OSError as error:
                 raise LibraryError(f"cannot delete {tmp}: {error.strerror}") from None
             removed.append(tmp)
-    if library.exists():
-        from readlist.store import Library
-
-        Library(library).prune_abstracts()
-    return removed
+    repair = None
+    # A damaged library file cannot be repaired here: check_library says so; restore helps.
+    with contextlib.suppress(LibraryError):
+        repair = repair_abstracts(library) if library.exists() else None
+    return Fixes(removed, repair)
 
 
 # -- backups -------------------------------------------------------------------
@@ -500,6 +518,8 @@ def explain_library_error(error: LibraryError, path: str | os.PathLike[str]) -> 
     tables, findings = inspect_bytes(raw, library)
     if tables is not None:
         findings = _abstract_findings(tables, abstracts_path(library))
+        if any(f.code in UNLOADABLE for f in findings):
+            return f"{message}; readlist doctor --fix keeps a copy and rebuilds it from the backups"
     if not any(f.code in UNLOADABLE for f in findings):
         return message
     latest = latest_good_backup(library)

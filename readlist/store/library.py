@@ -365,21 +365,11 @@ class Library:
         """Add to the abstracts file the ``texts`` it may lack, before any record names them."""
         if not texts:
             return
+        stored = self._abstracts.texts()
+        if all(digest in stored for digest in texts):
+            return  # a re-import with the same abstracts: nothing to add
         named = {str(doc[ABSTRACT_REF]) for doc in self._docs.values() if doc.get(ABSTRACT_REF)}
-        if all(digest in named for digest in texts):
-            return  # every text is already stored: records that name them are saved
         self._abstracts.save(texts, keep=named | texts.keys())
-
-    def prune_abstracts(self) -> int:
-        """Drop abstracts no paper names (left by removals or killed saves); returns how many."""
-        with self._storage.locked():
-            self.refresh()
-            named = {str(doc[ABSTRACT_REF]) for doc in self._docs.values() if doc.get(ABSTRACT_REF)}
-            stored = self._abstracts.texts()
-            unnamed = len(stored.keys() - named)
-            if unnamed:
-                self._abstracts.save({}, keep=named)
-        return unnamed
 
     def _change(self, keys: Iterable[str], change: Callable[[Paper], bool]) -> list[str]:
         """Apply ``change`` to copies of the named papers, save those it changed; their keys.

@@ -74,7 +74,7 @@ def test_doctor_reports_damage_and_fails(run_cli, history: Path) -> None:
     result = run_cli("doctor")
     assert result.returncode == 1
     assert "error: " in result.stdout and "is not valid JSON" in result.stdout
-    assert "1 errors" in result.stdout and "Traceback" not in result.stderr
+    assert "1 error, 0 warnings" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_doctor_fix_removes_leftovers_of_killed_saves(run_cli, history: Path) -> None:
@@ -142,3 +142,38 @@ def test_restore_refuses_a_damaged_backup_and_an_unknown_date(run_cli, history: 
 def test_restore_with_no_backups(run_cli, library_file: Path) -> None:
     result = run_cli("restore", check=True)
     assert "no backups" in result.stdout
+
+
+def test_doctor_fix_rebuilds_damaged_abstracts_from_the_backups(
+    run_cli, library_file: Path
+) -> None:
+    Library(library_file).import_papers(
+        [Paper(title=f"Paper {n}", authors=["Ann Lee"], abstract=f"text {n}") for n in range(25)]
+    )
+    key = Library(library_file).papers()[0].key
+    Library(library_file, before_first_write=daily_backup).add_tags([key], ["x"])
+    abstracts = library_file.with_name("library.abstracts.json")
+    abstracts.write_bytes(b"{ torn")
+    result = run_cli("doctor")
+    assert result.returncode == 1
+    assert f"error: {abstracts} is not valid JSON" in result.stdout
+    assert "run 'readlist doctor --fix' to repair what it can" in result.stdout
+    fixed = run_cli("doctor", "--fix", check=True).stdout.splitlines()
+    assert fixed[0].startswith("kept the damaged abstracts file as ")
+    assert fixed[1] == "recovered 25 abstracts from the backups"
+    assert fixed[-1].endswith(": 0 errors, 0 warnings")
+    assert [p["abstract"] for p in json.loads(run_cli("list", "--json", check=True).stdout)] == [
+        f"text {n}" for n in range(25)
+    ]
+
+
+def test_doctor_counts_every_error_even_past_the_ones_it_lists(run_cli, library_file: Path) -> None:
+    Library(library_file).import_papers(
+        [Paper(title=f"Paper {n}", authors=["Ann Lee"], abstract=f"text {n}") for n in range(25)]
+    )
+    library_file.with_name("library.abstracts.json").unlink()
+    out = run_cli("doctor").stdout
+    assert "… and 5 more 'missing-abstract' findings like the above" in out
+    assert ": 25 errors, 0 warnings\n" in out
+    fixed = run_cli("doctor", "--fix").stdout
+    assert "25 abstracts found in no backup (import their files again to get them back)" in fixed

@@ -201,3 +201,57 @@ def test_a_backup_missing_its_abstracts_is_refused(path: Path) -> None:
         inspect_backup(backup)
     with pytest.raises(LibraryError, match="nothing was changed"):
         restore_backup(path, backup)
+
+
+def test_fix_rebuilds_a_damaged_abstracts_file_from_the_backups(path: Path) -> None:
+    keys = Library(path).import_papers([paper("One", "first"), paper("Two", "second")]).added
+    # The first change to an existing file takes the backup.
+    Library(path, before_first_write=snapshot).add_tags(keys, ["backed-up"])
+    abstracts_path(path).write_bytes(b"{ torn")
+    assert Library(path).add_tags(keys, ["after"]) == keys  # triage still saves
+    fixes = fix_library(path)
+    repair = fixes.abstracts
+    assert repair is not None and repair.recovered == 2 and repair.missing == []
+    assert repair.damaged_copy is not None and repair.damaged_copy.read_bytes() == b"{ torn"
+    reopened = Library(path)
+    assert [reopened.get(k).abstract for k in keys] == ["first", "second"]
+    assert reopened.get(keys[0]).tags == ["after", "backed-up"]
+    assert not [f for f in check_library(path) if f.severity is Severity.ERROR]
+
+
+def test_fix_names_papers_whose_abstract_no_backup_holds_and_import_restores_it(
+    path: Path,
+) -> None:
+    key = Library(path).import_papers([paper("Lost", "lost text")]).added[0]
+    abstracts_path(path).unlink()
+    assert [f.code for f in check_library(path) if f.fixable] == ["missing-abstract"]
+    repair = fix_library(path).abstracts
+    assert repair is not None and (repair.recovered, repair.missing) == (0, [key])
+    Library(path).import_papers([paper("Lost", "lost text")])  # the same file again
+    assert Library(path).get(key).abstract == "lost text"
+    assert not [f for f in check_library(path) if f.severity is Severity.ERROR]
+
+
+def test_fix_never_takes_a_backup_text_that_does_not_match_its_digest(path: Path) -> None:
+    key = Library(path).import_papers([paper("Checked", "the real text")]).added[0]
+    backup = snapshot(path)
+    digest = abstract_digest("the real text")
+    abstracts_path(backup).write_bytes(
+        orjson.dumps(
+            {
+                "_readlist": {"1": {"schema": 2, "kind": "abstracts"}},
+                "abstracts": {digest: "tampered"},
+            }
+        )
+    )
+    abstracts_path(path).unlink()
+    repair = fix_library(path).abstracts
+    assert repair is not None and repair.missing == [key]
+    assert Library(path).get(key).abstract == ""
+
+
+def test_fix_leaves_a_damaged_library_file_to_restore(path: Path) -> None:
+    Library(path).import_papers([paper("Anything")])
+    path.write_bytes(b"{ torn")
+    fixes = fix_library(path)
+    assert fixes.abstracts is None and path.read_bytes() == b"{ torn"

@@ -189,7 +189,7 @@ def test_leftover_temp_files_are_found_and_fixed_under_the_lock(path: Path) -> N
     leftover = [f for f in findings if f.code == "leftover-temp"]
     assert len(leftover) == 2 and all(f.fixable for f in leftover)
     assert str(killed) in leftover[0].message
-    assert sorted(fix_library(path)) == sorted([killed, killed_backup])
+    assert sorted(fix_library(path).removed) == sorted([killed, killed_backup])
     assert not killed.exists() and not killed_backup.exists() and unrelated.exists()
     assert path.read_bytes() == good
     assert problems(check_library(path)) == []
