@@ -160,13 +160,10 @@ def cmd_note(args: argparse.Namespace, library: Library) -> int:
 def cmd_open(args: argparse.Namespace, library: Library) -> int:
     """Open a paper's code link (or a search for it) in the web browser."""
     from readlist.launch import open_url
-    from readlist.links import code_search_url, paper_search_url
+    from readlist.links import code_target, paper_search_url
 
     paper = library.resolve(args.key)
-    if args.paper:
-        url = paper_search_url(paper.title)
-    else:
-        url = paper.code_url or code_search_url(paper.title)
+    url = paper_search_url(paper.title) if args.paper else code_target(paper)
     _out(f"opening {open_url(url)}")
     return 0
 

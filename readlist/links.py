@@ -6,7 +6,7 @@ import re
 import unicodedata
 from urllib.parse import SplitResult, quote_plus, urlsplit
 
-from readlist.models import Link, LinkKind
+from readlist.models import Link, LinkKind, Paper
 from readlist.text import one_line
 
 # A URL starts at ``http://`` or ``https://`` (any case, even glued to a preceding
@@ -226,6 +226,20 @@ def safe_url(url: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+def code_target(paper: Paper) -> str:
+    """Where "open the code" goes: the code link, else the project page, else a search.
+
+    A project page (``*.github.io`` and the like) nearly always links its code, so it
+    beats a repository search for the title.
+    """
+    if paper.code_url:
+        return paper.code_url
+    for link in paper.links:
+        if link.kind is LinkKind.PROJECT:
+            return link.url
+    return code_search_url(paper.title)
 
 
 def code_search_url(title: str) -> str:

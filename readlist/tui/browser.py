@@ -12,10 +12,10 @@ from readlist.text import one_line
 
 
 def code_url(paper: Paper) -> str:
-    """The paper's code link, or a repository search for its title."""
-    from readlist.links import code_search_url
+    """The paper's code link, else its project page, else a repository search."""
+    from readlist.links import code_target
 
-    return paper.code_url or code_search_url(one_line(paper.title))
+    return code_target(paper)
 
 
 def paper_url(paper: Paper) -> str:

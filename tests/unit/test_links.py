@@ -15,11 +15,12 @@ from readlist.links import (
     _URL,
     classify_url,
     code_search_url,
+    code_target,
     extract_links,
     paper_search_url,
     safe_url,
 )
-from readlist.models import Link, LinkKind
+from readlist.models import Link, LinkKind, Paper
 
 
 def urls(text: str) -> list[str]:
@@ -261,3 +262,15 @@ def test_extract_links_gives_what_the_plain_scan_gives(text: str) -> None:
 def test_trailing_punctuation_is_cut_in_linear_time() -> None:
     # A million dots: the old quadratic trim would not finish within the test run.
     assert urls("see https://a.org/x" + "." * 1_000_000) == ["https://a.org/x"]
+
+
+def test_open_code_goes_to_the_code_then_the_project_page_then_a_search() -> None:
+    project = Link("https://llava-rlhf.github.io", LinkKind.PROJECT)
+    code = Link("https://github.com/llava-rlhf/LLaVA-RLHF", LinkKind.CODE)
+    video = Link("https://youtu.be/x", LinkKind.VIDEO)
+    paper = Paper(title="Aligning LMMs", has_code=True, links=[video, project, code])
+    assert code_target(paper) == code.url
+    paper.links = [video, project]
+    assert code_target(paper) == project.url
+    paper.links = [video]
+    assert code_target(paper) == code_search_url("Aligning LMMs")
