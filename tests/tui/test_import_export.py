@@ -53,7 +53,7 @@ def entries(text: str) -> list[str]:
 async def test_e_exports_the_current_view(
     app: ReadlistApp, library_path: Path, tmp_path: Path
 ) -> None:
-    target = tmp_path / "out" / "refs.bib"
+    target = tmp_path / "refs.bib"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#search", Input).value = "tag:vision"
@@ -127,7 +127,12 @@ async def test_e_into_an_impossible_place_is_a_notification(
         await type_path(pilot, app, blocker / "refs.bib")  # a folder that is a file
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert any(severity == "error" and "cannot save" in m for severity, m in notifications)
+        expected = f"there is no folder {blocker}"
+        assert any(severity == "error" and expected in m for severity, m in notifications)
+        await pilot.press("e")
+        await type_path(pilot, app, tmp_path / "missing" / "refs.bib")  # no such folder
+        await settle(pilot)
+        assert not (tmp_path / "missing").exists()
 
 
 async def test_i_imports_a_file(app: ReadlistApp, library_path: Path, tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def test_an_unknown_format_fails_before_any_piece() -> None:
 
 
 def test_write_export_to_a_file_and_to_a_stream(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "refs.bib"
+    target = tmp_path / "refs.bib"
     assert write_export(papers(), "bibtex", target) == 3
     assert target.read_text("utf-8") == export(papers(), "bibtex")
     stream = io.StringIO()
