@@ -118,6 +118,8 @@ class Library:
         self._docs: dict[str, Record] = {}
         self._doc_ids: dict[str, int] = {}
         self._haystacks: dict[str, str] = {}
+        #: Counts by tag, status and category, with the generation they were taken at.
+        self._count_cache: dict[str, tuple[int, Counter[Any]]] = {}
         #: Whether some record still holds its abstract inline (a schema 1 file).
         self._inline_abstracts = False
 
@@ -261,20 +263,34 @@ class Library:
 
     def tag_counts(self) -> Counter[str]:
         """How many papers carry each tag."""
-        self.refresh()
-        return Counter(tag for doc in self._docs.values() for tag in _tags(doc))
+        return self._counts("tags", lambda docs: (tag for doc in docs for tag in _tags(doc)))
 
     def status_counts(self) -> Counter[Status]:
         """How many papers have each status (every status present, maybe 0)."""
-        self.refresh()
         counts: Counter[Status] = Counter({status: 0 for status in Status})
-        counts.update(Status.parse(doc.get("status", "unread")) for doc in self._docs.values())
+        counts.update(
+            self._counts("status", lambda docs: (Status.parse(d.get("status")) for d in docs))
+        )
         return counts
 
     def category_counts(self) -> Counter[str]:
         """How many papers are in each category."""
+        return self._counts(
+            "category", lambda docs: (str(d["category"]) for d in docs if d.get("category"))
+        )
+
+    def _counts(
+        self, name: str, values: Callable[[Iterable[Record]], Iterable[Any]]
+    ) -> Counter[Any]:
+        """A count over the records, remembered until the library changes (a copy)."""
         self.refresh()
-        return Counter(str(doc["category"]) for doc in self._docs.values() if doc.get("category"))
+        cached = self._count_cache.get(name)
+        if cached is None or cached[0] != self._generation:
+            cached = self._count_cache[name] = (
+                self._generation,
+                Counter(values(self._docs.values())),
+            )
+        return Counter(cached[1])
 
     # -- writing ---------------------------------------------------------------
 
