@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -177,16 +177,21 @@ class Library:
         if any(doc.get(ABSTRACT_REF) for doc in self._docs.values()):
             self._abstracts.texts()
 
-    def _paper(self, key: str) -> Paper:
-        """The paper with ``key`` (which exists), built from its record on first use."""
+    def _paper(self, key: str, texts: Mapping[str, str] | None = None) -> Paper:
+        """The paper with ``key`` (which exists), built from its record on first use.
+
+        ``texts``: the abstracts, when the caller has them at hand (one file check
+        for a whole list of papers instead of one per paper).
+        """
         paper = self._papers.get(key)
         if paper is None:
             doc = self._docs[key]
             paper = Paper.from_dict(doc)
             digest = doc.get(ABSTRACT_REF)
             if digest:
+                texts = self._abstracts.texts() if texts is None else texts
                 # A text missing from the abstracts file reads as empty; doctor reports it.
-                paper.abstract = self._abstracts.texts().get(str(digest), "")
+                paper.abstract = texts.get(str(digest), "")
             self._papers[key] = paper
         return paper
 
@@ -197,7 +202,10 @@ class Library:
     def papers(self) -> list[Paper]:
         """Every paper, in the order they were added."""
         self.refresh()
-        return [self._paper(key) for key in self._doc_ids]
+        if len(self._papers) == len(self._doc_ids):
+            return [self._papers[key] for key in self._doc_ids]
+        texts = self._abstracts.texts()  # checked once, not once per paper
+        return [self._paper(key, texts) for key in self._doc_ids]
 
     def __len__(self) -> int:
         """How many papers the library holds."""
