@@ -31,7 +31,7 @@ from readlist.errors import LibraryError
 from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path
-from readlist.store.abstracts import ABSTRACTS_TABLE
+from readlist.store.abstracts import ABSTRACTS_TABLE, stored_texts
 from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
 from readlist.store.repair import AbstractRepair, repair_abstracts
 from readlist.store.storage import (
@@ -418,16 +418,6 @@ def _papers_in(raw: bytes, path: Path) -> int:
     return len(tables.get(PAPERS_TABLE, {}))
 
 
-def _stored_texts(path: Path) -> dict[str, str]:
-    """The texts of the abstracts file at ``path``; empty if it is missing or unusable."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return {}
-    tables, _ = inspect_bytes(raw, path, ABSTRACTS_KIND) if raw.strip() else (None, [])
-    return dict(tables.get(ABSTRACTS_TABLE, {})) if tables else {}
-
-
 def find_backup(path: str | os.PathLike[str], spec: str) -> Path:
     """The backup named by ``spec``: a date (``2026-11-24``), a stamp, or a file path.
 
@@ -486,7 +476,7 @@ def restore_backup(
         papers = _papers_in(raw, source)
     except LibraryError as error:
         raise LibraryError(f"{error}; nothing was changed") from None
-    texts = _stored_texts(abstracts_path(source))
+    texts = stored_texts(abstracts_path(source))
     previous = None
     storage = SafeJSONStorage(library)
     with storage.locked():
@@ -500,7 +490,7 @@ def restore_backup(
                 ) from None
         if texts:
             current = abstracts_path(library)
-            texts = {**_stored_texts(current), **texts}
+            texts = {**stored_texts(current), **texts}
             abstracts = SafeJSONStorage(current, kind=ABSTRACTS_KIND, lock=storage.lock)
             abstracts.write({ABSTRACTS_TABLE: texts})
         atomic_write(library, raw)

@@ -19,11 +19,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
+import orjson
 from filelock import FileLock
 
 from readlist.errors import LibraryError
-from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage
+from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage, validate_tables
 
 #: The table of the abstracts file that maps digests to texts.
 ABSTRACTS_TABLE = "abstracts"
@@ -69,3 +71,13 @@ class AbstractStore:
         texts = {digest: text for digest, text in current.items() if digest in wanted}
         texts.update(new)
         self._storage.write({ABSTRACTS_TABLE: texts})
+
+
+def stored_texts(path: Path) -> dict[str, str]:
+    """The texts of the abstracts file at ``path`` (a backup's, say); empty if unusable."""
+    try:
+        tables = validate_tables(orjson.loads(path.read_bytes()), path, ABSTRACTS_KIND)
+    except (OSError, orjson.JSONDecodeError, LibraryError):
+        return {}
+    texts = tables.get(ABSTRACTS_TABLE, {})
+    return {str(d): t for d, t in texts.items() if isinstance(t, str)}

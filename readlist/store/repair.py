@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import orjson
-
 from readlist.backup import backup_folder, copy_atomically, list_backups
 from readlist.errors import LibraryError
 from readlist.paths import abstracts_path
-from readlist.store.abstracts import ABSTRACTS_TABLE, abstract_digest
+from readlist.store.abstracts import ABSTRACTS_TABLE, abstract_digest, stored_texts
 from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
-from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage, validate_tables
+from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def repair_abstracts(path: str | os.PathLike[str]) -> AbstractRepair:
         needed = named.keys() - texts.keys()
         recovered = 0
         for backup in list_backups(library) if needed else []:
-            for digest, text in _backup_texts(abstracts_path(backup.path)).items():
+            for digest, text in stored_texts(abstracts_path(backup.path)).items():
                 if digest in needed and abstract_digest(text) == digest:
                     texts[digest] = text
                     needed.discard(digest)
@@ -89,14 +87,6 @@ def _texts(tables: dict[str, dict[str, object]] | None) -> dict[str, str]:
     if not all(isinstance(text, str) for text in texts.values()):
         raise LibraryError("an abstract that is not text")
     return {str(digest): str(text) for digest, text in texts.items()}
-
-
-def _backup_texts(path: Path) -> dict[str, str]:
-    """The texts of a backup's abstracts file; nothing if it is missing or unreadable."""
-    try:
-        return _texts(validate_tables(orjson.loads(path.read_bytes()), path, ABSTRACTS_KIND))
-    except (OSError, orjson.JSONDecodeError, LibraryError):
-        return {}
 
 
 def _keep_damaged(library: Path, sidecar: Path) -> Path:
