@@ -144,7 +144,7 @@ def snapshot(path: str | os.PathLike[str], *, now: datetime | None = None) -> Pa
 def copy_library(library: Path, target: Path) -> None:
     """Copy a library file and its abstracts file (if any), the abstracts first."""
     abstracts = abstracts_path(library)
-    if abstracts.exists():
+    if abstracts.is_file():  # not a directory put in its place: the library is still copied
         copy_atomically(abstracts, abstracts_path(target))
     copy_atomically(library, target)
 

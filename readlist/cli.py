@@ -278,6 +278,9 @@ def _repair_lines(repair: AbstractRepair | None) -> list[str]:
     if repair is None:
         return []
     lines = []
+    if repair.moved_directory:
+        moved = repair.moved_directory
+        lines.append(f"moved the directory in place of the abstracts file to {moved}")
     if repair.damaged_copy:
         lines.append(f"kept the damaged abstracts file as {repair.damaged_copy}")
     if repair.recovered:
@@ -314,6 +317,8 @@ def cmd_restore(args: argparse.Namespace, library: Library) -> int:
         return 0
     restored = restore_backup(library.path, find_backup(library.path, args.backup))
     kept = f"; the replaced file is kept as {restored.previous}" if restored.previous else ""
+    if restored.moved_directory:
+        _out(f"moved the directory in place of the abstracts file to {restored.moved_directory}")
     _out(f"restored {library.path} from {restored.backup} ({restored.papers} papers){kept}")
     return 0
 

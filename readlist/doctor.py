@@ -33,7 +33,7 @@ from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path
 from readlist.store.abstracts import ABSTRACTS_TABLE, stored_texts
 from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
-from readlist.store.repair import AbstractRepair, repair_abstracts
+from readlist.store.repair import AbstractRepair, move_directory_aside, repair_abstracts
 from readlist.store.storage import (
     ABSTRACTS_KIND,
     LIBRARY_KIND,
@@ -46,6 +46,8 @@ from readlist.store.storage import (
 MAX_PER_KIND = 20
 #: Findings that mean the storage itself refuses the file (a backup would help).
 UNLOADABLE = frozenset({"not-json", "not-library", "no-schema", "bad-record"})
+#: A directory stands where the abstracts file belongs (``--fix`` moves it aside).
+ABSTRACTS_DIRECTORY = "abstracts-directory"
 
 
 class Severity(StrEnum):
@@ -80,6 +82,8 @@ class Restored:
     papers: int
     #: The snapshot of the file that was replaced, if there was one.
     previous: Path | None
+    #: Where a directory found in place of the abstracts file was moved.
+    moved_directory: Path | None = None
 
 
 # -- checking ------------------------------------------------------------------
@@ -247,6 +251,12 @@ def _abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:
     for doc_id, doc in records.items():
         if isinstance(doc, dict) and isinstance(doc.get(ABSTRACT_REF), str):
             named.setdefault(doc[ABSTRACT_REF], f"#{doc_id} ({doc.get('key')})")
+    if path.is_dir():
+        message = (
+            f"{path} is a directory, not the abstracts file: abstracts cannot be shown, "
+            "exported or imported (--fix moves it into the backup folder and rebuilds the file)"
+        )
+        return [Finding(Severity.ERROR, ABSTRACTS_DIRECTORY, message, fixable=True)]
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -480,6 +490,7 @@ def restore_backup(
     previous = None
     storage = SafeJSONStorage(library)
     with storage.locked():
+        moved = move_directory_aside(library)  # a directory in place of the abstracts file
         if library.exists():
             try:
                 previous = snapshot(library)
@@ -494,7 +505,7 @@ def restore_backup(
             abstracts = SafeJSONStorage(current, kind=ABSTRACTS_KIND, lock=storage.lock)
             abstracts.write({ABSTRACTS_TABLE: texts})
         atomic_write(library, raw)
-    return Restored(backup=source, papers=papers, previous=previous)
+    return Restored(backup=source, papers=papers, previous=previous, moved_directory=moved)
 
 
 def explain_library_error(error: LibraryError, path: str | os.PathLike[str]) -> str:
@@ -508,7 +519,7 @@ def explain_library_error(error: LibraryError, path: str | os.PathLike[str]) -> 
     tables, findings = inspect_bytes(raw, library)
     if tables is not None:
         findings = _abstract_findings(tables, abstracts_path(library))
-        if any(f.code in UNLOADABLE for f in findings):
+        if any(f.code in UNLOADABLE or f.code == ABSTRACTS_DIRECTORY for f in findings):
             return f"{message}; readlist doctor --fix keeps a copy and rebuilds it from the backups"
     if not any(f.code in UNLOADABLE for f in findings):
         return message

@@ -32,11 +32,13 @@ class AbstractRepair:
     dropped: int = 0
     #: Where an unreadable abstracts file was kept before it was replaced.
     damaged_copy: Path | None = None
+    #: Where a directory found in place of the abstracts file was moved.
+    moved_directory: Path | None = None
 
     @property
     def changed(self) -> bool:
         """Whether the abstracts file was rewritten."""
-        return bool(self.recovered or self.dropped or self.damaged_copy)
+        return bool(self.recovered or self.dropped or self.damaged_copy or self.moved_directory)
 
 
 def repair_abstracts(path: str | os.PathLike[str]) -> AbstractRepair:
@@ -44,8 +46,9 @@ def repair_abstracts(path: str | os.PathLike[str]) -> AbstractRepair:
 
     Missing texts are looked for in the backups, newest first; texts no paper
     names are dropped; an unreadable abstracts file is kept as a copy in the
-    backup folder and rebuilt. Raises :class:`LibraryError` when the library
-    file itself cannot be read (restore a backup instead).
+    backup folder and rebuilt, and a directory in its place is moved into the
+    backup folder. Raises :class:`LibraryError` when the library file itself
+    cannot be read (restore a backup instead).
     """
     library = Path(path)
     records = SafeJSONStorage(library)
@@ -57,6 +60,7 @@ def repair_abstracts(path: str | os.PathLike[str]) -> AbstractRepair:
             if isinstance(doc, dict) and doc.get(ABSTRACT_REF)
         }
         sidecar = abstracts_path(library)
+        moved = move_directory_aside(library)
         store = SafeJSONStorage(sidecar, kind=ABSTRACTS_KIND, lock=records.lock)
         damaged_copy = None
         try:
@@ -75,7 +79,8 @@ def repair_abstracts(path: str | os.PathLike[str]) -> AbstractRepair:
             if not needed:
                 break
         dropped = len(texts.keys() - named.keys())
-        repair = AbstractRepair(recovered, sorted(named[d] for d in needed), dropped, damaged_copy)
+        missing = sorted(named[d] for d in needed)
+        repair = AbstractRepair(recovered, missing, dropped, damaged_copy, moved)
         if repair.changed:
             store.write({ABSTRACTS_TABLE: {d: t for d, t in texts.items() if d in named}})
     return repair
@@ -98,5 +103,32 @@ def _keep_damaged(library: Path, sidecar: Path) -> Path:
     except OSError as error:
         raise LibraryError(
             f"cannot keep a copy of the damaged {sidecar} ({error.strerror}); nothing was changed"
+        ) from None
+    return target
+
+
+def move_directory_aside(library: Path) -> Path | None:
+    """Move a directory found where the abstracts file belongs into the backup folder.
+
+    The caller holds the library lock. Returns where it went, or ``None`` when
+    there was no directory there; a :class:`LibraryError` when it cannot be moved.
+    """
+    sidecar = abstracts_path(library)
+    if not sidecar.is_dir():
+        return None
+    stamp = datetime.now().strftime("%Y-%m-%dT%H%M%S")
+    folder = backup_folder(library)
+    target = folder / f"{library.stem}.{stamp}.abstracts.directory"
+    number = 1
+    while target.exists() or target.is_symlink():  # never over an earlier one
+        number += 1
+        target = folder / f"{library.stem}.{stamp}.abstracts.directory-{number}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.rename(sidecar, target)
+    except OSError as error:
+        raise LibraryError(
+            f"cannot move the directory {sidecar} out of the way of the abstracts file "
+            f"({error.strerror or error}); move it yourself, then run readlist doctor --fix"
         ) from None
     return target

@@ -61,11 +61,13 @@ class SafeJSONStorage(Storage):
         and its abstracts file; by default the lock file is ``<path>.lock``.
         """
         self.path = Path(path)
-        if self.path.is_dir():
-            raise LibraryError(f"library path {self.path} is a directory, not a file")
         self.kind = kind
         #: How messages name the file: "library", or "abstracts file".
         self.label = "library" if kind == LIBRARY_KIND else f"{kind} file"
+        # An abstracts file replaced by a directory is found when it is read, so that
+        # changes that never read it (tags, status, notes) still save.
+        if kind == LIBRARY_KIND and self.path.is_dir():
+            raise LibraryError(f"library path {self.path} is a directory, not a file")
         self.lock = lock or FileLock(
             str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout
         )
@@ -130,7 +132,8 @@ class SafeJSONStorage(Storage):
         try:
             raw = self.path.read_bytes()
         except IsADirectoryError:
-            raise LibraryError(f"library path {self.path} is a directory, not a file") from None
+            what = "library path" if self.kind == LIBRARY_KIND else self.label
+            raise LibraryError(f"{what} {self.path} is a directory, not a file") from None
         except OSError as error:
             raise LibraryError(
                 f"cannot read {self.label} {self.path}: {describe_os_error(error)}"
