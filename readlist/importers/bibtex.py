@@ -20,10 +20,12 @@ from bibtexparser.model import (
     DuplicateFieldKeyBlock,
     Entry,
     ParsingFailedBlock,
+    String,
 )
 from pylatexenc.latex2text import LatexNodes2Text
 
 from readlist.importers.bibtex_split import split_entries
+from readlist.importers.bibtex_values import MacroTable
 from readlist.importers.detect import ImportFormatError
 from readlist.importers.listing import month_number
 from readlist.links import classify_url, extract_links
@@ -332,14 +334,20 @@ def _paper(
     key: str,
     raw_fields: Iterable[tuple[str, Any]],
     source_name: str,
+    macros: MacroTable,
     warnings: list[str],
 ) -> Paper | None:
-    """The paper for one entry, or ``None`` (with a warning) when it has no title."""
+    """The paper for one entry, or ``None`` (with a warning) when it has no title.
+
+    ``raw_fields`` are the values as written, resolved here through ``macros``.
+    """
     line = (start_line or 0) + 1
     where = f"line {line} ({key})" if key else f"line {line}"
     fields: dict[str, str] = {}
     for name, value in raw_fields:
-        fields.setdefault(name.lower(), _field_text(value))
+        lowered = name.lower()
+        if lowered not in fields:
+            fields[lowered] = macros.resolve(_field_text(value))[0]
     title = one_line(latex_to_text(fields.get("title", "")))
     if not title:
         warnings.append(f"{where}: @{entry_type} entry has no title; skipped")
@@ -385,11 +393,14 @@ def _failure(block: ParsingFailedBlock) -> str:
     return one_line(str(reason))
 
 
-def parse_bibtex(text: str, *, source_name: str = "") -> tuple[list[Paper], list[str]]:
+def parse_bibtex(
+    text: str, *, source_name: str = "", macros: MacroTable | None = None
+) -> tuple[list[Paper], list[str]]:
     """The papers in a BibTeX file, and warnings for entries that could not be read.
 
-    ``@string`` macros, ``@comment`` and ``@preamble`` are handled as bibtexparser
-    handles them. Title, authors, abstract and keywords are decoded from LaTeX. An
+    ``@string`` macros are expanded as BibTeX expands them, ``#`` concatenations
+    joined (see :class:`MacroTable`); ``macros`` may hold the macros of files read
+    before, and gets this file's. Title, authors, abstract and keywords are decoded from LaTeX. An
     entry with a syntax error, a repeated citation key (the first one wins) or no
     title is skipped with a warning naming its line; an entry with a repeated field
     keeps the first value, with a warning. ``Source.fields`` keeps, as raw strings,
@@ -402,30 +413,46 @@ def parse_bibtex(text: str, *, source_name: str = "") -> tuple[list[Paper], list
     Raises :class:`ImportFormatError` when no paper comes out: the text holds no
     entry, or none could be read.
     """
-    entries = split_entries(text)
-    if entries is None:
-        return _parse_with_bibtexparser(text, source_name=source_name)
+    split = split_entries(text)
+    if split is None:
+        return _parse_with_bibtexparser(text, source_name=source_name, macros=macros)
+    table = MacroTable() if macros is None else macros
     papers: list[Paper] = []
     warnings: list[str] = []
+    for name, value in split.strings:
+        warnings += table.define(name, value)
+    entries = split.entries
     entries.reverse()
     while entries:  # popped, so each raw entry is freed once its paper is made
         entry = entries.pop()
         paper = _paper(
-            entry.start_line, entry.entry_type, entry.key, entry.fields, source_name, warnings
+            entry.start_line,
+            entry.entry_type,
+            entry.key,
+            entry.fields,
+            source_name,
+            table,
+            warnings,
         )
         if paper is not None:
             papers.append(paper)
     return _outcome(papers, warnings)
 
 
-def _parse_with_bibtexparser(text: str, *, source_name: str = "") -> tuple[list[Paper], list[str]]:
+def _parse_with_bibtexparser(
+    text: str, *, source_name: str = "", macros: MacroTable | None = None
+) -> tuple[list[Paper], list[str]]:
     """:func:`parse_bibtex` with bibtexparser splitting: reads any text; the reference."""
     try:
-        library = parse_string(text)
+        library = parse_string(text, parse_stack=[])  # values as written; resolved here
     except Exception as error:  # bibtexparser raises on its own internal errors
         raise ImportFormatError(f"cannot parse BibTeX: {one_line(str(error))[:200]}") from None
+    table = MacroTable() if macros is None else macros
     papers: list[Paper] = []
     warnings: list[str] = []
+    for block in library.blocks:
+        if isinstance(block, String):
+            warnings += table.define(block.key, _field_text(block.value))
     for block in library.blocks:
         if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
             block.ignore_error_block, Entry
@@ -436,7 +463,7 @@ def _parse_with_bibtexparser(text: str, *, source_name: str = "") -> tuple[list[
                 f"line {(entry.start_line or 0) + 1} ({entry.key}): field(s) {keys} "
                 "given more than once; the first value is kept"
             )
-            paper = _entry_paper(entry, source_name, warnings)
+            paper = _entry_paper(entry, source_name, table, warnings)
         elif isinstance(block, DuplicateBlockKeyBlock):
             warnings.append(
                 f"line {(block.start_line or 0) + 1}: citation key {block.key!r} "
@@ -450,7 +477,7 @@ def _parse_with_bibtexparser(text: str, *, source_name: str = "") -> tuple[list[
             )
             continue
         elif isinstance(block, Entry):
-            paper = _entry_paper(block, source_name, warnings)
+            paper = _entry_paper(block, source_name, table, warnings)
         else:
             continue
         if paper is not None:
@@ -458,10 +485,14 @@ def _parse_with_bibtexparser(text: str, *, source_name: str = "") -> tuple[list[
     return _outcome(papers, warnings)
 
 
-def _entry_paper(entry: Entry, source_name: str, warnings: list[str]) -> Paper | None:
+def _entry_paper(
+    entry: Entry, source_name: str, macros: MacroTable, warnings: list[str]
+) -> Paper | None:
     """:func:`_paper` for a bibtexparser entry."""
     fields = ((item.key, item.value) for item in entry.fields)
-    return _paper(entry.start_line, entry.entry_type, entry.key, fields, source_name, warnings)
+    return _paper(
+        entry.start_line, entry.entry_type, entry.key, fields, source_name, macros, warnings
+    )
 
 
 def _outcome(papers: list[Paper], warnings: list[str]) -> tuple[list[Paper], list[str]]:

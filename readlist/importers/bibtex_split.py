@@ -2,16 +2,17 @@
 
 bibtexparser's splitter steps through every comma, quote and newline in Python, which
 makes it the slowest part of importing a large file. :func:`split_entries` reads the
-usual shape — ``@type{key, field = {…} | "…" | word, …}``, with ``@comment``,
+usual shape — ``@type{key, field = {…} | "…" | word (# …)*, …}``, with ``@comment``,
 ``@preamble``, ``@string`` and free text between entries — mostly with ``str.find``
 and regular expressions that never backtrack, so its cost is linear in the text.
 
-It answers only where its answer is provably the same as bibtexparser's default
-parse (splitting, ``@string`` resolution and enclosing removal). For anything else —
-a parenthesised entry, ``#`` concatenation, a repeated citation key or field,
-unbalanced braces, an ``@`` at the start of a line inside a block, an escaped
-newline — it returns ``None``, and the caller parses the whole text with
-bibtexparser, so warnings and errors stay exactly as bibtexparser makes them.
+It gives each value as written (delimiters, ``#`` and macro names included), as
+bibtexparser's split does with no middleware; :mod:`readlist.importers.bibtex_values`
+resolves them. It answers only where its answer is provably the same as
+bibtexparser's. For anything else — a parenthesised entry, a repeated citation key,
+field or ``@string``, unbalanced braces, an ``@`` at the start of a line inside a
+block, an escaped newline — it returns ``None``, and the caller parses the whole
+text with bibtexparser, so warnings and errors stay exactly as bibtexparser makes them.
 """
 
 from __future__ import annotations
@@ -35,13 +36,15 @@ _STRING_HEAD = re.compile(r'([^{}",=@\\]*+)=\s*+')
 #: Space after a value, then the comma or the entry's closing brace.
 _FIELD_END = re.compile(r"\s*+([,}])")
 _SPACE = re.compile(r"\s*+")
-#: An unquoted value (a number or an ``@string`` name); no ``#`` concatenation.
+#: An unquoted piece of a value: a number or an ``@string`` name.
 _BARE_VALUE = re.compile(r'[^\s{}",=@\\#]+')
+#: Space, a ``#`` joining two pieces of a value, and space.
+_CONCATENATION = re.compile(r"\s*+#\s*+")
 
 
 @dataclass(frozen=True, slots=True)
 class SplitEntry:
-    """One entry as bibtexparser's default parse gives it: fields unenclosed, strings resolved."""
+    """One entry as bibtexparser's split gives it: each field's value as written."""
 
     start_line: int  # 0-based, like bibtexparser's ``Entry.start_line``
     entry_type: str  # lowercased, like bibtexparser's
@@ -49,12 +52,25 @@ class SplitEntry:
     fields: list[tuple[str, str]]
 
 
+@dataclass(frozen=True, slots=True)
+class SplitFile:
+    """What :func:`split_entries` found: entries, ``@string`` definitions and ``@preamble`` values.
+
+    ``strings`` are ``(name, value as written)`` in file order; ``preambles`` the
+    values of the ``@preamble`` blocks as written, in file order.
+    """
+
+    entries: list[SplitEntry]
+    strings: list[tuple[str, str]]
+    preambles: list[str]
+
+
 class _Unsupported(Exception):
     """The text is not in the shape this splitter reads exactly; bibtexparser must."""
 
 
-def split_entries(text: str) -> list[SplitEntry] | None:
-    """The entries of ``text`` in order, or ``None`` when only bibtexparser reads it exactly."""
+def split_entries(text: str) -> SplitFile | None:
+    """The blocks of ``text`` in order, or ``None`` when only bibtexparser reads it exactly."""
     if "\\\n" in text:  # bibtexparser does not count an escaped newline as a line
         return None
     try:
@@ -68,11 +84,12 @@ class _Splitter:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.strings: dict[str, str] = {}  # lowercased @string name → unenclosed value
-        self.bare_fields: list[tuple[list[tuple[str, str]], int]] = []  # to resolve at the end
+        self.strings: list[tuple[str, str]] = []  # @string name and value as written
+        self.string_names: set[str] = set()  # lowercased
+        self.preambles: list[str] = []
 
-    def split(self) -> list[SplitEntry]:
-        """All entries, with ``@string`` names used as bare values resolved."""
+    def split(self) -> SplitFile:
+        """All entries, ``@string`` definitions and ``@preamble`` values."""
         text = self.text
         entries: list[SplitEntry] = []
         seen_keys: set[str] = set()
@@ -84,8 +101,12 @@ class _Splitter:
             line += text.count("\n", counted_to, start.start())
             counted_to = start.start()
             kind = start.group().lower()
-            if kind.startswith(("@comment", "@preamble")):
+            if kind.startswith("@comment"):
                 position = self._closing_brace(opening) + 1
+            elif kind.startswith("@preamble"):
+                closing = self._closing_brace(opening)
+                self.preambles.append(text[opening + 1 : closing].strip())
+                position = closing + 1
             elif kind.startswith("@string"):
                 position = self._string(opening)
             else:
@@ -94,12 +115,7 @@ class _Splitter:
                     raise _Unsupported  # bibtexparser reports the repeat; let it
                 seen_keys.add(entry.key)
                 entries.append(entry)
-        for fields, index in self.bare_fields:
-            name, value = fields[index]
-            resolved = self.strings.get(value.lower())
-            if resolved is not None:
-                fields[index] = (name, resolved)
-        return entries
+        return SplitFile(entries, self.strings, self.preambles)
 
     def _closing_brace(self, opening: int) -> int:
         """Index of the ``}`` matching the ``{`` at ``opening``, counted as bibtexparser does."""
@@ -145,22 +161,28 @@ class _Splitter:
                 raise _Unsupported
             return index
 
-    def _value(self, start: int) -> tuple[str, bool, int]:
-        """The unenclosed value starting at ``start``, whether it is bare, and its end."""
+    def _piece(self, start: int) -> int:
+        """The end of the value piece (``{…}``, ``"…"`` or a word) starting at ``start``."""
         text = self.text
         if start >= len(text):
             raise _Unsupported
         opener = text[start]
         if opener == "{":
-            closing = self._closing_brace(start)
-            return text[start + 1 : closing], False, closing + 1
+            return self._closing_brace(start) + 1
         if opener == '"':
-            closing = self._closing_quote(start)
-            return text[start + 1 : closing], False, closing + 1
+            return self._closing_quote(start) + 1
         word = _BARE_VALUE.match(text, start)
         if word is None:
             raise _Unsupported
-        return word.group(), True, word.end()
+        return word.end()
+
+    def _value(self, start: int) -> tuple[str, int]:
+        """The value as written starting at ``start`` (pieces joined by ``#``), and its end."""
+        text = self.text
+        end = self._piece(start)
+        while (join := _CONCATENATION.match(text, end)) is not None:
+            end = self._piece(join.end())
+        return text[start:end], end
 
     def _string(self, opening: int) -> int:
         """Record the ``@string`` whose ``{`` is at ``opening``; the index after it."""
@@ -168,14 +190,15 @@ class _Splitter:
         head = _STRING_HEAD.match(text, opening + 1)
         if head is None:
             raise _Unsupported
-        name = head.group(1).strip().lower()
+        name = head.group(1).strip()
         closing = self._closing_brace(opening)
-        value, _, after = self._value(head.end())
+        value, after = self._value(head.end())
         # bibtexparser ends a @string at its brace-matched `}`, quotes or not.
         tail = _SPACE.match(text, after)
-        if tail is None or tail.end() != closing or name in self.strings:
+        if tail is None or tail.end() != closing or name.lower() in self.string_names:
             raise _Unsupported
-        self.strings[name] = value
+        self.string_names.add(name.lower())
+        self.strings.append((name, value))
         return closing + 1
 
     def _entry(self, opening: int, line: int, entry_type: str) -> tuple[SplitEntry, int]:
@@ -202,12 +225,10 @@ class _Splitter:
             if name in names:
                 raise _Unsupported  # bibtexparser reports the repeat; let it
             names.add(name)
-            value, bare, after = self._value(field.end())
+            value, after = self._value(field.end())
             tail = _FIELD_END.match(text, after)
             if tail is None:
-                raise _Unsupported  # e.g. `#` concatenation
-            if bare:
-                self.bare_fields.append((fields, len(fields)))
+                raise _Unsupported
             fields.append((name, value))
             index = tail.end()
             end_of_entry = tail.group(1) == "}"

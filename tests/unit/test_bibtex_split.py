@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from readlist.importers import ImportFormatError
 from readlist.importers.bibtex import _parse_with_bibtexparser, parse_bibtex
-from readlist.importers.bibtex_split import SplitEntry, split_entries
+from readlist.importers.bibtex_split import SplitEntry, SplitFile, split_entries
 
 DATA = Path(__file__).parent / "data"
 
@@ -34,12 +34,12 @@ def outcome(parse: object, text: str) -> Outcome:
         return "error", str(error)
 
 
-def reference_entries(text: str) -> list[SplitEntry] | None:
-    """bibtexparser's entries for ``text``, or None when it reports any problem."""
-    library = bibtexparser.parse_string(text)
+def reference_split(text: str) -> SplitFile | None:
+    """bibtexparser's split of ``text`` (values as written), or None when it reports a problem."""
+    library = bibtexparser.parse_string(text, parse_stack=[])
     if library.failed_blocks:
         return None
-    return [
+    entries = [
         SplitEntry(
             entry.start_line,
             entry.entry_type,
@@ -48,14 +48,17 @@ def reference_entries(text: str) -> list[SplitEntry] | None:
         )
         for entry in library.entries
     ]
+    strings = [(string.key, string.value) for string in library.strings]
+    preambles = [preamble.value.strip() for preamble in library.preambles]
+    return SplitFile(entries, strings, preambles)
 
 
 def assert_same_as_bibtexparser(text: str) -> list[SplitEntry] | None:
-    entries = split_entries(text)
-    if entries is not None:
-        assert entries == reference_entries(text)
+    split = split_entries(text)
+    if split is not None:
+        assert split == reference_split(text)
     assert outcome(parse_bibtex, text) == outcome(_parse_with_bibtexparser, text)
-    return entries
+    return None if split is None else split.entries
 
 
 # -- well-formed files: the fast path must answer, and agree ------------------------
@@ -74,11 +77,22 @@ SAFE_TEXT = st.lists(
 ).map("".join)  # fmt: skip
 SAFE_QUOTED = SAFE_TEXT.map(lambda t: t.replace('"', "'"))
 MACROS = ["jan", "sep", "acl", "ACL", "foo", "2021"]
-VALUE = st.one_of(
+PIECE = st.one_of(
     SAFE_TEXT.map(lambda t: "{" + t + "}"),
     SAFE_QUOTED.map(lambda t: '"' + t + '"'),
     st.sampled_from(["2021", "1999", "9", *MACROS, "n.d.", "x-y"]),
 )
+JOIN = st.sampled_from(["#", " # ", "\n  # ", "\t#"])
+
+
+@st.composite
+def value(draw: st.DrawFn) -> str:
+    """A value as written: pieces joined by ``#``."""
+    pieces = draw(st.lists(PIECE, min_size=1, max_size=3))
+    return "".join(piece if not n else draw(JOIN) + piece for n, piece in enumerate(pieces))
+
+
+VALUE = value()
 FIELD_NAMES = [
     "title", "author", "year", "month", "day", "date", "abstract", "url", "doi", "eprint",
     "archivePrefix", "keywords", "primaryClass", "note", "journal", "pages", "howpublished",
@@ -109,6 +123,7 @@ def well_formed_file(draw: st.DrawFn) -> str:
             [
                 '@string{acl = "Proceedings of the ACL"}',
                 "@String{ foo = {Foo {Bar}} }",
+                '@string{bar = foo # " and " # acl}',
                 "@string{jan = {January}}",
                 '@comment{a comment, with {braces} and "quotes}',
                 '@preamble{ "\\newcommand{\\x}{y}" }',
@@ -164,17 +179,25 @@ def test_data_files_give_what_bibtexparser_gives(name: str) -> None:
     assert_same_as_bibtexparser((DATA / name).read_text("utf-8"))
 
 
-def test_strings_are_resolved_on_the_fast_path() -> None:
+def test_values_are_split_as_written_on_the_fast_path() -> None:
     entries = assert_same_as_bibtexparser((DATA / "bibtex_entries.bib").read_text("utf-8"))
     assert entries is not None
-    assert ("journal", "Proceedings of the ACL") in entries[0].fields
+    assert ("journal", "acl") in entries[0].fields
+
+
+def test_concatenations_take_the_fast_path_as_written() -> None:
+    text = '@string{stoc = "STOC"}\n@misc{k, booktitle = "Proc. ACM" #\n  stoc # {, 1984}}'
+    split = split_entries(text)
+    assert split is not None
+    assert split.strings == [("stoc", '"STOC"')]
+    assert split.entries[0].fields == [("booktitle", '"Proc. ACM" #\n  stoc # {, 1984}')]
+    assert_same_as_bibtexparser(text)
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "@article(k, title = {T})",  # parentheses: bibtexparser's own rules
-        "@misc{k, title = {T} # {U}}",  # concatenation
         "@misc{k, title = {T}}\n@misc{k, title = {U}}",  # repeated key
         "@misc{k, title = {T}, title = {U}}",  # repeated field
         "@misc{k, title = {T\n@misc{j, title = {U}}",  # never closed
@@ -227,8 +250,8 @@ def test_many_entries_take_the_fast_path() -> None:
     entry = "@misc{{k{0}, title = {{T {0}}}, author = {{Lee, Ann and Roe, Bo}}, year = 2021}}\n"
     text = "".join(entry.format(index) for index in range(20_000))
     entries = split_entries(text)
-    assert entries is not None and len(entries) == 20_000
-    assert entries[-1].start_line == 19_999
+    assert entries is not None and len(entries.entries) == 20_000
+    assert entries.entries[-1].start_line == 19_999
     papers, warnings = parse_bibtex(text)
     assert len(papers) == 20_000 and warnings == []
     assert papers[-1].authors == ["Ann Lee", "Bo Roe"]
