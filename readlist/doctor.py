@@ -26,11 +26,11 @@ import orjson
 from filelock import FileLock, Timeout
 
 from readlist.atomic import atomic_write
-from readlist.backup import Backup, backup_folder, list_backups, snapshot
+from readlist.backup import Backup, backup_folder, keep_before_restore, list_backups
 from readlist.errors import LibraryError
 from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
-from readlist.paths import abstracts_path
+from readlist.paths import abstracts_path, lock_path
 from readlist.store.abstracts import ABSTRACTS_TABLE, stored_texts
 from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
 from readlist.store.repair import AbstractRepair, move_directory_aside, repair_abstracts
@@ -312,26 +312,79 @@ def _age(seconds: float) -> str:
 
 
 def _lock_findings(library: Path) -> list[Finding]:
-    lock_path = library.with_name(library.name + ".lock")
-    if not lock_path.exists():
+    lock_file = lock_path(library)
+    if not lock_file.exists():
         return []
-    lock = FileLock(str(lock_path), timeout=0)
+    lock = FileLock(str(lock_file), timeout=0)
     try:
         lock.acquire()
     except Timeout:
         try:
-            held = f" (lock file {_age(time.time() - lock_path.stat().st_mtime)} old)"
+            held = f" (lock file {_age(time.time() - lock_file.stat().st_mtime)} old)"
         except OSError:
             held = ""
+        holders = lock_holders(lock_file)
+        who = "; ".join(f"process {pid} ({command})" for pid, command in holders)
         message = (
-            f"the library is locked by another readlist process right now{held}; "
-            f"if none is running, delete {lock_path}"
+            f"the library is locked by another readlist process right now{held}"
+            + (f": held by {who}" if who else "")
+            + "; check for running readlist processes and let them finish. "
+            "Do not delete the lock file: that lets two processes change the library at once"
         )
         return [Finding(Severity.WARNING, "locked", message)]
     except OSError as error:
-        return [Finding(Severity.WARNING, "locked", f"cannot take the lock {lock_path}: {error}")]
+        return [Finding(Severity.WARNING, "locked", f"cannot take the lock {lock_file}: {error}")]
     lock.release()
     return []
+
+
+#: How much of a lock holder's command line doctor shows.
+MAX_COMMAND = 240
+#: The kernel's table of file locks (Linux).
+PROC_LOCKS = Path("/proc/locks")
+
+
+def lock_holders(lock_file: Path, locks_table: Path = PROC_LOCKS) -> list[tuple[int, str]]:
+    """Best effort: the processes holding a lock on ``lock_file``, as (pid, command line).
+
+    Read from Linux's ``/proc/locks`` (matched by device and inode) and
+    ``/proc/PID/cmdline``; empty where the platform cannot tell.
+    """
+    try:
+        st = os.stat(lock_file)
+        table = locks_table.read_text("ascii", "replace")
+    except OSError:
+        return []
+    wanted = (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
+    holders: dict[int, str] = {}
+    for line in table.splitlines():
+        # "1: FLOCK  ADVISORY  WRITE 4321 fd:01:1234567 0 EOF"; blocked waiters have "->".
+        fields = line.split()
+        if len(fields) < 6 or "->" in fields:
+            continue
+        pid, where = fields[4], fields[5].split(":")
+        if len(where) != 3 or not pid.lstrip("-").isdigit() or int(pid) <= 0:
+            continue
+        try:
+            found = (int(where[0], 16), int(where[1], 16), int(where[2]))
+        except ValueError:
+            continue
+        if found == wanted:
+            holders.setdefault(int(pid), _command_line(int(pid), locks_table.parent))
+    return sorted(holders.items())
+
+
+def _command_line(pid: int, proc: Path) -> str:
+    """The command line of process ``pid`` as one printable line ("?" if unknown)."""
+    try:
+        raw = (proc / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return "?"
+    words = raw.rstrip(b"\0").decode("utf-8", "replace").split("\0")
+    text = " ".join([os.path.basename(words[0]), *words[1:]])
+    # A command line is data: no control characters reach the terminal.
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return (text[: MAX_COMMAND - 1] + "…") if len(text) > MAX_COMMAND else (text or "?")
 
 
 def _backup_findings(library: Path) -> list[Finding]:
@@ -466,7 +519,8 @@ def restore_backup(
     """Replace the library at ``path`` by a backup (default: the newest usable one).
 
     The backup is validated first and nothing changes if it is unusable. The
-    current file, if any, is kept as a snapshot backup before it is replaced.
+    current file, if any, is kept as a pre-restore backup (which no rotation
+    deletes) before it is replaced.
     The backup's abstracts are added to the abstracts file first (keeping the
     current ones, so a kill between the two writes leaves a usable library).
     """
@@ -493,7 +547,7 @@ def restore_backup(
         moved = move_directory_aside(library)  # a directory in place of the abstracts file
         if library.exists():
             try:
-                previous = snapshot(library)
+                previous = keep_before_restore(library)
             except OSError as error:
                 raise LibraryError(
                     f"cannot keep a copy of the current {library} ({error.strerror}); "

@@ -26,11 +26,33 @@ def abstracts_path(library: str | os.PathLike[str]) -> Path:
     return path.with_name(f"{path.stem}.abstracts{path.suffix}")
 
 
+def lock_path(library: str | os.PathLike[str]) -> Path:
+    """The lock file that guards the library at ``library`` (and its abstracts), beside it."""
+    path = Path(library)
+    return path.with_name(path.name + ".lock")
+
+
+def real_library_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with a symlinked library file resolved to the file it points at.
+
+    A library reached through a symlink keeps its abstracts, lock and backups
+    beside the real file, and a save replaces the real file, never the link.
+    A path that is not a symlink is returned as given.
+    """
+    library = Path(path).expanduser()
+    if library.is_symlink():
+        return Path(os.path.realpath(library))
+    return library
+
+
 def library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The library file to use: ``explicit``, else ``$READLIST_LIBRARY``, else the default."""
+    """The library file to use: ``explicit``, else ``$READLIST_LIBRARY``, else the default.
+
+    A symlink is resolved (see :func:`real_library_path`).
+    """
     if explicit:
-        return Path(explicit).expanduser()
+        return real_library_path(explicit)
     from_env = os.environ.get(LIBRARY_ENV)
     if from_env:
-        return Path(from_env).expanduser()
-    return default_library_path()
+        return real_library_path(from_env)
+    return real_library_path(default_library_path())

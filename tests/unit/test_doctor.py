@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from readlist.doctor import (
     fix_library,
     inspect_backup,
     latest_good_backup,
+    lock_holders,
     restore_backup,
 )
 from readlist.errors import LibraryError
@@ -29,6 +31,7 @@ from readlist.models import PAPER_FIELDS, Paper
 from readlist.store import Library
 
 DAY = date(2026, 11, 24)
+LOCKS_TABLE = Path("/proc/locks")
 
 
 def paper(title: str, author: str = "Zoë Müller") -> Paper:
@@ -288,3 +291,51 @@ def test_explain_without_backups_points_to_doctor(path: Path) -> None:
     path.write_bytes(b"{broken")
     message = explain_library_error(LibraryError("bad"), path)
     assert message == "bad; no backups found (see: readlist doctor)"
+
+
+def fake_proc(tmp_path: Path, lock: Path, lines: list[str], commands: dict[int, bytes]) -> Path:
+    """A /proc-like folder: a locks table naming ``lock``'s inode, and command lines."""
+    st = os.stat(lock)
+    where = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    (proc / "locks").write_text("".join(line.format(where=where) + "\n" for line in lines))
+    for pid, command in commands.items():
+        (proc / str(pid)).mkdir()
+        (proc / str(pid) / "cmdline").write_bytes(command)
+    return proc / "locks"
+
+
+def test_lock_holders_are_read_from_the_kernel_lock_table(tmp_path: Path) -> None:
+    lock = tmp_path / "library.json.lock"
+    lock.write_text("")
+    table = fake_proc(
+        tmp_path,
+        lock,
+        [
+            "1: POSIX  ADVISORY  WRITE 77 00:01:1 0 EOF",  # another file
+            "2: FLOCK  ADVISORY  WRITE 4321 {where} 0 EOF",
+            "2: -> FLOCK  ADVISORY  WRITE 999 {where} 0 EOF",  # a waiter, not the holder
+            "3: OFDLCK ADVISORY  READ  -1 {where} 0 EOF",  # no process to name
+            "garbage",
+        ],
+        {4321: b"/usr/bin/python3\0/usr/bin/readlist\0tui\0\x1b]0;evil\x07\0"},
+    )
+    assert lock_holders(lock, table) == [(4321, "python3 /usr/bin/readlist tui ?]0;evil?")]
+
+
+def test_lock_holders_is_empty_where_the_platform_cannot_tell(tmp_path: Path) -> None:
+    lock = tmp_path / "library.json.lock"
+    lock.write_text("")
+    assert lock_holders(lock, tmp_path / "no-such-table") == []
+    table = fake_proc(tmp_path, lock, ["1: FLOCK  ADVISORY  WRITE 55 {where} 0 EOF"], {})
+    assert lock_holders(lock, table) == [(55, "?")]  # the process is gone by now
+
+
+def test_a_held_lock_is_never_advised_to_be_deleted(path: Path) -> None:
+    Library(path).import_papers([paper("Locked")])
+    with FileLock(str(path.with_name(path.name + ".lock"))):
+        [finding] = [f for f in check_library(path) if f.code == "locked"]
+    assert "check for running readlist processes" in finding.message
+    assert f"delete {path}.lock" not in finding.message
+    assert f"held by process {os.getpid()} (" in finding.message or not LOCKS_TABLE.exists()
