@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readlist import __version__
-from readlist.backup import daily_backup
 from readlist.errors import LibraryError, ReadlistError
 from readlist.models import Paper, Status
 from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
+from readlist.services import open_library
 from readlist.store import Library
 
 if TYPE_CHECKING:  # the doctor is imported only by the commands that use it
@@ -229,7 +229,9 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
     else:
         papers = _selected(args, library)
     if args.output and args.output != "-":
-        write_export(papers, args.export_format, Path(args.output), ascii=args.ascii)
+        write_export(
+            papers, args.export_format, Path(args.output), ascii=args.ascii, library=library.path
+        )
         sys.stderr.write(f"wrote {len(papers)} entries to {args.output}\n")
     else:
         write_export(papers, args.export_format, sys.stdout, ascii=args.ascii)
@@ -307,12 +309,13 @@ def cmd_restore(args: argparse.Namespace, library: Library) -> int:
             _out(f"no backups of {library.path} yet")
             return 0
         _out(f"backups of {library.path}, newest first:")
+        width = max(len(backup.label) for backup in backups)
         for backup in backups:
             try:
                 state = f"{inspect_backup(backup.path)} papers"
             except ReadlistError as error:
                 state = f"unusable: {error}"
-            _out(f"  {backup.label:<19}  {state:<12}  {backup.path}")
+            _out(f"  {backup.label:<{width}}  {state:<12}  {backup.path}")
         _out("restore one with: readlist restore DATE (or a backup file)")
         return 0
     restored = restore_backup(library.path, find_backup(library.path, args.backup))
@@ -475,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         gc.disable()
     try:
-        library = Library(library_path(args.library), before_first_write=daily_backup)
+        library = open_library(library_path(args.library))
         return func(args, library)
     except LibraryError as error:
         from readlist.doctor import explain_library_error

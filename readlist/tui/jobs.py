@@ -1,7 +1,8 @@
 """Imports and exports, run in worker threads: domain code only, no widgets.
 
 An import opens its own :class:`Library` on the same file, exactly like a second
-``readlist`` process would; the inter-process lock keeps the two apart and the
+``readlist`` process would (through :func:`readlist.services.open_library`, so
+with the same daily backup); the inter-process lock keeps the two apart and the
 app picks the change up as it does any other change on disk.
 """
 
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readlist.models import Paper
+from readlist.services import open_library
 from readlist.sources import file_source, import_sources, sample_sources, total
-from readlist.store import ImportReport, Library
+from readlist.store import ImportReport
 
 
 @dataclass(frozen=True)
@@ -31,14 +33,18 @@ class ImportChoice:
 def run_import(library_path: Path, choice: ImportChoice) -> ImportReport:
     """Parse every source first (a bad file changes nothing), then import them all."""
     sources = sample_sources() if choice.path is None else [file_source(choice.path)]
-    return total(import_sources(Library(library_path), sources))
+    return total(import_sources(open_library(library_path), sources))
 
 
-def run_export(papers: Sequence[Paper], path: Path) -> int:
-    """Write ``papers`` as BibTeX to ``path`` (atomically); how many were written."""
+def run_export(papers: Sequence[Paper], path: Path, library_path: Path) -> int:
+    """Write ``papers`` as BibTeX to ``path`` (atomically); how many were written.
+
+    ``path`` may not be a file of the library at ``library_path`` (see
+    :func:`readlist.export_file.check_export_path`).
+    """
     from readlist.export_file import write_export
 
-    return write_export(list(papers), "bibtex", path)
+    return write_export(list(papers), "bibtex", path, library=library_path)
 
 
 def bibtex_entry(paper: Paper) -> str:

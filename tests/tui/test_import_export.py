@@ -256,3 +256,43 @@ async def test_prompts_can_be_cancelled(app: ReadlistApp, keys: tuple[str, ...])
         await pilot.press(*keys)
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_the_export_dialog_refuses_the_library_and_its_files(
+    app: ReadlistApp,
+    library_path: Path,
+    tmp_path: Path,
+    notifications: list[tuple[str, str]],
+) -> None:
+    abstracts = library_path.with_name("library.abstracts.json")
+    link = tmp_path / "innocent.bib"
+    link.symlink_to(library_path)
+    before = {path: path.read_bytes() for path in (library_path, abstracts)}
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for target in (library_path, abstracts, link):
+            await pilot.press("e")
+            await type_path(pilot, app, target)
+            await settle(pilot)
+            assert isinstance(app.screen, LibraryScreen)  # refused before "Replace it?"
+        errors = [m for severity, m in notifications if severity == "error"]
+        assert len(errors) == 3
+        assert all("it is a file of the library" in m for m in errors)
+    assert {path: path.read_bytes() for path in (library_path, abstracts)} == before
+    assert link.is_symlink()
+
+
+async def test_an_import_takes_the_daily_backup_first(app: ReadlistApp, library_path: Path) -> None:
+    from datetime import date
+
+    from readlist.backup import list_backups
+
+    before = library_path.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i", "ctrl+s")
+        await settle(pilot)
+        assert len(fresh(library_path)) == count_samples(plus_test_papers=True)
+    [backup] = list_backups(library_path)
+    assert backup.day == date.today() and not backup.is_snapshot
+    assert backup.path.read_bytes() == before

@@ -137,6 +137,13 @@ class LibraryTransfers(LibraryView):
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
+            from readlist.export_file import check_export_path
+
+            try:  # the library's own files are refused before any question
+                check_export_path(path, self.library.path)
+            except ReadlistError as error:
+                self.notify(str(error), title="Export", severity="error", markup=False)
+                return
             if path.exists():
                 question = Text(f"{path} exists. Replace it?")
                 self.app.push_screen(
@@ -163,7 +170,7 @@ class LibraryTransfers(LibraryView):
     )
     def _export(self, papers: list[Paper], path: Path) -> None:
         try:
-            count = run_export(papers, path)
+            count = run_export(papers, path, self.library.path)
         except (ReadlistError, OSError, ValueError) as error:
             self.post_message(self.JobFailed("Export failed", str(error)))
         else:
