@@ -21,6 +21,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,9 @@ from readlist.models import Paper, Status, normalize_tag, normalize_title, now_i
 from readlist.paths import abstracts_path
 from readlist.query import Query, parse_query, search_text
 from readlist.store.abstracts import AbstractStore, abstract_digest
+from readlist.store.drafts import save_draft
 from readlist.store.storage import SafeJSONStorage
+from readlist.textmerge import merge
 
 PAPERS_TABLE = "papers"
 #: The record field that names a paper's abstract in the abstracts file.
@@ -71,6 +74,27 @@ class ImportReport:
             f"added {len(self.added)}, updated {len(self.updated)}, "
             f"unchanged {len(self.unchanged)}, {len(self.warnings)} warnings"
         )
+
+
+class NoteOutcome(StrEnum):
+    """How an edited note was saved."""
+
+    #: Nobody else changed the note meanwhile: saved as written.
+    SAVED = "saved"
+    #: Someone else changed other lines meanwhile: both changes are in.
+    MERGED = "merged"
+    #: Someone else changed the same lines meanwhile: both versions kept between markers.
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class NoteSave:
+    """What :meth:`Library.save_note` did, and the note as it now stands."""
+
+    outcome: NoteOutcome
+    text: str
+    #: Places where both versions were kept between markers.
+    conflicts: int = 0
 
 
 def identity(paper: Paper) -> tuple[str, str]:
@@ -465,6 +489,35 @@ class Library:
             return True
 
         return bool(self._change([key], change))
+
+    def save_note(self, key: str, text: str, *, base: str) -> NoteSave:
+        """Save an edit of a note that started from ``base``: a compare-and-set.
+
+        If the note is still ``base`` it becomes ``text``. If another process or
+        editor changed it meanwhile, the two edits are merged line by line
+        (:func:`readlist.textmerge.merge`) under the lock, so neither is lost.
+        """
+        result: list[NoteSave] = []
+
+        def change(paper: Paper) -> bool:
+            result.clear()
+            if paper.notes == base:
+                result.append(NoteSave(NoteOutcome.SAVED, text))
+            else:
+                merged = merge(base, text, paper.notes)
+                outcome = NoteOutcome.CONFLICT if merged.conflicts else NoteOutcome.MERGED
+                result.append(NoteSave(outcome, merged.text, merged.conflicts))
+            if result[0].text == paper.notes:
+                return False
+            paper.notes = result[0].text
+            return True
+
+        self._change([key], change)
+        return result[0]
+
+    def save_draft(self, key: str, text: str) -> Path:
+        """Keep ``text`` as an unsaved draft of the note of ``key`` beside the library."""
+        return save_draft(self.path, key, text)
 
     def remove(self, keys: Iterable[str]) -> list[str]:
         """Delete papers; returns the keys removed."""
