@@ -147,13 +147,9 @@ def cmd_note(args: argparse.Namespace, library: Library) -> int:
     """Set or append to a paper's note; with no text, edit it in $EDITOR."""
     key = library.resolve_key(args.key)
     if args.text is None:
-        from readlist.launch import edit_text
-
-        text = edit_text(library.get(key).notes)
-        library.set_note(key, text.rstrip("\n"))
-    else:
-        text = _stdin_text() if args.text == "-" else args.text
-        library.set_note(key, text.rstrip("\n"), append=args.append)
+        return _edit_note(library, key)
+    text = _stdin_text() if args.text == "-" else args.text
+    library.set_note(key, text.rstrip("\n"), append=args.append)
     _out(f"{key}: note saved")
     return 0
 
@@ -170,6 +166,53 @@ def _stdin_text() -> str:
             f"standard input is not UTF-8 text (invalid byte 0x{data[error.start]:02x} "
             f"at offset {error.start}); nothing was saved"
         ) from None
+
+
+def _edit_note(library: Library, key: str) -> int:
+    """Edit a note in $EDITOR and save it against the note it started from.
+
+    A change saved meanwhile (``note --append``, the app) is merged in, never
+    overwritten. Text that cannot be saved is kept as a draft beside the library.
+    """
+    from readlist.launch import EditorError, edit_text
+    from readlist.store.library import NoteOutcome
+
+    base = library.get(key).notes
+    try:
+        edited = edit_text(base)
+    except EditorError as error:
+        if error.lost_file:
+            _keep_draft(library, key, error.text)
+        raise
+    if edited.warning:
+        sys.stderr.write(f"warning: {edited.warning}\n")
+    try:
+        saved = library.save_note(key, edited.text.rstrip("\n"), base=base)
+    except ReadlistError:
+        _keep_draft(library, key, edited.text, also=edited.file)
+        raise
+    edited.discard()
+    if saved.outcome is NoteOutcome.SAVED:
+        _out(f"{key}: note saved")
+    elif saved.outcome is NoteOutcome.MERGED:
+        _out(f"{key}: note saved, merged with a change saved meanwhile")
+    else:
+        _out(
+            f"{key}: note saved with both versions: a change saved meanwhile touched the same "
+            f"lines; review the parts between <<<<<<< and >>>>>>> with: readlist note {key}"
+        )
+    return 0
+
+
+def _keep_draft(library: Library, key: str, text: str, *, also: Path | None = None) -> None:
+    """Keep unsaved note text as a draft beside the library and say where."""
+    kept = f" and in {also}" if also else ""
+    try:
+        draft = library.save_draft(key, text)
+    except ReadlistError as error:
+        _err(f"your note text could not be kept as a draft ({error}){kept}")
+        return
+    _err(f"your note text is kept in {draft}{kept}")
 
 
 def cmd_open(args: argparse.Namespace, library: Library) -> int:
@@ -243,8 +286,11 @@ def cmd_tui(args: argparse.Namespace, library: Library) -> int:
     library.load()  # a damaged library is one clear error line, not an empty screen
     from readlist.tui.app import ReadlistApp
 
-    ReadlistApp(library).run()
-    return 0
+    app = ReadlistApp(library)
+    app.run()
+    for draft in app.drafts_kept:
+        _err(f"your unsaved note is kept in {draft}")
+    return app.return_code or 0
 
 
 # -- doctor and restore (logic in readlist.doctor and readlist.backup) ---------

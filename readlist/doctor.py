@@ -32,6 +32,7 @@ from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path, lock_path
 from readlist.store.abstracts import ABSTRACTS_TABLE, stored_texts
+from readlist.store.drafts import list_drafts
 from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
 from readlist.store.repair import AbstractRepair, move_directory_aside, repair_abstracts
 from readlist.store.storage import (
@@ -110,6 +111,7 @@ def check_library(path: str | os.PathLike[str]) -> list[Finding]:
             if tables is not None:
                 findings += _abstract_findings(tables, abstracts_path(library))
     findings += _backup_findings(library)
+    findings += _draft_findings(library)
     return _capped(findings)
 
 
@@ -394,6 +396,18 @@ def _backup_findings(library: Path) -> list[Finding]:
     count = f"{len(backups)} backup{'s' if len(backups) != 1 else ''}"
     message = f"{count} in {backup_folder(library)}, newest {backups[0].label}"
     return [Finding(Severity.INFO, "backups", message)]
+
+
+def _draft_findings(library: Path) -> list[Finding]:
+    """One warning per unsaved note draft: text the user typed that is in no note yet."""
+    return [
+        Finding(
+            Severity.WARNING,
+            "draft",
+            f"unsaved note draft {draft}: copy what you need into the note, then delete it",
+        )
+        for draft in list_drafts(library)
+    ]
 
 
 def _error(code: str, message: str) -> Finding:

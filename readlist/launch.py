@@ -7,11 +7,13 @@ an argument list.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
 import tempfile
 import webbrowser
+from dataclasses import dataclass
 from pathlib import Path
 
 from readlist.errors import ReadlistError
@@ -47,22 +49,92 @@ def editor_command() -> list[str]:
     return command
 
 
-def edit_text(text: str, *, suffix: str = ".md") -> str:
-    """Let the user edit ``text`` in their editor and return the result."""
+class EditorError(ReadlistError):
+    """The editor failed or left no readable note; ``text`` is what it was handed."""
+
+    def __init__(self, message: str, text: str, *, lost_file: bool = False) -> None:
+        """``lost_file``: the editor removed or replaced the file, so keep ``text`` as a draft."""
+        super().__init__(message)
+        self.text = text
+        self.lost_file = lost_file
+
+
+@dataclass(frozen=True)
+class EditedText:
+    """What the editor left: the text, its file (still there) and a warning if any."""
+
+    text: str
+    #: The temporary file the editor wrote; :meth:`discard` it once the text is safe.
+    file: Path
+    #: Said when the file was not UTF-8 and was read as Latin-1.
+    warning: str | None = None
+
+    def discard(self) -> None:
+        """Delete the temporary file."""
+        with contextlib.suppress(OSError):
+            self.file.unlink()
+
+
+def edit_text(text: str, *, suffix: str = ".md") -> EditedText:
+    """Let the user edit ``text`` in their editor (run without a shell); what it left.
+
+    The file handed over ends with a newline, as editors expect. The caller
+    discards the file once the text is saved (or keeps it when saving failed).
+    Raises :class:`EditorError` if the editor cannot run, fails, or leaves no
+    readable file.
+    """
     command = editor_command()
     fd, name = tempfile.mkstemp(prefix="readlist-note-", suffix=suffix)
     path = Path(name)
+    edited: EditedText | None = None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(text if not text or text.endswith("\n") else text + "\n")
         try:
             result = subprocess.run([*command, str(path)], check=False)
         except OSError as error:
-            raise ReadlistError(f"cannot run editor {command[0]!r}: {error.strerror}") from None
+            raise EditorError(f"cannot run editor {command[0]!r}: {error.strerror}", text) from None
         if result.returncode != 0:
-            raise ReadlistError(
-                f"editor {command[0]!r} exited with status {result.returncode}; note not changed"
+            raise EditorError(
+                f"editor {command[0]!r} exited with status {result.returncode}; note not changed",
+                text,
             )
-        return path.read_text(encoding="utf-8")
+        edited = _read_edited(path, command[0], text)
+        return edited
     finally:
-        path.unlink(missing_ok=True)
+        if edited is None:
+            with contextlib.suppress(OSError):
+                if path.is_dir():  # an editor put a folder there: remove it only if empty
+                    path.rmdir()
+                else:
+                    path.unlink()
+
+
+def _read_edited(path: Path, editor: str, text: str) -> EditedText:
+    """The text the editor left in ``path``, read as UTF-8 or else as Latin-1."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise EditorError(
+            f"editor {editor!r} removed the note file {path}; note not changed",
+            text,
+            lost_file=True,
+        ) from None
+    except IsADirectoryError:
+        raise EditorError(
+            f"editor {editor!r} replaced the note file {path} with a folder; note not changed",
+            text,
+            lost_file=True,
+        ) from None
+    except OSError as error:
+        raise EditorError(
+            f"cannot read the note file {path}: {error.strerror}", text, lost_file=True
+        ) from None
+    try:
+        return EditedText(raw.decode("utf-8"), path)
+    except UnicodeDecodeError:
+        warning = (
+            "the editor saved the note in another encoding than UTF-8; it was read as "
+            "Latin-1, so check its accented letters"
+        )
+        return EditedText(raw.decode("latin-1"), path, warning)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -13,7 +17,11 @@ from readlist.store import Library
 from readlist.tui.commands import ReadlistCommands
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.library import LibraryScreen
+from readlist.tui.screens.note_editor import NoteEditor
 from readlist.tui.session import LibrarySession
+
+#: Signals that end the app; an unsaved note is kept as a draft first.
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class ReadlistApp(App[None]):
@@ -34,10 +42,32 @@ class ReadlistApp(App[None]):
         self.library = library
         self.session = LibrarySession(library)
         self.today = today
+        #: Drafts of unsaved notes kept when the app was told to quit (SIGTERM, SIGHUP);
+        #: ``readlist`` names them once the terminal is its own again.
+        self.drafts_kept: list[Path] = []
 
     def on_mount(self) -> None:
         """Open the library screen (it greets an empty library itself)."""
+        loop = asyncio.get_running_loop()
+        for quit_signal in QUIT_SIGNALS:
+            # Not every platform or thread can take signals; then there is nothing to catch.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(quit_signal, self._quit_on_signal, quit_signal)
         self.push_screen(LibraryScreen(self.session, today=self.today))
+
+    def on_unmount(self) -> None:
+        """Give the quit signals back."""
+        loop = asyncio.get_running_loop()
+        for quit_signal in QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(quit_signal)
+
+    def _quit_on_signal(self, received: signal.Signals) -> None:
+        """Keep every open note editor's unsaved text as a draft, then quit."""
+        for screen in self.screen_stack:
+            if isinstance(screen, NoteEditor) and (draft := screen.keep_draft()):
+                self.drafts_kept.append(draft)
+        self.exit(return_code=128 + received)
 
     def action_help(self) -> None:
         """Show every key."""

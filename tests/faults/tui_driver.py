@@ -2,6 +2,7 @@
 
     python tui_driver.py cycle LIBRARY KEY LOG   # status and tag changes forever
     python tui_driver.py tags LIBRARY KEY COUNT  # add COUNT tags, then quit
+    python tui_driver.py note LIBRARY KEY TEXT   # type TEXT in the note editor, wait
 
 ``cycle`` numbers its operations: an odd one cycles the paper's status with
 ``r``, an even one ``i`` adds the tag ``c<i>`` with ``t``. After the library
@@ -70,6 +71,16 @@ async def _drive(mode: str, path: Path, key: str, arg: str) -> None:
                     raise SystemExit("a change never reached the file")
                 await pilot.pause(0.005)
 
+        if mode == "note":
+            await pilot.press("n")
+            await pilot.press(*arg)
+            await pilot.pause()
+            print("ready", flush=True)
+            while app.return_code is None:  # until a signal ends the app
+                await pilot.pause(0.05)
+            for draft in app.drafts_kept:
+                print(f"kept {draft}", flush=True)
+            return
         if mode == "tags":
             for n in range(int(arg)):
                 await add_tag(f"tui-{n}")

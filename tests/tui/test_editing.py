@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input, OptionList, TextArea
 from tui_helpers import SIZE, fresh, key_of, settle
 
+from readlist.launch import EditedText
 from readlist.models import Status
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.confirm import ConfirmScreen
@@ -156,14 +157,14 @@ async def test_escape_without_changes_closes_the_editor_at_once(app: ReadlistApp
 
 
 async def test_E_edits_the_note_in_the_editor(
-    app: ReadlistApp, library_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: ReadlistApp, library_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     paper = key_of(library_path, "NoisyQuant")
     seen: list[str] = []
 
-    def fake_edit(text: str, **_: object) -> str:
+    def fake_edit(text: str, **_: object) -> EditedText:
         seen.append(text)
-        return "Rewritten in $EDITOR\n"
+        return EditedText("Rewritten in $EDITOR\n", tmp_path / "edited.md")
 
     monkeypatch.setattr("readlist.launch.edit_text", fake_edit)
     suspended: list[bool] = []

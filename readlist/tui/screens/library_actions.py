@@ -13,13 +13,13 @@ from textual.app import SuspendNotSupported
 
 from readlist.errors import ReadlistError
 from readlist.models import Paper, Status
-from readlist.store import Library
+from readlist.store import Library, NoteOutcome, NoteSave
 from readlist.text import one_line
 from readlist.tui.browser import code_url, open_link, paper_url
 from readlist.tui.jobs import bibtex_entry
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.library_view import LibraryView, plural
-from readlist.tui.screens.note_editor import NoteEditor
+from readlist.tui.screens.note_editor import CONFLICT_MESSAGE, NoteEditor, saved_message
 from readlist.tui.screens.prompt import ChoicePrompt, TagSuggester, TextPrompt, split_tags
 
 
@@ -150,25 +150,43 @@ class LibraryActions(LibraryView):
     def action_edit_note(self) -> None:
         """Edit the highlighted paper's note in the app."""
         paper = self._current()
-        if paper is None:
-            return
+        if paper is not None:
+            self._open_note_editor(paper, paper.notes)
 
-        def answered(text: str | None) -> None:
-            if text is not None and text != paper.notes:
-                self._save_note(paper, text)
+    def _open_note_editor(self, paper: Paper, base: str, text: str | None = None) -> None:
+        """The in-app editor on ``text`` (default ``base``), saved as an edit of ``base``."""
+        key = paper.key
 
-        self.app.push_screen(NoteEditor(one_line(paper.title), paper.notes), answered)
+        def save(new: str, started_from: str) -> NoteSave:
+            return self.session.write(
+                lambda library: library.save_note(key, new, base=started_from)
+            )
+
+        def closed(saved: NoteSave | None) -> None:
+            if saved is not None:
+                self.refresh_view()
+                self.notify(saved_message(saved), markup=False)
+
+        editor = NoteEditor(
+            one_line(paper.title),
+            base,
+            save=save,
+            keep_draft=lambda draft: self.library.save_draft(key, draft),
+            text=text,
+        )
+        self.app.push_screen(editor, closed)
 
     def action_edit_note_externally(self) -> None:
         """Edit the highlighted paper's note in $EDITOR (the app steps aside meanwhile)."""
-        from readlist.launch import edit_text
+        from readlist.launch import EditorError, edit_text
 
         paper = self._current()
         if paper is None:
             return
+        base = paper.notes
         try:
             with self.app.suspend():
-                text = edit_text(paper.notes)
+                edited = edit_text(base)
         except SuspendNotSupported:
             self.notify(
                 "Cannot hand the terminal to an editor here; press n instead",
@@ -176,14 +194,46 @@ class LibraryActions(LibraryView):
                 markup=False,
             )
             return
-        except ReadlistError as error:
-            self.notify(str(error), title="Note not changed", severity="error", markup=False)
+        except EditorError as error:
+            kept = ""
+            if error.lost_file:
+                kept = f". {self._keep_note_draft(paper.key, error.text)}"
+            self.notify(f"{error}{kept}", title="Note not changed", severity="error", markup=False)
             return
-        if text.rstrip("\n") != paper.notes:
-            self._save_note(paper, text)
+        if edited.warning:
+            self.notify(edited.warning, severity="warning", markup=False)
+        text = edited.text.rstrip("\n")
+        edited.discard()
+        if text == base:
+            return
+        try:
+            saved = self.session.write(
+                lambda library: library.save_note(paper.key, text, base=base)
+            )
+        except ReadlistError as error:
+            # The editor is gone: reopen the text in the app, where ctrl+s tries again.
+            self.notify(
+                f"{error}. {self._keep_note_draft(paper.key, text)}",
+                title="Note not saved",
+                severity="error",
+                markup=False,
+                timeout=20,
+            )
+            self._open_note_editor(paper, base, text)
+            return
+        self.refresh_view()
+        if saved.outcome is NoteOutcome.CONFLICT:
+            self.notify(CONFLICT_MESSAGE, severity="warning", markup=False, timeout=20)
+            self._open_note_editor(paper, saved.text)
+        else:
+            self.notify(saved_message(saved), markup=False)
 
-    def _save_note(self, paper: Paper, text: str) -> None:
-        self._write(lambda library: library.set_note(paper.key, text.rstrip("\n")), "Note saved")
+    def _keep_note_draft(self, key: str, text: str) -> str:
+        """Keep ``text`` as a draft of the note of ``key``; a sentence saying where."""
+        try:
+            return f"A draft is kept in {self.library.save_draft(key, text)}"
+        except ReadlistError as error:
+            return f"No draft could be kept either ({error})"
 
     # -- links and BibTeX --------------------------------------------------------
 

@@ -15,10 +15,10 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from readlist.errors import KeyLookupError, ReadlistError
 from readlist.models import Paper, Status
-from readlist.store import Library
+from readlist.store import Library, NoteSave
 from readlist.text import one_line
 from readlist.tui.browser import code_url, open_link, paper_url
-from readlist.tui.screens.note_editor import NoteEditor
+from readlist.tui.screens.note_editor import NoteEditor, saved_message
 from readlist.tui.screens.prompt import TagSuggester, TextPrompt, split_tags
 from readlist.tui.session import LibrarySession
 from readlist.tui.widgets.paper_detail import PaperDetail
@@ -212,15 +212,24 @@ class TriageScreen(Screen[TriageSummary]):
         paper = self.paper
         if paper is None:
             return
+        key = paper.key
 
-        def answered(text: str | None) -> None:
-            if text is None or text == paper.notes:
-                return
-            if self._write(lambda lib: lib.set_note(paper.key, text.rstrip("\n"))):
+        def save(text: str, base: str) -> NoteSave:
+            return self.session.write(lambda lib: lib.save_note(key, text, base=base))
+
+        def closed(saved: NoteSave | None) -> None:
+            if saved is not None:
                 self.summary.noted += 1
+                self.notify(saved_message(saved), markup=False)
                 self.query_one(PaperDetail).show(self.paper)
 
-        self.app.push_screen(NoteEditor(one_line(paper.title), paper.notes), answered)
+        editor = NoteEditor(
+            one_line(paper.title),
+            paper.notes,
+            save=save,
+            keep_draft=lambda text: self.session.library.save_draft(key, text),
+        )
+        self.app.push_screen(editor, closed)
 
     def action_open_code(self) -> None:
         """Open the code link (or a repository search)."""
