@@ -133,3 +133,33 @@ def test_a_tui_and_cli_commands_changing_different_papers_at_once(
         paper = final.get(keys[n])
         assert paper.tags == sorted(f"cli-{n}-{r}" for r in range(3))
         assert paper.status is Status.READING
+
+
+@pytest.mark.slow
+def test_a_tag_added_in_the_tui_and_tags_removed_by_the_cli_at_once_all_land(
+    library: tuple[Path, list[str]],
+) -> None:
+    pytest.importorskip("readlist.tui.app", reason="the TUI has not landed")
+    path, keys = library
+    key = keys[0]
+    old = [f"old-{n}" for n in range(4)]
+    Library(path).add_tags([key], old)
+    driver = Path(__file__).with_name("tui_driver.py")
+    tui = subprocess.Popen([sys.executable, str(driver), "tags", str(path), key, "4"], env=env())
+
+    def remover() -> None:
+        for tag in old:
+            cli(path, "untag", key, tag)
+
+    def adder() -> None:
+        for n in range(4):
+            cli(path, "tag", key, f"cli-{n}")
+        cli(path, "mark", key, "reading")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(remover), pool.submit(adder)]:
+            future.result()
+    assert tui.wait(timeout=120) == 0
+    paper = Library(path).get(key)
+    assert paper.tags == sorted([*(f"tui-{n}" for n in range(4)), *(f"cli-{n}" for n in range(4))])
+    assert paper.status is Status.READING
