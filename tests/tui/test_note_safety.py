@@ -271,3 +271,20 @@ async def test_E_with_a_failed_save_reopens_the_text_in_the_app(
     finally:
         holder.kill()
         holder.wait()
+
+
+async def test_a_triage_note_merges_an_append_made_meanwhile(
+    app: ReadlistApp, library_path: Path, readlist_command: list[str]
+) -> None:
+    slora = key_of(library_path, "S-LoRA")  # the first unread paper
+    Library(library_path).set_note(slora, "original")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await pilot.press("n", "enter", *"triage thought")
+        assert isinstance(app.screen, NoteEditor)
+        cli(readlist_command, library_path, "note", slora, "--append", "X")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteEditor)
+        assert fresh(library_path).get(slora).notes == "original\n\nX\ntriage thought"
