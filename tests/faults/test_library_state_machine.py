@@ -86,6 +86,25 @@ def plain_pool(size: int = 10) -> tuple[SourcePaper, ...]:
     )
 
 
+#: Titles that differ only in symbols, Greek or CJK: different papers (issue 9 A3).
+LOOK_ALIKE_TITLES = (
+    "C++ for Machine Learning",
+    "C# for Machine Learning",
+    "α-Nets for Vision",
+    "A-Nets for Vision",
+    "语言模型的研究",
+    "预言模型的研究",
+)
+
+
+def look_alike_pool() -> tuple[SourcePaper, ...]:
+    """Papers by the same authors whose titles a careless identity would confuse."""
+    return tuple(
+        SourcePaper(title, AUTHORS[0], f"Abstract of look-alike {n}: not the same paper.")
+        for n, title in enumerate(LOOK_ALIKE_TITLES)
+    )
+
+
 def listing_text(papers: Sequence[SourcePaper]) -> str:
     """The papers as a listing (the format of ``readlist/data/sample_listing.txt``)."""
     lines = []
@@ -172,6 +191,8 @@ class LibraryMachine(RuleBasedStateMachine):
     poorer_reimports: ClassVar[bool] = False
     #: Every safety copy a restore takes stays available: issue 9 A6.
     check_safety_copies: ClassVar[bool] = False
+    #: Note editors (the TUI's, ``$EDITOR``) open while others change the note: issue 9 A1.
+    editor_sessions: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -184,6 +205,8 @@ class LibraryMachine(RuleBasedStateMachine):
         #: The safety copies restores took (they must never go away).
         self.safety_copies: set[Path] = set()
         self.files = 0
+        #: An open note editor: the paper's title and the note it started from.
+        self.editing: tuple[str, str] | None = None
         #: The states the library passed through in the current step: its state before
         #: the step, and after each change of a step with two writers at once. A backup
         #: taken during the step holds one of them.
@@ -335,6 +358,38 @@ class LibraryMachine(RuleBasedStateMachine):
         _, state = self.key_of(pick)
         self.cli("note", state.key, "-", "--append", input=text + "\n")
         state.notes = appended(state.notes, text)
+
+    @precondition(lambda self: self.editor_sessions and self.has_papers() and not self.editing)
+    @rule(pick=picks)
+    def open_note_editor(self, pick: int) -> None:
+        """This process opens a paper's note in an editor (others may change it meanwhile)."""
+        title, state = self.key_of(pick)
+        self.editing = (title, self.library.get(state.key).notes)
+
+    def editor_open(self) -> bool:
+        return self.editing is not None and self.editing[0] in self.model
+
+    @precondition(editor_open)
+    @rule(line=note_texts)
+    def save_note_editor(self, line: str) -> None:
+        """The editor adds a line and saves: a note changed meanwhile keeps both texts."""
+        assert self.editing is not None
+        title, base = self.editing
+        self.editing = None
+        state = self.model[title]
+        edited = f"{base}\n{line}" if base else line
+        self.library.set_note(state.key, edited)  # what the note editors do today
+        if state.notes == base:
+            state.notes = edited
+            return
+        # Changed meanwhile: whatever the merge, the note saved meanwhile and the
+        # editor's own line both survive.
+        saved = Library(self.path).get(state.key).notes
+        lines = saved.splitlines()
+        kept = [text for text in (*state.notes.splitlines(), *line.splitlines()) if text.strip()]
+        dropped = [text for text in kept if text not in lines]
+        assert not dropped, f"{title!r}: the saved note {saved!r} dropped {dropped}"
+        state.notes = saved
 
     @precondition(has_papers)
     @rule(pick=picks, actor=actors)
@@ -515,3 +570,72 @@ def play(
             machine.library_matches_the_model()
     finally:
         machine.teardown()
+
+
+M = LibraryMachine
+
+
+@pytest.mark.xfail(strict=True, reason="issue 9 A2: a poorer re-import erases the abstract")
+def test_a_poorer_reimport_erases_nothing_known(readlist_command: list[str]) -> None:
+    machine = machine_for(readlist_command, poorer_reimports=True)()
+    listing = {"chosen": [0, 1], "fmt": "listing", "tags": [], "actor": "cli"}
+    play(
+        machine,
+        [
+            (M.import_papers, listing),
+            (M.note, {"pick": 0, "text": "mine", "append": False, "actor": "cli"}),
+            (M.reimport_from_a_poorer_source, {"pick": 0, "actor": "cli"}),
+            (M.reimport_from_a_poorer_source, {"pick": 1, "actor": "library"}),
+        ],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="issue 9 A3: look-alike titles are merged as one paper")
+def test_look_alike_titles_stay_different_papers(readlist_command: list[str]) -> None:
+    machine = machine_for(readlist_command, pool=look_alike_pool())()
+    everything = list(range(len(LOOK_ALIKE_TITLES)))
+    play(
+        machine,
+        [
+            (
+                M.import_papers,
+                {"chosen": everything[:1], "fmt": "listing", "tags": [], "actor": "cli"},
+            ),
+            (M.tag, {"pick": 0, "tags": ["mine"], "actor": "cli"}),
+            (M.import_papers, {"chosen": everything, "fmt": "bibtex", "tags": [], "actor": "cli"}),
+            (
+                M.import_papers,
+                {"chosen": everything, "fmt": "listing", "tags": [], "actor": "library"},
+            ),
+        ],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="issue 9 A6: restores rotate their safety copies away")
+def test_restores_never_delete_their_safety_copies(readlist_command: list[str]) -> None:
+    machine = machine_for(readlist_command, check_safety_copies=True)()
+    steps: list[tuple[Callable[..., Any], dict[str, Any]]] = [
+        (M.import_papers, {"chosen": [0, 1], "fmt": "listing", "tags": [], "actor": "cli"}),
+        (M.take_snapshot, {}),
+    ]
+    for n in range(8):
+        steps.append((M.tag, {"pick": 0, "tags": [TAGS[n % len(TAGS)]], "actor": "cli"}))
+        steps.append((M.restore, {"pick": n, "by_date": False}))
+    play(machine, steps)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 9 A1: an editor's save drops a note appended meanwhile"
+)
+def test_a_note_editor_never_drops_a_note_saved_meanwhile(readlist_command: list[str]) -> None:
+    machine = machine_for(readlist_command, editor_sessions=True)()
+    play(
+        machine,
+        [
+            (M.import_papers, {"chosen": [0], "fmt": "listing", "tags": [], "actor": "cli"}),
+            (M.note, {"pick": 0, "text": "original", "append": False, "actor": "cli"}),
+            (M.open_note_editor, {"pick": 0}),
+            (M.note, {"pick": 0, "text": "appended meanwhile", "append": True, "actor": "cli"}),
+            (M.save_note_editor, {"line": "typed in the editor"}),
+        ],
+    )
