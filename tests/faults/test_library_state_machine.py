@@ -12,7 +12,7 @@ Runs are short by default (CLI processes are slow) and derandomized, so the suit
 is deterministic; ``READLIST_STATEFUL_EXAMPLES=500`` explores longer random runs.
 
 Behaviour whose fix is still under way elsewhere is kept out of the random runs
-(see the ``KNOWN_BUG_*`` switches) and pinned by one deterministic scenario each,
+(the switches on :class:`LibraryMachine`) and pinned by one deterministic scenario each,
 played through the same machine and marked ``xfail(strict=True)``: when the fix
 lands the scenario passes, the strict mark fails, and the switch is turned on.
 """
@@ -189,8 +189,8 @@ class LibraryMachine(RuleBasedStateMachine):
     # Switches for behaviour that is being fixed elsewhere; see the module docstring.
     #: Re-import a paper from a poorer source (``@misc`` without an abstract): issue 9 A2.
     poorer_reimports: ClassVar[bool] = False
-    #: Every safety copy a restore takes stays available: issue 9 A6.
-    check_safety_copies: ClassVar[bool] = False
+    #: Every safety copy a restore takes stays available (issue 9 A6, fixed).
+    check_safety_copies: ClassVar[bool] = True
     #: Note editors (the TUI's, ``$EDITOR``) open while others change the note: issue 9 A1.
     editor_sessions: ClassVar[bool] = False
 
@@ -611,9 +611,8 @@ def test_look_alike_titles_stay_different_papers(readlist_command: list[str]) ->
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 A6: restores rotate their safety copies away")
 def test_restores_never_delete_their_safety_copies(readlist_command: list[str]) -> None:
-    machine = machine_for(readlist_command, check_safety_copies=True)()
+    machine = machine_for(readlist_command)()
     steps: list[tuple[Callable[..., Any], dict[str, Any]]] = [
         (M.import_papers, {"chosen": [0, 1], "fmt": "listing", "tags": [], "actor": "cli"}),
         (M.take_snapshot, {}),
