@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import copy
 import os
+import shlex
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -171,6 +173,15 @@ def view_of_model(model: Model) -> View:
     }
 
 
+# An $EDITOR that, while "open", lets another readlist process append to the note
+# (the command in $MEANWHILE), then adds the line $EDITOR_LINE to the file it was given.
+EDITOR_SCRIPT = """
+import os, shlex, subprocess, sys
+subprocess.run(shlex.split(os.environ["MEANWHILE"]), check=True, capture_output=True)
+with open(sys.argv[1], "a", encoding="utf-8") as handle:
+    handle.write(os.environ["EDITOR_LINE"] + "\\n")
+"""
+
 note_texts = st.lists(st.sampled_from(NOTE_WORDS), min_size=1, max_size=3).map(
     lambda words: ("\n" if len(words) == 3 else " ").join(words)
 )
@@ -191,8 +202,8 @@ class LibraryMachine(RuleBasedStateMachine):
     poorer_reimports: ClassVar[bool] = False
     #: Every safety copy a restore takes stays available (issue 9 A6, fixed).
     check_safety_copies: ClassVar[bool] = True
-    #: Note editors (the TUI's, ``$EDITOR``) open while others change the note: issue 9 A1.
-    editor_sessions: ClassVar[bool] = False
+    #: Note editors (in-process, ``$EDITOR``) open while others change the note (A1, fixed).
+    editor_sessions: ClassVar[bool] = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -219,16 +230,20 @@ class LibraryMachine(RuleBasedStateMachine):
 
     # -- helpers -----------------------------------------------------------------
 
-    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run ``readlist`` on the library; it must succeed (an acknowledged change)."""
-        result = self.start_cli(*args, input=input)
+        result = self.start_cli(*args, input=input, env=env)
         out, err = result.communicate(input=input, timeout=120)
         assert result.returncode == 0, (args, out, err)
         return subprocess.CompletedProcess(result.args, result.returncode, out, err)
 
-    def start_cli(self, *args: str, input: str | None = None) -> subprocess.Popen[str]:
+    def start_cli(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[str]:
         """Start ``readlist`` on the library without waiting for it."""
-        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
         return subprocess.Popen(
             [*self.command, "--library", str(self.path), *args],
             stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
@@ -372,24 +387,56 @@ class LibraryMachine(RuleBasedStateMachine):
     @precondition(editor_open)
     @rule(line=note_texts)
     def save_note_editor(self, line: str) -> None:
-        """The editor adds a line and saves: a note changed meanwhile keeps both texts."""
+        """The editor adds a line and saves against the note it started from."""
         assert self.editing is not None
         title, base = self.editing
         self.editing = None
         state = self.model[title]
         edited = f"{base}\n{line}" if base else line
-        self.library.set_note(state.key, edited)  # what the note editors do today
+        saved = self.library.save_note(state.key, edited, base=base)
+        on_disk = Library(self.path).get(state.key).notes
+        assert saved.text == on_disk, "the editor was told of a note that is not the saved one"
         if state.notes == base:
+            assert on_disk == edited, f"{title!r}: an unchallenged edit saved as {on_disk!r}"
             state.notes = edited
             return
-        # Changed meanwhile: whatever the merge, the note saved meanwhile and the
-        # editor's own line both survive.
-        saved = Library(self.path).get(state.key).notes
+        self.expect_both_kept(title, on_disk, line)
+
+    def expect_both_kept(self, title: str, saved: str, line: str) -> None:
+        """A note changed meanwhile and an editor's new ``line``: both survive the save."""
+        state = self.model[title]
         lines = saved.splitlines()
         kept = [text for text in (*state.notes.splitlines(), *line.splitlines()) if text.strip()]
         dropped = [text for text in kept if text not in lines]
         assert not dropped, f"{title!r}: the saved note {saved!r} dropped {dropped}"
         state.notes = saved
+
+    @precondition(lambda self: self.editor_sessions and self.has_papers())
+    @rule(pick=picks, line=note_texts, meanwhile=note_texts)
+    def edit_in_editor_while_another_appends(self, pick: int, line: str, meanwhile: str) -> None:
+        """``readlist note KEY`` opens $EDITOR; while it is open, ``note --append`` lands."""
+        title, state = self.key_of(pick)
+        editor = self.folder / "editor.py"
+        editor.write_text(EDITOR_SCRIPT, encoding="utf-8")
+        environment = {
+            "EDITOR": f"{sys.executable} {editor}",
+            "MEANWHILE": shlex.join(
+                [
+                    *self.command,
+                    "--library",
+                    str(self.path),
+                    "note",
+                    state.key,
+                    meanwhile,
+                    "--append",
+                ]
+            ),
+            "EDITOR_LINE": line,
+        }
+        self.cli("note", state.key, env=environment)
+        state.notes = appended(state.notes, meanwhile)
+        saved = Library(self.path).get(state.key).notes
+        self.expect_both_kept(title, saved, line)
 
     @precondition(has_papers)
     @rule(pick=picks, actor=actors)
@@ -623,11 +670,8 @@ def test_restores_never_delete_their_safety_copies(readlist_command: list[str]) 
     play(machine, steps)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 9 A1: an editor's save drops a note appended meanwhile"
-)
 def test_a_note_editor_never_drops_a_note_saved_meanwhile(readlist_command: list[str]) -> None:
-    machine = machine_for(readlist_command, editor_sessions=True)()
+    machine = machine_for(readlist_command)()
     play(
         machine,
         [
@@ -636,5 +680,6 @@ def test_a_note_editor_never_drops_a_note_saved_meanwhile(readlist_command: list
             (M.open_note_editor, {"pick": 0}),
             (M.note, {"pick": 0, "text": "appended meanwhile", "append": True, "actor": "cli"}),
             (M.save_note_editor, {"line": "typed in the editor"}),
+            (M.edit_in_editor_while_another_appends, {"pick": 0, "line": "x", "meanwhile": "y"}),
         ],
     )
