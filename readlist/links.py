@@ -9,16 +9,14 @@ from urllib.parse import SplitResult, quote_plus, urlsplit
 from readlist.models import Link, LinkKind, Paper
 from readlist.text import one_line
 
-# A URL starts at ``http://`` or ``https://`` (any case, even glued to a preceding
-# word) and runs until whitespace or a character that never
-# appears unescaped in a URL written in prose or LaTeX: quotes, angle brackets,
-# braces (``\href{URL}{text}``, ``\url{URL}``), backslash and typographic quotes.
+# A URL starts at ``http://`` or ``https://`` (any ASCII case, even glued to a preceding
+# word; not re.IGNORECASE, which would take "httpſ" for "https") and runs until
+# whitespace or a character that never appears unescaped in a URL written in prose or
+# LaTeX: quotes, angle brackets, braces (``\href{URL}{text}``, ``\url{URL}``),
+# backslash and typographic quotes.
 # A backslash is let through only as a LaTeX escape (``\_``, ``\%``, ``\&``, ``\#``,
 # ``\~``), which is undone.
-_URL = re.compile(
-    r"https?://(?:[^\s<>\"'`{}\\|^“”‘’«»\u3000-\u303f]|\\[_%&#~$])+",
-    re.IGNORECASE,
-)
+_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://(?:[^\s<>\"'`{}\\|^“”‘’«»\u3000-\u303f]|\\[_%&#~$])+")
 _LATEX_ESCAPE = re.compile(r"\\([_%&#~$])")
 
 # Characters that end a sentence rather than a URL when they come last.
@@ -72,7 +70,7 @@ def extract_links(text: str) -> list[Link]:
         return links  # every URL has one; most abstracts have none, and this is cheap
     seen: set[str] = set()
     # No URL starts more than len("https") characters before the first "://", so the
-    # regex (slow to scan: it ignores case) need not look at the text before that.
+    # regex (slower to scan than str.find) need not look at the text before that.
     first = max(0, text.find("://") - len("https"))
     for match in _URL.finditer(text, first):
         url = match.group(0)
@@ -147,7 +145,7 @@ def classify_url(url: str) -> LinkKind:
       host is ``other``), gist.github.com, raw.githubusercontent.com, git.sr.ht,
       and huggingface.co model
       (``huggingface.co/org/model``) and Space (``huggingface.co/spaces/x/y``)
-      repositories.
+      repositories (the bare huggingface.co is ``other``).
     * ``video``: youtube.com, youtu.be, vimeo.com, bilibili.com / b23.tv.
     * ``project``: ``*.github.io`` / ``*.gitlab.io`` / ``*.readthedocs.io`` pages, and
       any other http(s) page that is none of the above and not a known paper or
@@ -195,6 +193,8 @@ def _classify_parts(parts: SplitResult) -> LinkKind:
 
 def _classify_huggingface(segments: list[str]) -> LinkKind:
     """The kind of a huggingface.co link from its path segments."""
+    if not segments:
+        return LinkKind.OTHER  # the site's front page, not a project's
     if len(segments) >= 3 and segments[0] in ("spaces", "models"):
         return LinkKind.CODE
     if len(segments) >= 2 and segments[0] not in _HF_RESERVED:

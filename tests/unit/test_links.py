@@ -9,10 +9,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from readlist.links import (
-    _CLOSERS,
-    _LATEX_ESCAPE,
-    _TRAILING,
-    _URL,
     classify_url,
     code_search_url,
     code_target,
@@ -104,6 +100,21 @@ def test_extract_links_dedupes_in_order_and_classifies() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("weights on https://huggingface.co", [Link("https://huggingface.co", LinkKind.OTHER)]),
+        ("(https://hf.co/)", [Link("https://hf.co/", LinkKind.OTHER)]),
+        ("see http://github.com/a/b.", [Link("http://github.com/a/b", LinkKind.CODE)]),
+        ("demo http://x.example/demo", [Link("http://x.example/demo", LinkKind.PROJECT)]),
+    ],
+)
+def test_extract_links_classifies_bare_hosts_and_plain_http(
+    text: str, expected: list[Link]
+) -> None:
+    assert extract_links(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     ["no links here", "https://", "http:// nothing", "ftp://example.org/x", "mailto:a@b.c", ""],
 )
@@ -140,6 +151,16 @@ def test_extract_links_ignores_non_urls(text: str) -> None:
         ("https://openreview.net/forum?id=abc", LinkKind.OTHER),
         ("https://example.org/paper.pdf", LinkKind.OTHER),
         ("https://github.com/", LinkKind.OTHER),
+        ("http://github.com/a/b", LinkKind.CODE),
+        ("HTTP://GitHub.com/a/b", LinkKind.CODE),
+        ("http://youtu.be/x", LinkKind.VIDEO),
+        ("http://a.github.io", LinkKind.PROJECT),
+        ("http://arxiv.org/abs/1", LinkKind.OTHER),
+        ("https://huggingface.co", LinkKind.OTHER),  # the bare host, like github.com
+        ("https://huggingface.co/", LinkKind.OTHER),
+        ("https://hf.co/org/model", LinkKind.CODE),
+        ("https://huggingface.co/models/org/model", LinkKind.CODE),
+        ("https://huggingface.co/spaces/x", LinkKind.PROJECT),
         ("ftp://github.com/a/b", LinkKind.OTHER),
         ("not a url", LinkKind.OTHER),
         ("https://[broken", LinkKind.OTHER),
@@ -177,6 +198,8 @@ def test_safe_url_accepts_http_and_https(url: str) -> None:
         "https://example.org/\x1b[31m",
         "https://example.org/\u202egpj.exe",
         "https:\\\\example.org",
+        "https://evil.example\\@github.com/x",  # a browser goes to evil.example
+        "https://github.com\\.evil.example/x",
         "https://example.org:99999/",
         "//example.org",
         "",
@@ -207,35 +230,90 @@ def test_paper_search_url_encodes_the_title() -> None:
     assert safe_url(url) == url
 
 
-def _reference_has_host(url: str) -> bool:
+# -- an independent oracle: the documented rules, written as a plain character scan ----------
+
+# Characters that end a URL (besides whitespace): quotes, angle brackets, braces, the
+# backslash (unless it starts a LaTeX escape), | ^ and CJK punctuation (U+3000–U+303F).
+ORACLE_STOPS = set("<>\"'`{}|^“”‘’«»") | {chr(c) for c in range(0x3000, 0x3040)}
+ORACLE_LATEX_ESCAPES = "_%&#~$"
+ORACLE_TRAILING = ".,;:!?*…$"
+
+
+def oracle_scheme_end(text: str, start: int) -> int | None:
+    """Where the URL body begins if ``http://`` or ``https://`` (any ASCII case) is at ``start``."""
+    for scheme in ("https://", "http://"):
+        if text[start : start + len(scheme)].lower() == scheme:
+            return start + len(scheme)
+    return None
+
+
+def oracle_body(text: str, start: int) -> tuple[str, int]:
+    """The URL body from ``start`` with LaTeX escapes undone, and where it ends."""
+    body: list[str] = []
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            if text[index + 1 : index + 2] and text[index + 1] in ORACLE_LATEX_ESCAPES:
+                body.append(text[index + 1])
+                index += 2
+                continue
+            break
+        if char.isspace() or char in ORACLE_STOPS:
+            break
+        body.append(char)
+        index += 1
+    return "".join(body), index
+
+
+def oracle_trim(url: str) -> str:
+    """Cut at the first ) or ] that closes nothing, then drop sentence punctuation."""
+    open_round = open_square = 0
+    for index, char in enumerate(url):
+        if char == "(":
+            open_round += 1
+        elif char == "[":
+            open_square += 1
+        elif char == ")":
+            if not open_round:
+                url = url[:index]
+                break
+            open_round -= 1
+        elif char == "]":
+            if not open_square:
+                url = url[:index]
+                break
+            open_square -= 1
+    while url and url[-1] in ORACLE_TRAILING:
+        url = url[:-1]
+    return url
+
+
+def oracle_has_host(url: str) -> bool:
     try:
         return bool(urlsplit(url).hostname)
     except ValueError:
         return False
 
 
-def reference_extract_links(text: str) -> list[Link]:
-    """extract_links as it was: the regex over the whole text, every URL unescaped and trimmed."""
-    links: list[Link] = []
-    seen: set[str] = set()
-    for match in _URL.finditer(text):
-        url = _LATEX_ESCAPE.sub(r"\1", match.group(0))
-        depth = {"(": 0, "[": 0}
-        for index, char in enumerate(url):
-            if char in depth:
-                depth[char] += 1
-            elif char in _CLOSERS:
-                if depth[_CLOSERS[char]] == 0:
-                    url = url[:index]
-                    break
-                depth[_CLOSERS[char]] -= 1
-        while url and url[-1] in _TRAILING:
-            url = url[:-1]
-        if url in seen or not _reference_has_host(url):
+def oracle_urls(text: str) -> list[str]:
+    """The URLs extract_links should find, by the rules in its docstring and comments."""
+    found: list[str] = []
+    index = 0
+    while index < len(text):
+        body_start = oracle_scheme_end(text, index)
+        if body_start is None:
+            index += 1
             continue
-        seen.add(url)
-        links.append(Link(url=url, kind=classify_url(url)))
-    return links
+        body, end = oracle_body(text, body_start)
+        if not body:  # "https://" alone is no URL; look for one starting further on
+            index += 1
+            continue
+        url = oracle_trim(text[index:body_start] + body)
+        if url not in found and oracle_has_host(url):
+            found.append(url)
+        index = end
+    return found
 
 
 URL_PIECES = [
@@ -255,8 +333,12 @@ url_text = st.one_of(
 @example("x https://a.org/b_(c)).")
 @example(r"\href{https://a.org/x\_y}{z} and HTTPS://GITHUB.COM/a/b]")
 @example("12345https://a.org")
-def test_extract_links_gives_what_the_plain_scan_gives(text: str) -> None:
-    assert extract_links(text) == reference_extract_links(text)
+@example("https://a.org/xhttps://b.org https:// http://c.org/(d]")
+@example("httpſ://a.org/https://b.org")  # ſ folds to s, but it is not an ASCII "https"
+def test_extract_links_finds_what_a_plain_scan_finds(text: str) -> None:
+    links = extract_links(text)
+    assert [link.url for link in links] == oracle_urls(text)
+    assert [link.kind for link in links] == [classify_url(link.url) for link in links]
 
 
 def test_trailing_punctuation_is_cut_in_linear_time() -> None:
