@@ -232,13 +232,23 @@ def test_note_append_reads_the_same_in_either_order(run_cli, listing: Path) -> N
     assert run_cli("note", "kim", "--append", "two", "words").returncode == 2
 
 
+def test_list_sort_year_is_newest_first_in_both_outputs(run_cli) -> None:
+    run_cli("import", "--sample", check=True)
+    by_year = list_json(run_cli, "--sort", "year")
+    dates = [paper["published"] or "" for paper in by_year]
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 10
+    by_title = list_json(run_cli, "--sort", "title")
+    assert [p["key"] for p in by_title] != [p["key"] for p in by_year]  # the option is used
+    human = run_cli("list", "--sort", "year", check=True).stdout.splitlines()
+    assert [line.split()[1] for line in human] == [paper["key"] for paper in by_year]
+
+
 def test_usage_mistakes_exit_2_and_missing_export_folders_are_not_made(
     run_cli, listing: Path, tmp_path: Path
 ) -> None:
     run_cli("import", str(listing), check=True)
     result = run_cli("list", "--sort", "bogus")
     assert result.returncode == 2 and "unknown sort 'bogus'" in result.stderr
-    assert run_cli("list", "--sort", "year", check=True).stdout
     target = tmp_path / "no" / "such" / "refs.bib"
     result = run_cli("export", "bibtex", "-o", str(target))
     assert result.returncode == 1

@@ -401,6 +401,41 @@ def test_ascii_mode() -> None:
     assert 'na{\\"i}ve fa{\\c{c}}ade' in ascii_entry
 
 
+def test_ascii_mode_also_covers_keywords_urls_and_imported_fields() -> None:
+    source = Source(
+        file="a.bib",
+        format="bibtex",
+        entry_type="article",
+        fields={
+            "journal": "Zeitschrift für ML",
+            "doi": "10.1/ü",
+            "pdf": "https://x.org/é.pdf",
+            "note": "中文 {unbalanced",
+        },
+    )
+    paper = Paper(
+        key="k",
+        title="T",
+        tags=["über", "naïve"],
+        links=[Link("https://example.org/ü?q=é", LinkKind.CODE)],
+        source=source,
+    )
+    entry = bibtex_entry(paper, ascii=True)
+    assert entry.isascii()
+    for line in (
+        '  journal = {Zeitschrift f{\\"u}r ML},\n',
+        "  doi = {10.1/%C3%BC},\n",
+        "  pdf = {https://x.org/%C3%A9.pdf},\n",
+        "  note = {ZhongWen {\\textbraceleft}unbalanced},\n",
+        "  url = {https://example.org/%C3%BC?q=%C3%A9},\n",
+        '  keywords = {{\\"u}ber, na{\\"i}ve},\n',
+    ):
+        assert line in entry, line
+    utf8 = bibtex_entry(paper)
+    for text in ("für", "10.1/ü", "x.org/é.pdf", "中文", "example.org/ü?q=é", "über, naïve"):
+        assert text in utf8, text
+
+
 # -- round trips through bibtexparser and pylatexenc ----------------------------
 
 

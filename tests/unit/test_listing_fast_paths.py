@@ -72,16 +72,60 @@ def test_et_al_is_read_only_at_the_end(line: str, title: str, truncated: bool) -
     assert (byline.title, byline.authors_truncated) == (title, truncated)
 
 
+GLUED = "cannot tell the title from the authors; the whole line is kept as the title"
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "title", "authors", "abstract", "links", "warning"),
     [
-        "CVSep 25, 2023\n" + "Ab" * 5_000_000 + "\nabstract\n",  # a 10 MB glued title
-        "CVSep 25, 2023\n" + "xAb Cd, " * 1_250_000 + "\nabstract\n",  # 10 MB of name starts
-        "CVSep 25, 2023\nA TitleAnn Lee\nsee https://a.org/" + "." * 1_000_000 + "\n",
-        "CVSep 25, 2023\nA TitleAnn Lee\n" + "\x00" * 1_000_000 + "\n",
+        (  # a 10 MB glued title
+            "CVSep 25, 2023\n" + "Ab" * 5_000_000 + "\nabstract\n",
+            "Ab" * 5_000_000,
+            [],
+            "abstract",
+            [],
+            f"line 2: {GLUED}",
+        ),
+        (  # 10 MB of name starts
+            "CVSep 25, 2023\n" + "xAb Cd, " * 1_250_000 + "\nabstract\n",
+            ("xAb Cd, " * 1_250_000).strip(),
+            [],
+            "abstract",
+            [],
+            f"line 2: {GLUED}",
+        ),
+        (
+            "CVSep 25, 2023\nA TitleAnn Lee\nsee https://a.org/" + "." * 1_000_000 + "\n",
+            "A Title",
+            ["Ann Lee"],
+            "see https://a.org/" + "." * 1_000_000,
+            ["https://a.org/"],
+            None,
+        ),
+        (
+            "CVSep 25, 2023\nA TitleAnn Lee\n" + "\x00" * 1_000_000 + "\n",
+            "A Title",
+            ["Ann Lee"],
+            "",
+            [],
+            "line 1: record has no abstract",
+        ),
     ],
     ids=["long-title", "long-name-starts", "url-dots", "nul-bytes"],
 )
-def test_hostile_lines_stay_fast(text: str) -> None:
+def test_hostile_lines_stay_fast(
+    text: str,
+    title: str,
+    authors: list[str],
+    abstract: str,
+    links: list[str],
+    warning: str | None,
+) -> None:
     # Megabytes per line: anything worse than linear would hang the test run.
-    parse_listing(text, today=TODAY)
+    papers, warnings = parse_listing(text, today=TODAY)
+    assert len(papers) == 1
+    (paper,) = papers
+    assert (paper.published, paper.category) == ("2023-09-25", "cs.CV")
+    assert (paper.title, paper.authors, paper.abstract) == (title, authors, abstract)
+    assert [link.url for link in paper.links] == links
+    assert warnings == ([warning] if warning else [])
