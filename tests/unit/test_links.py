@@ -79,12 +79,19 @@ def urls(text: str) -> list[str]:
             "https://en.wikipedia.org/wiki/Foo_(bar)",
         ),
         ("https://example.org/search?q=a&b=c#frag.", "https://example.org/search?q=a&b=c#frag"),
+        ("(see https://a.org/f((x))y))", "https://a.org/f((x))y"),  # nested pairs kept
+        ("[https://a.org/[[x]]y]]", "https://a.org/[[x]]y"),
         (r"\url{https://github.com/a/b\_c}", "https://github.com/a/b_c"),
         ("HTTPS://Example.org/Up", "HTTPS://Example.org/Up"),
     ],
 )
 def test_extract_links_finds_the_url(text: str, expected: str) -> None:
     assert urls(text)[0] == expected
+
+
+def test_extract_links_goes_on_after_a_repeat_or_a_url_without_host() -> None:
+    text = "a https:///nohost b https://a.org c https://a.org d https://b.org"
+    assert urls(text) == ["https://a.org", "https://b.org"]
 
 
 def test_extract_links_dedupes_in_order_and_classifies() -> None:
@@ -116,7 +123,16 @@ def test_extract_links_classifies_bare_hosts_and_plain_http(
 
 @pytest.mark.parametrize(
     "text",
-    ["no links here", "https://", "http:// nothing", "ftp://example.org/x", "mailto:a@b.c", ""],
+    [
+        "no links here",
+        "https://",
+        "http:// nothing",
+        "https:///path",
+        "http://:80/x",
+        "ftp://example.org/x",
+        "mailto:a@b.c",
+        "",
+    ],
 )
 def test_extract_links_ignores_non_urls(text: str) -> None:
     assert urls(text) == []
@@ -151,6 +167,9 @@ def test_extract_links_ignores_non_urls(text: str) -> None:
         ("https://openreview.net/forum?id=abc", LinkKind.OTHER),
         ("https://example.org/paper.pdf", LinkKind.OTHER),
         ("https://github.com/", LinkKind.OTHER),
+        ("https://github.com./a/b", LinkKind.CODE),  # a fully qualified host
+        ("https://WWW.YouTube.com./watch", LinkKind.VIDEO),
+        ("https:///path", LinkKind.OTHER),
         ("http://github.com/a/b", LinkKind.CODE),
         ("HTTP://GitHub.com/a/b", LinkKind.CODE),
         ("http://youtu.be/x", LinkKind.VIDEO),
@@ -333,6 +352,7 @@ url_text = st.one_of(
 @example("x https://a.org/b_(c)).")
 @example(r"\href{https://a.org/x\_y}{z} and HTTPS://GITHUB.COM/a/b]")
 @example("12345https://a.org")
+@example("(https://a.org/f((x))y)) https:///x https://a.org https://a.org https://b.org")
 @example("https://a.org/xhttps://b.org https:// http://c.org/(d]")
 @example("httpſ://a.org/https://b.org")  # ſ folds to s, but it is not an ASCII "https"
 def test_extract_links_finds_what_a_plain_scan_finds(text: str) -> None:
