@@ -15,7 +15,7 @@ from bibtexparser import middlewares
 from latex_decoding import latex_decoder
 
 from readlist.exporters import FORMATS, bibtex_entry, export, to_bibtex
-from readlist.exporters.bibtex import bibtex_name
+from readlist.exporters.bibtex import bibtex_name, iter_bibtex
 from readlist.exporters.latex import latex_value, split_math
 from readlist.importers import parse_text
 from readlist.models import Link, LinkKind, Paper, Source, Status
@@ -230,10 +230,30 @@ def test_unbalanced_imported_field_is_escaped() -> None:
 def test_file_layout_and_unique_keys() -> None:
     papers = [Paper(key="same", title="One"), Paper(key="same", title="Two"), Paper(title="Three")]
     bib = to_bibtex(papers)
-    assert bib.endswith("}\n") and not bib.endswith("\n\n")
+    assert bib.startswith("@misc{same,\n") and bib.endswith("}\n") and not bib.endswith("\n\n")
     assert bib.count("\n\n@") == 2
     assert re.findall(r"^@misc\{([^,]*),", bib, re.MULTILINE) == ["same", "samea", "paper"]
     assert to_bibtex([]) == ""
+
+
+@pytest.mark.parametrize("entry_type", ["string", "preamble", "comment", "in-proceedings", " "])
+def test_imported_entry_types_bibtex_would_misread_become_misc(entry_type: str) -> None:
+    source = Source(file="a.bib", format="bibtex", entry_type=entry_type, fields={})
+    assert bibtex_entry(Paper(key="k", title="T", source=source)).startswith("@misc{k,\n")
+
+
+def test_an_imported_field_repeated_in_another_case_is_written_once() -> None:
+    fields = {"Journal": "First", " journal ": "Second", "JOURNAL": "Third"}
+    source = Source(file="a.bib", format="bibtex", entry_type="article", fields=fields)
+    entry = bibtex_entry(Paper(key="k", title="T", source=source))
+    assert "  journal = {First},\n" in entry
+    assert entry.count("journal = ") == 1
+
+
+def test_utf8_is_the_default_of_every_entry_point() -> None:
+    paper = Paper(key="k", title="Über Straße", authors=["Zoë Müller"])
+    for bib in (bibtex_entry(paper), to_bibtex([paper]), "".join(iter_bibtex([paper]))):
+        assert "Über Straße" in bib and "Müller, Zoë" in bib
 
 
 def test_export_dispatch() -> None:
@@ -352,6 +372,11 @@ def test_which_dollars_are_math(text: str, math: list[str]) -> None:
         ("Google, Inc., Research, Team", "{Google{,} Inc.{,} Research{,} Team}"),
         ("Zoë Müller", "Müller, Zoë"),
         ("~~", ""),
+        ("José (Pepe) Núñez", "Núñez, José (Pepe)"),  # not simple, still UTF-8
+        (
+            "Google, Inc., Research and Development, Team",
+            "{Google{,} Inc.{,} Research {and} Development{,} Team}",
+        ),
     ],
 )
 def test_names(name: str, expected: str) -> None:
@@ -367,6 +392,8 @@ def test_names(name: str, expected: str) -> None:
         ("José Núñez", "N{\\'u}{\\~n}ez, Jos{\\'e}"),
         ("Jiří Erdős", "Erd{\\H{o}}s, Ji{\\v{r}}{\\'i}"),
         ("Αλέξανδρος Papas", "Papas, Alexandros"),
+        ("José (Pepe) Núñez", "N{\\'u}{\\~n}ez, Jos{\\'e} (Pepe)"),
+        ("Jan van den Berg", "van den Berg, Jan"),
     ],
 )
 def test_names_in_ascii(name: str, expected: str) -> None:
@@ -434,6 +461,12 @@ def test_ascii_mode_also_covers_keywords_urls_and_imported_fields() -> None:
     utf8 = bibtex_entry(paper)
     for text in ("für", "10.1/ü", "x.org/é.pdf", "中文", "example.org/ü?q=é", "über, naïve"):
         assert text in utf8, text
+
+
+def test_ascii_mode_sort_key_of_an_authorless_paper() -> None:
+    entry = bibtex_entry(Paper(key="k", title="Über Straße"), ascii=True)
+    assert entry.isascii()
+    assert '  key = {{\\"U}ber Stra{\\ss}e}\n' in entry
 
 
 # -- round trips through bibtexparser and pylatexenc ----------------------------
