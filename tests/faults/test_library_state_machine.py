@@ -538,6 +538,12 @@ class LibraryMachine(RuleBasedStateMachine):
     def restorable(self) -> list[Path]:
         return sorted(path for path in self.backups if path.exists())
 
+    @precondition(lambda self: self.path.exists())
+    @rule()
+    def doctor_fix(self) -> None:
+        """``readlist doctor --fix`` on a healthy library changes no paper (checked after)."""
+        self.cli("doctor", "--fix")
+
     @rule()
     def open_library_sees_the_model(self) -> None:
         """The long-lived Library shows what others saved (a rule, not an invariant:
