@@ -6,14 +6,22 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import orjson
 import pytest
 from filelock import FileLock
 
-from readlist.models import PAPER_FIELDS
-from readlist.paths import lock_path
+from readlist.backup import daily_backup, list_backups, snapshot
+from readlist.models import PAPER_FIELDS, Paper
+from readlist.paths import abstracts_path, lock_path
+from readlist.store import Library
 from readlist.store.storage import LOCK_TIMEOUT_SECONDS
+
+RunCLI = Callable[..., subprocess.CompletedProcess[str]]
+DAY = date(2026, 11, 24)
 
 LISTING = (
     "CLJun 13, 2023\n"
@@ -83,3 +91,59 @@ def test_a_change_waits_for_a_held_lock_then_gives_up_with_one_line_and_changes_
     assert result.stderr.count("\n") == 1
     assert "is locked by another readlist process; try again" in result.stderr
     assert library.read_bytes() == before
+
+
+def paper(title: str, abstract: str) -> Paper:
+    return Paper(title=title, authors=["Zoë Müller"], abstract=abstract, published="2024-03-01")
+
+
+def test_restore_by_date_takes_the_daily_backup_and_a_snapshot_only_without_one(
+    run_cli: RunCLI, library_file: Path
+) -> None:
+    Library(library_file).import_papers([paper("Before The Day", "one")])
+    library = Library(library_file, before_first_write=lambda p: daily_backup(p, today=DAY))
+    library.import_papers([paper("During The Day", "two")])  # the daily backup is taken first
+    snapshot(library_file, now=datetime(2026, 11, 24, 18, 0, 0))  # both papers
+    snapshot(library_file, now=datetime(2026, 11, 23, 9, 0, 0))  # a day with no daily backup
+    Library(library_file).import_papers([paper("After The Backups", "three")])
+
+    def titles() -> list[str]:
+        return sorted(p.title for p in Library(library_file).papers())
+
+    assert run_cli("restore", "2026-11-24").returncode == 0
+    assert titles() == ["Before The Day"]  # the daily backup, though a snapshot is newer
+    assert run_cli("restore", "2026-11-23").returncode == 0
+    assert titles() == ["Before The Day", "During The Day"]  # the snapshot of that day
+
+
+def test_the_next_daily_backup_copies_a_damaged_abstracts_file_as_it_is(
+    library_file: Path,
+) -> None:
+    key = Library(library_file).import_papers([paper("Abstract Soon Torn", "intact")]).added[0]
+    Library(library_file, before_first_write=lambda p: daily_backup(p, today=DAY)).add_tags(
+        [key], ["first"]
+    )
+    abstracts_path(library_file).write_bytes(b"{ torn")
+    later = DAY + timedelta(days=1)
+    Library(library_file, before_first_write=lambda p: daily_backup(p, today=later)).add_tags(
+        [key], ["second"]
+    )  # tags still save
+    older, newer = sorted(list_backups(library_file), key=lambda b: b.stamp)
+    assert abstracts_path(newer.path).read_bytes() == b"{ torn"
+    assert b"intact" in abstracts_path(older.path).read_bytes()  # the older one keeps good copies
+    assert Library(library_file).tags_of(key) == ["first", "second"]
+
+
+def test_doctor_fix_never_changes_a_paper_record(run_cli: RunCLI, library_file: Path) -> None:
+    library = Library(library_file)
+    keys = library.import_papers([paper("Kept", "kept text"), paper("Removed", "gone")]).added
+    library.set_note(keys[0], "my note")
+    snapshot(library_file)  # holds both abstracts
+    library.remove([keys[1]])  # an abstract nobody names
+    (library_file.parent / ".library.json.x1y2.tmp").write_text("left by a killed save")
+    abstracts_path(library_file).write_bytes(b"{ torn")  # rebuilt from the snapshot
+    before = orjson.loads(library_file.read_bytes())["papers"]
+    result = run_cli("doctor", "--fix")
+    assert result.returncode == 0, result.stdout
+    assert orjson.loads(library_file.read_bytes())["papers"] == before
+    assert Library(library_file).get(keys[0]).abstract == "kept text"
