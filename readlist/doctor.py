@@ -5,7 +5,7 @@ files that killed saves left behind, under the library lock (while the lock is
 held no save is running, so every such file is a leftover), and abstracts that
 no paper names any more.
 :func:`restore_backup` validates a backup, keeps the current files as a
-snapshot backup, then atomically replaces the library with the backup: its
+pre-restore backup (never rotated away), then atomically replaces the library with the backup: its
 abstracts first, then the paper records.
 """
 
@@ -81,7 +81,7 @@ class Restored:
 
     backup: Path
     papers: int
-    #: The snapshot of the file that was replaced, if there was one.
+    #: The pre-restore copy of the file that was replaced, if there was one.
     previous: Path | None
     #: Where a directory found in place of the abstracts file was moved.
     moved_directory: Path | None = None
