@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -71,7 +72,10 @@ def test_the_files_are_in_the_documented_format(
     assert record["links"] == [{"url": "https://github.com/example/where", "kind": "code"}]
     abstracts = json.loads(library.with_name("library.abstracts.json").read_bytes())
     assert abstracts["_readlist"]["1"]["kind"] == "abstracts"
-    assert abstracts["abstracts"][record["abstract_ref"]].startswith("An abstract that goes")
+    text = abstracts["abstracts"][record["abstract_ref"]]
+    assert text.startswith("An abstract that goes")
+    # The digest is BLAKE2b of the text, 10 bytes: any tool can check a text against its name.
+    assert hashlib.blake2b(text.encode(), digest_size=10).hexdigest() == record["abstract_ref"]
 
 
 @pytest.mark.slow
@@ -147,3 +151,39 @@ def test_doctor_fix_never_changes_a_paper_record(run_cli: RunCLI, library_file: 
     assert result.returncode == 0, result.stdout
     assert orjson.loads(library_file.read_bytes())["papers"] == before
     assert Library(library_file).get(keys[0]).abstract == "kept text"
+
+
+def named_tests(text: str) -> list[tuple[str, str | None]]:
+    """The ``(file, test name or None)`` pairs a page names in backticks.
+
+    ``…::name`` and a bare ``test_…`` name refer to the file named last; a name
+    ending in ``…`` is a prefix.
+    """
+    named: list[tuple[str, str | None]] = []
+    current = ""
+    for span in re.findall(r"`([^`\n]+)`", text):
+        match = re.fullmatch(r"(tests/[\w/]+\.py)(?:::([\w…]+))?", span)
+        if match:
+            current = match.group(1)
+            named.append((current, match.group(2)))
+        elif re.fullmatch(r"(?:…::)?test_[\w…]+", span):
+            named.append((current, span.removeprefix("…::")))
+    return named
+
+
+def test_every_test_docs_data_names_exists() -> None:
+    root = Path(__file__).resolve().parents[2]
+    named = named_tests((root / "docs" / "data.md").read_text(encoding="utf-8"))
+    assert len(named) > 40
+    missing = []
+    for file, name in named:
+        path = root / file
+        if not path.is_file():
+            missing.append(file)
+            continue
+        if name is None:
+            continue
+        pattern = re.escape(name.rstrip("…")) + ("" if name.endswith("…") else r"\b")
+        if not re.search(r"^(?:async )?def " + pattern, path.read_text(encoding="utf-8"), re.M):
+            missing.append(f"{file}::{name}")
+    assert missing == []
