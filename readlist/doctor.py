@@ -156,10 +156,10 @@ def inspect_bytes(
 
 
 def _record_findings(records: dict[str, Any]) -> Iterator[Finding]:
-    from readlist.store import identity
+    from readlist.merge import Identity, identity, same_paper
 
     keys: dict[str, list[str]] = defaultdict(list)
-    identities: dict[tuple[str, str], list[str]] = defaultdict(list)
+    identities: dict[tuple[str, str], list[tuple[str, Identity]]] = defaultdict(list)
     for doc_id, doc in records.items():
         where = f"paper #{doc_id}"
         if not doc_id.isdigit() or not isinstance(doc, dict):
@@ -189,14 +189,17 @@ def _record_findings(records: dict[str, Any]) -> Iterator[Finding]:
         for name in doc.keys() - set(STORED_FIELDS):
             yield Finding(Severity.WARNING, "unknown-field", f"{where}: unknown field {name!r}")
         if not bad_fields:
-            identities[identity(Paper.from_dict(doc))].append(str(key))
+            ident = identity(Paper.from_dict(doc))
+            identities[ident.title, ident.author].append((str(key), ident))
     for key, ids in keys.items():
         if len(ids) > 1:
             records_list = ", ".join(f"#{i}" for i in ids)
             yield _error(
                 "duplicate-key", f"key {key!r} is used by {len(ids)} papers ({records_list})"
             )
-    for (title, _author), same in identities.items():
+    for (title, _author), papers in identities.items():
+        first = papers[0][1]
+        same = [key for key, ident in papers if same_paper(first, ident)]
         if len(same) > 1 and title:
             yield Finding(
                 Severity.WARNING,

@@ -4,6 +4,6 @@
 :mod:`readlist.store.library` is the :class:`Library` built on it.
 """
 
-from readlist.store.library import ImportReport, Library, NoteOutcome, NoteSave, identity
+from readlist.store.library import ImportReport, ImportStep, Library, NoteOutcome, NoteSave
 
-__all__ = ["ImportReport", "Library", "NoteOutcome", "NoteSave", "identity"]
+__all__ = ["ImportReport", "ImportStep", "Library", "NoteOutcome", "NoteSave"]

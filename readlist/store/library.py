@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,8 @@ from tinydb import TinyDB
 
 from readlist.errors import KeyLookupError, LibraryError
 from readlist.keys import assign_key
-from readlist.models import Paper, Status, normalize_tag, normalize_title, now_iso
+from readlist.merge import Matcher, changed_fields, merge_papers
+from readlist.models import Paper, Status, normalize_tag, now_iso
 from readlist.paths import abstracts_path
 from readlist.query import Query, parse_query, search_text
 from readlist.store.abstracts import AbstractStore, abstract_digest
@@ -44,29 +44,28 @@ ABSTRACT_REF = "abstract_ref"
 
 Record = dict[str, Any]
 
-#: Facts an import may refresh; everything else is the user's.
-IMPORTED_FACTS = (
-    "title",
-    "authors",
-    "authors_truncated",
-    "affiliations",
-    "category",
-    "published",
-    "abstract",
-    "has_code",
-    "links",
-    "source",
-)
+
+@dataclass(frozen=True, slots=True)
+class ImportStep:
+    """What an import did (or, in a dry run, would do) with one entry."""
+
+    #: ``added``, ``updated`` or ``unchanged``.
+    action: str
+    key: str
+    title: str
+    #: The fields an update changes (``abstract``, ``links``, …); empty otherwise.
+    fields: tuple[str, ...] = ()
 
 
 @dataclass
 class ImportReport:
-    """What an import did to the library."""
+    """What an import did to the library (or would do, for a dry run)."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    steps: list[ImportStep] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: ``added 3, updated 1, unchanged 80, 2 warnings``."""
@@ -95,24 +94,6 @@ class NoteSave:
     text: str
     #: Places where both versions were kept between markers.
     conflicts: int = 0
-
-
-def identity(paper: Paper) -> tuple[str, str]:
-    """What makes two imports the same paper: normalised title and first author."""
-    first = _normalized_name(paper.authors[0]) if paper.authors else ""
-    return (normalize_title(paper.title), first)
-
-
-def _record_identity(record: Record) -> tuple[str, str]:
-    """:func:`identity` of the paper a stored record describes, without building it."""
-    authors = record.get("authors") or []
-    first = _normalized_name(str(authors[0])) if authors else ""
-    return (normalize_title(str(record.get("title", ""))), first)
-
-
-@lru_cache(maxsize=1 << 16)  # the same first authors come back paper after paper
-def _normalized_name(name: str) -> str:
-    return normalize_title(name)
 
 
 class Library:
@@ -531,59 +512,74 @@ class Library:
                 self._save(remove=removed)
         return removed
 
-    def import_papers(self, papers: Iterable[Paper], *, tags: Iterable[str] = ()) -> ImportReport:
-        """Add new papers and refresh the facts of known ones, keeping the user's data.
+    def import_papers(
+        self, papers: Iterable[Paper], *, tags: Iterable[str] = (), dry_run: bool = False
+    ) -> ImportReport:
+        """Add new papers and merge known ones field by field; see :meth:`import_batches`."""
+        return self.import_batches([papers], tags=tags, dry_run=dry_run)[0]
 
-        A paper is known when its normalised title and first author match one in
-        the library (title alone when the incoming paper has no authors). Known
-        papers keep their key, tags, status, notes and timestamps.
+    def import_batches(
+        self,
+        batches: Sequence[Iterable[Paper]],
+        *,
+        tags: Iterable[str] = (),
+        dry_run: bool = False,
+    ) -> list[ImportReport]:
+        """Import papers from several sources (one batch each) in one save; a report per batch.
+
+        Which known paper an entry is follows :mod:`readlist.merge` (identifiers,
+        then title and first author); a known paper keeps its key, tags, status,
+        notes and timestamps and gains what the entry knows better
+        (:func:`~readlist.merge.merge_papers`). An entry that repeats one met
+        earlier in the same import merges into it too. ``dry_run`` reports the
+        same without writing anything.
         """
         extra_tags = sorted({normalize_tag(t) for t in tags} - {""})
-        report = ImportReport()
+        reports: list[ImportReport] = []
         with self._storage.locked():
             self.refresh()
-            by_identity: dict[tuple[str, str], str] = {}
-            by_title: dict[str, str] = {}
+            #: New and changed papers by key, as this import leaves them.
+            pending: dict[str, Paper] = {}
+
+            def load(key: str) -> Paper:
+                return pending.get(key) or self._paper(key)
+
+            matcher = Matcher(load)
             for key, doc in self._docs.items():
-                ident = _record_identity(doc)
-                by_identity.setdefault(ident, key)
-                by_title.setdefault(ident[0], key)
+                matcher.add_record(key, doc)
             taken = set(self._doc_ids)
-            inserts: list[Paper] = []
-            replaces: dict[str, Paper] = {}
             now = now_iso()
-            for incoming in papers:
-                ident = identity(incoming)
-                existing_key = by_identity.get(ident)
-                if existing_key is None and not incoming.authors:
-                    existing_key = by_title.get(ident[0])
-                if existing_key is not None:
-                    current = replaces.get(existing_key)
-                    if current is None and existing_key in self._doc_ids:
-                        current = self._paper(existing_key)
-                    if current is None:  # a duplicate inside this very import
-                        report.unchanged.append(existing_key)
+            for batch, papers in enumerate(batches):
+                report = ImportReport()
+                reports.append(report)
+                for incoming in papers:
+                    found = matcher.find(incoming, batch)
+                    if found is None:
+                        paper = _new_paper(incoming, taken, extra_tags, now)
+                        taken.add(paper.key)
+                        pending[paper.key] = paper
+                        matcher.add(paper.key, paper, batch, incoming)
+                        report.added.append(paper.key)
+                        report.steps.append(ImportStep("added", paper.key, paper.title))
                         continue
-                    merged = _merge(current, incoming, extra_tags)
-                    if merged.to_dict() == current.to_dict():
-                        report.unchanged.append(existing_key)
-                    else:
-                        merged.updated = now
-                        replaces[existing_key] = merged
-                        report.updated.append(existing_key)
-                    continue
-                paper = incoming.copy()
-                paper.key = assign_key(paper, taken)
-                taken.add(paper.key)
-                paper.tags = sorted({normalize_tag(t) for t in paper.tags} | set(extra_tags))
-                paper.status = Status.UNREAD
-                paper.added = paper.updated = now
-                paper.read_at = None
-                inserts.append(paper)
-                by_identity[ident] = paper.key  # the copy has the same title and authors
-                by_title.setdefault(ident[0], paper.key)
-                report.added.append(paper.key)
-            if inserts or replaces or self._inline_abstracts:
+                    key = found
+                    current = load(key)
+                    merged = merge_papers(current, incoming, extra_tags)
+                    matcher.add(key, merged, batch, incoming)
+                    if merged == current:
+                        report.unchanged.append(key)
+                        report.steps.append(ImportStep("unchanged", key, current.title))
+                        continue
+                    pending[key] = merged
+                    if key not in self._doc_ids:
+                        continue  # a repeat enriching a paper this import adds
+                    merged.updated = now
+                    report.updated.append(key)
+                    fields = changed_fields(self._paper(key), merged)
+                    report.steps.append(ImportStep("updated", key, merged.title, tuple(fields)))
+            inserts = [paper for key, paper in pending.items() if key not in self._doc_ids]
+            replaces = {key: paper for key, paper in pending.items() if key in self._doc_ids}
+            if not dry_run and (inserts or replaces or self._inline_abstracts):
                 texts: dict[str, str] = {}
                 self._save(
                     replace={k: self._full_record(p, texts) for k, p in replaces.items()},
@@ -591,8 +587,9 @@ class Library:
                     texts=texts,
                     built=[*replaces.values(), *inserts],
                 )
-        report.updated = list(dict.fromkeys(report.updated))
-        return report
+        for report in reports:
+            report.updated = list(dict.fromkeys(report.updated))
+        return reports
 
 
 def _search_fields(doc: Record) -> tuple[object, ...]:
@@ -621,17 +618,12 @@ def _externalize(record: Record, texts: dict[str, str]) -> Record:
     return record
 
 
-def _merge(current: Paper, incoming: Paper, extra_tags: Sequence[str]) -> Paper:
-    """``current`` with the imported facts of ``incoming``; the user's data kept."""
-    merged = current.copy()
-    fresh = incoming.copy()
-    for name in IMPORTED_FACTS:
-        value = getattr(fresh, name)
-        if name in ("authors", "authors_truncated", "affiliations") and not fresh.authors:
-            continue  # a source without authors says nothing about them
-        if name in ("published", "category") and value is None:
-            continue
-        setattr(merged, name, value)
-    if extra_tags or fresh.tags:
-        merged.tags = sorted(set(merged.tags) | set(extra_tags) | set(fresh.tags))
-    return merged
+def _new_paper(incoming: Paper, taken: set[str], extra_tags: Sequence[str], now: str) -> Paper:
+    """A copy of ``incoming`` as a new library paper: a free key, unread, stamped ``now``."""
+    paper = incoming.copy()
+    paper.key = assign_key(paper, taken)
+    paper.tags = sorted({normalize_tag(t) for t in paper.tags} | set(extra_tags))
+    paper.status = Status.UNREAD
+    paper.added = paper.updated = now
+    paper.read_at = None
+    return paper
