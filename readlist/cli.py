@@ -17,7 +17,8 @@ from readlist.models import Paper, Status
 from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
 from readlist.services import open_library
-from readlist.store import Library
+from readlist.store import ImportStep, Library
+from readlist.text import one_line
 
 if TYPE_CHECKING:  # the doctor is imported only by the commands that use it
     from readlist.store.repair import AbstractRepair
@@ -57,11 +58,17 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             sources.append(file_source(name))
     if not sources:
         raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
-    reports = import_sources(library, sources, format=args.format, tags=args.tag)
+    reports = import_sources(
+        library, sources, format=args.format, tags=args.tag, dry_run=args.dry_run
+    )
     totals = total(reports)
     if not args.json:
+        dry = " (dry run)" if args.dry_run else ""
         for file_report in reports:
-            _out(f"{file_report.name} ({file_report.format}): {file_report.report.summary()}")
+            summary = file_report.report.summary()
+            _out(f"{one_line(file_report.name)} ({file_report.format}): {summary}{dry}")
+            if args.dry_run:
+                _out_steps(file_report.report.steps)
         if len(reports) > 1:
             _out(f"total: {totals.summary()}")
     for file_report in reports:
@@ -72,10 +79,27 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             hidden = len(warnings) - MAX_WARNINGS_SHOWN
             sys.stderr.write(f"warning: {file_report.name}: … and {hidden} more warnings\n")
     if args.json:
-        _out(
-            to_json({k: getattr(totals, k) for k in ("added", "updated", "unchanged", "warnings")})
-        )
+        names = ("added", "updated", "unchanged", "warnings")
+        result: dict[str, object] = {name: getattr(totals, name) for name in names}
+        if args.dry_run:
+            result["dry_run"] = True
+            result["steps"] = [step.to_dict() for step in totals.steps]
+        _out(to_json(result))
+    elif args.dry_run:
+        _out("dry run: nothing was written")
     return 0
+
+
+def _out_steps(steps: Sequence[ImportStep]) -> None:
+    """One line per entry of a dry run: what it adds, or which paper it merges into."""
+    for step in steps:
+        title = one_line(step.title)
+        if step.action == "added":
+            _out(f"  add {step.key}: {title}")
+        elif step.action == "updated":
+            _out(f"  merge into {step.key} ({', '.join(step.fields)}): {title}")
+        else:
+            _out(f"  same as {step.key} (no change): {title}")
 
 
 def _selected(args: argparse.Namespace, library: Library) -> list[Paper]:
@@ -424,6 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--tag", action="append", default=[], metavar="T", help="tag every paper")
     command.add_argument("--sample", action="store_true", help="import the bundled sample listings")
     command.add_argument("--json", action="store_true", help="print the report as JSON")
+    command.add_argument(
+        "--dry-run", action="store_true", help="report what would be added or merged; write nothing"
+    )
 
     command = add("list", cmd_list, "list papers matching a query")
     add_selection(command)

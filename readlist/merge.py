@@ -250,18 +250,20 @@ def _precision(date: str | None) -> int:
 def _richer_authors(current: Paper, incoming: Paper) -> bool:
     """Whether ``incoming``'s author list is at least as good as ``current``'s.
 
-    An empty list says nothing; a full list beats a truncated (``et al.``) one; a
-    truncated one never replaces a full one; of two truncated ones the longer wins.
+    An empty list says nothing. A truncated (``et al.``) list never replaces a full
+    one, and a full one replaces a truncated one only when it names more authors
+    (otherwise the ``et al.`` says it is not full). Otherwise the list that names
+    at least as many authors wins.
     """
     if not incoming.authors:
         return False
     if not current.authors:
         return True
-    if incoming.authors_truncated != current.authors_truncated:
-        return current.authors_truncated
-    if incoming.authors_truncated:
-        return len(incoming.authors) >= len(current.authors)
-    return True
+    if incoming.authors_truncated and not current.authors_truncated:
+        return False
+    if current.authors_truncated and not incoming.authors_truncated:
+        return len(incoming.authors) > len(current.authors)
+    return len(incoming.authors) >= len(current.authors)
 
 
 def _merged_links(current: Sequence[Link], incoming: Sequence[Link]) -> list[Link]:

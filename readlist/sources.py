@@ -175,8 +175,12 @@ def import_sources(
     *,
     format: str | None = None,
     tags: Iterable[str] = (),
+    dry_run: bool = False,
 ) -> list[FileReport]:
-    """Parse every source, then import them all; warnings are prefixed with the source name."""
+    """Parse every source, then import them all in one save; warnings name their source.
+
+    ``dry_run`` reports what the import would do and writes nothing.
+    """
     from readlist.importers import decode_bytes, parse_text
 
     parsed = []
@@ -187,13 +191,13 @@ def import_sources(
         except ValueError as error:  # ImportFormatError, or a bad --format
             raise ReadlistError(f"{source.name}: {error}") from None
         del text
-    tags = list(tags)
-    reports = []
-    for name, result in parsed:
-        report = library.import_papers(result.papers, tags=tags)
+    batches = [result.papers for _name, result in parsed]
+    reports = library.import_batches(batches, tags=list(tags), dry_run=dry_run)
+    file_reports = []
+    for (name, result), report in zip(parsed, reports, strict=True):
         report.warnings = [f"{name}: {warning}" for warning in result.warnings]
-        reports.append(FileReport(name, result.format, report))
-    return reports
+        file_reports.append(FileReport(name, result.format, report))
+    return file_reports
 
 
 def total(reports: Iterable[FileReport]) -> ImportReport:
@@ -204,4 +208,8 @@ def total(reports: Iterable[FileReport]) -> ImportReport:
         summed.updated += file_report.report.updated
         summed.unchanged += file_report.report.unchanged
         summed.warnings += file_report.report.warnings
+        summed.steps += file_report.report.steps
+    # A paper one file adds and another enriches counts once, as added.
+    added = set(summed.added)
+    summed.updated = [key for key in dict.fromkeys(summed.updated) if key not in added]
     return summed

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -55,6 +56,15 @@ class ImportStep:
     title: str
     #: The fields an update changes (``abstract``, ``links``, …); empty otherwise.
     fields: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``{action, key, title, fields}``."""
+        return {
+            "action": self.action,
+            "key": self.key,
+            "title": self.title,
+            "fields": [*self.fields],
+        }
 
 
 @dataclass
@@ -531,12 +541,14 @@ class Library:
         then title and first author); a known paper keeps its key, tags, status,
         notes and timestamps and gains what the entry knows better
         (:func:`~readlist.merge.merge_papers`). An entry that repeats one met
-        earlier in the same import merges into it too. ``dry_run`` reports the
-        same without writing anything.
+        earlier in the same import merges into it too: it counts as unchanged
+        when it adds nothing, and as an update unless it repeats a paper its own
+        batch adds. ``dry_run`` reports the same without writing anything.
         """
         extra_tags = sorted({normalize_tag(t) for t in tags} - {""})
         reports: list[ImportReport] = []
-        with self._storage.locked():
+        # A dry run only reads, as `list` does: it takes no lock (which would create its file).
+        with nullcontext() if dry_run else self._storage.locked():
             self.refresh()
             #: New and changed papers by key, as this import leaves them.
             pending: dict[str, Paper] = {}
@@ -571,11 +583,12 @@ class Library:
                         report.steps.append(ImportStep("unchanged", key, current.title))
                         continue
                     pending[key] = merged
-                    if key not in self._doc_ids:
-                        continue  # a repeat enriching a paper this import adds
-                    merged.updated = now
-                    report.updated.append(key)
-                    fields = changed_fields(self._paper(key), merged)
+                    known = key in self._doc_ids
+                    if known:
+                        merged.updated = now
+                    if known or key not in report.added:  # not a repeat within this source
+                        report.updated.append(key)
+                    fields = changed_fields(self._paper(key) if known else current, merged)
                     report.steps.append(ImportStep("updated", key, merged.title, tuple(fields)))
             inserts = [paper for key, paper in pending.items() if key not in self._doc_ids]
             replaces = {key: paper for key, paper in pending.items() if key in self._doc_ids}

@@ -59,8 +59,11 @@ def test_identity_uses_first_author_unless_source_has_none(library: Library) -> 
     report = library.import_papers([listing_paper("Same Title", author="Bob Ray")])
     assert len(report.added) == 1
     report = library.import_papers([Paper(title="same title", abstract="from search")])
-    assert report.updated and len(library) == 2
-    assert all(p.authors for p in library.papers())  # no-author source keeps authors
+    lee, ray = Library(library.path).papers()
+    assert report.updated == [lee.key] and not report.added and len(library) == 2
+    assert (lee.abstract, ray.abstract) == ("from search", "")  # merged into the first only
+    assert (lee.authors, ray.authors) == (["Ann Lee", "Sheng Shen"], ["Bob Ray", "Sheng Shen"])
+    assert lee.authors_truncated is False and lee.published == "2023-09-25"
 
 
 def test_import_tags_apply_to_new_and_known(library: Library) -> None:

@@ -1,0 +1,144 @@
+"""Library.import_papers on real files: which papers are one, and what a merge keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readlist.importers import parse_text
+from readlist.models import Paper, Source
+from readlist.store import Library
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    return Library(tmp_path / "library.json")
+
+
+def paper(title: str, author: str = "Ann Lee", **facts: object) -> Paper:
+    return Paper(title=title, authors=[author], published="2023-01-02", **facts)  # type: ignore[arg-type]
+
+
+def bib_paper(title: str, citation: str, file: str = "refs.bib", **fields: str) -> Paper:
+    return Paper(
+        title=title,
+        key=citation,
+        authors=["Ann Lee"],
+        source=Source(file, "bibtex", "article", citation, dict(fields)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("C++ for Machine Learning", "C# for Machine Learning"),
+        (r"$\alpha$-Nets", "A-Nets"),
+        ("α-Nets", "A-Nets"),
+        ("语言模型的研究", "预言模型的研究"),
+    ],
+)
+def test_papers_whose_titles_differ_in_meaning_stay_apart(
+    library: Library, one: str, other: str
+) -> None:
+    report = library.import_papers([paper(one, abstract="first"), paper(other, abstract="second")])
+    assert len(report.added) == 2 and not report.unchanged
+    first_key = report.added[0]
+    library.set_note(first_key, "my note")
+    again = library.import_papers([paper(other, abstract="second, revised")])
+    assert again.updated == [report.added[1]]
+    kept = Library(library.path).get(first_key)
+    assert (kept.title, kept.abstract, kept.notes) == (one, "first", "my note")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ({"eprint": "2301.00001", "archiveprefix": "arXiv"}, {"eprint": "2301.00002"}),
+        ({"doi": "10.1000/one"}, {"doi": "https://doi.org/10.1000/two"}),
+    ],
+)
+def test_same_title_and_author_with_different_identifiers_stay_apart(
+    library: Library, one: dict[str, str], other: dict[str, str]
+) -> None:
+    first = library.import_papers([bib_paper("Attention", "a", **one)])
+    second = library.import_papers([bib_paper("Attention", "b", "other.bib", **other)])
+    assert (first.added, second.added) == (["a"], ["b"])
+    assert len(Library(library.path)) == 2
+
+
+def test_equal_identifiers_merge_across_titles(library: Library) -> None:
+    library.import_papers([bib_paper("A Preprint", "pre", eprint="2306.07629v1")])
+    report = library.import_papers(
+        [bib_paper("The Published Title", "pub", "journal.bib", doi="10.48550/arXiv.2306.07629")]
+    )
+    assert report.updated == ["pre"] and len(library) == 1
+    assert library.get("pre").title == "The Published Title"
+
+
+def test_a_paper_repeated_within_one_import_does_not_stop_the_rest(library: Library) -> None:
+    a, b, c = paper("A Paper"), paper("B Paper"), paper("C Paper")
+    report = library.import_papers([a, a.copy(), b, c])
+    assert [p.title for p in library.papers()] == ["A Paper", "B Paper", "C Paper"]
+    assert len(report.added) == 3 and len(report.unchanged) == 1
+
+
+def test_a_paper_twice_in_one_import_is_one_paper_with_both_sources_facts(
+    library: Library,
+) -> None:
+    first = paper("A Paper")
+    second = paper("a paper!", abstract="the abstract")
+    second.published = "2023"
+    report = library.import_papers([first, second])
+    (only,) = Library(library.path).papers()
+    assert report.added == [only.key] and not report.updated
+    assert (only.abstract, only.published) == ("the abstract", "2023-01-02")
+
+
+def test_distinct_citation_keys_in_one_bib_are_never_merged(library: Library) -> None:
+    tugboat = (
+        "@journal{tb2, title = {TUGboat}, editor = {Robert Welland}, volume = 2, year = 1981}\n"
+        "@journal{tb3, title = {TUGboat}, editor = {Robert Welland}, volume = 3, year = 1982}\n"
+    )
+    papers = parse_text(tugboat, source_name="tugboat.bib").papers
+    report = library.import_papers(papers)
+    assert report.added == ["tb2", "tb3"]
+    again = library.import_papers(parse_text(tugboat, source_name="tugboat.bib").papers)
+    assert again.unchanged == ["tb2", "tb3"] and not again.updated
+    volumes = {p.key: p.source.fields["volume"] for p in library.papers() if p.source}
+    assert volumes == {"tb2": "2", "tb3": "3"}
+
+
+def test_a_new_entry_of_the_same_bib_does_not_merge_into_a_known_one(library: Library) -> None:
+    library.import_papers([bib_paper("TUGboat", "tb2", "tugboat.bib", volume="2")])
+    report = library.import_papers([bib_paper("TUGboat", "tb3", "tugboat.bib", volume="3")])
+    assert report.added == ["tb3"]
+
+
+def test_same_content_from_a_renamed_file_is_unchanged(library: Library) -> None:
+    text = "@article{k, title = {A Title}, author = {Lee, Ann}, year = 2023}\n"
+    library.import_papers(parse_text(text, source_name="refs.bib").papers)
+    report = library.import_papers(parse_text(text, source_name="copy of refs.bib").papers)
+    assert (report.updated, report.unchanged) == ([], ["k"])
+    assert library.get("k").source == Source("refs.bib", "bibtex", "article", "k", {})
+
+
+def test_dry_run_reports_the_import_and_writes_nothing(library: Library) -> None:
+    library.import_papers([paper("A Paper")])
+    before = library.path.read_bytes()
+    report = library.import_papers(
+        [paper("A Paper", abstract="new"), paper("B Paper")], dry_run=True
+    )
+    assert (report.added, report.updated) == (["lee2023b"], ["lee2023paper"])
+    assert [(s.action, s.key, s.fields) for s in report.steps] == [
+        ("updated", "lee2023paper", ("abstract",)),
+        ("added", "lee2023b", ()),
+    ]
+    assert library.path.read_bytes() == before
+    assert [p.key for p in Library(library.path).papers()] == ["lee2023paper"]
+
+
+def test_batches_see_each_other_and_save_once(library: Library) -> None:
+    reports = library.import_batches([[paper("A Paper")], [paper("A Paper", abstract="x")]])
+    assert [r.added for r in reports] == [["lee2023paper"], []]
+    assert library.get("lee2023paper").abstract == "x"

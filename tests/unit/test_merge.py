@@ -1,0 +1,288 @@
+"""Identity and field-by-field merging of papers (readlist.merge), as pure functions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from readlist.merge import identity, merge_papers, same_paper, title_key
+from readlist.models import Link, LinkKind, Paper, Source
+
+GITHUB = Link("https://github.com/SqueezeAILab/SqueezeLLM", LinkKind.CODE)
+
+
+def bib(title: str, authors: list[str], **fields: str) -> Paper:
+    """A paper as the BibTeX importer gives it, with raw ``fields``."""
+    return Paper(
+        title=title,
+        authors=authors,
+        source=Source("refs.bib", "bibtex", "article", "k", dict(fields)),
+    )
+
+
+def listing() -> Paper:
+    """A rich listing paper: truncated authors, affiliations, a day-precise date, code."""
+    return Paper(
+        title="SqueezeLLM: Dense-and-Sparse Quantization",
+        authors=["Sehoon Kim", "Coleman Hooper", "Amir Gholami"],
+        authors_truncated=True,
+        affiliations=["berkeley"],
+        category="cs.CL",
+        published="2023-06-13",
+        abstract="Our code is available at https://github.com/SqueezeAILab/SqueezeLLM.",
+        has_code=True,
+        links=[GITHUB],
+        source=Source("listing.txt", "listing"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("C++ for Machine Learning", "C# for Machine Learning"),
+        ("C++ for Machine Learning", "C for Machine Learning"),
+        (r"$\alpha$-Nets", "A-Nets"),
+        ("α-Nets", "A-Nets"),
+        ("语言模型的研究", "预言模型的研究"),
+        ("A* Search Revisited", "A Search Revisited"),
+        ("がくしゅう", "かくしゅう"),
+    ],
+)
+def test_titles_that_differ_in_meaning_have_different_keys(one: str, other: str) -> None:
+    assert title_key(one) != title_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Aligning  models!", "aligning models"),
+        (r"$\alpha$-Nets", "α-Nets"),
+        (r"$\Omega$-Nets", "Ω-NETS"),
+        ("Müller's Theorem", "Muller's theorem"),
+        ("Ｆｕｌｌ‐width: Ｔｅｘｔ", "full width text"),
+    ],
+)
+def test_titles_that_differ_in_form_only_have_equal_keys(one: str, other: str) -> None:
+    assert title_key(one) == title_key(other)
+
+
+def test_same_title_and_author_with_different_arxiv_ids_are_two_papers() -> None:
+    one = bib("Attention", ["Ann Lee"], eprint="2301.00001", archiveprefix="arXiv")
+    other = bib("Attention", ["Ann Lee"], eprint="2301.00002v3", archiveprefix="arXiv")
+    assert not same_paper(identity(one), identity(other))
+
+
+def test_same_title_and_author_with_different_dois_are_two_papers() -> None:
+    one = bib("Attention", ["Ann Lee"], doi="10.1000/one")
+    other = bib("Attention", ["Ann Lee"], doi="10.1000/two")
+    assert not same_paper(identity(one), identity(other))
+
+
+def test_equal_identifiers_in_any_spelling_are_one_paper_whatever_the_title() -> None:
+    eprint = bib("A Preprint Title", ["Ann Lee"], eprint="arXiv:2306.07629v2")
+    arxiv_doi = bib("The Published Title", ["A. Lee"], doi="10.48550/arXiv.2306.07629")
+    pdf_link = Paper(title="Other", links=[Link("https://arxiv.org/pdf/2306.07629v1.pdf")])
+    assert same_paper(identity(eprint), identity(arxiv_doi))
+    assert same_paper(identity(eprint), identity(pdf_link))
+    doi = bib("One", ["Ann Lee"], doi="10.1145/ABC.def")
+    doi_url = Paper(title="Two", links=[Link("https://doi.org/10.1145/abc.DEF")])
+    doi_field_url = bib("Three", [], doi="https://dx.doi.org/10.1145/abc.def")
+    assert same_paper(identity(doi), identity(doi_url))
+    assert same_paper(identity(doi), identity(doi_field_url))
+
+
+def test_an_arxiv_link_the_abstract_mentions_is_not_the_papers_identifier() -> None:
+    cites = Paper(
+        title="Attention",
+        authors=["Ann Lee"],
+        abstract="We build on https://arxiv.org/abs/2101.00001 and improve it.",
+        links=[Link("https://arxiv.org/abs/2101.00001")],
+    )
+    own = bib("Attention", ["Ann Lee"], eprint="2309.99999")
+    assert identity(cites).arxiv == frozenset()
+    assert same_paper(identity(cites), identity(own))
+
+
+def test_title_only_match_never_overrides_different_identifiers() -> None:
+    with_authors = bib("Attention", ["Ann Lee"], doi="10.1/a")
+    no_authors = bib("Attention", [], doi="10.1/b")
+    assert not same_paper(identity(with_authors), identity(no_authors))
+    assert same_paper(identity(with_authors), identity(bib("Attention", [])))
+
+
+def test_first_author_compared_by_family_name_and_initial() -> None:
+    assert same_paper(
+        identity(Paper(title="T", authors=["Zhiqing Sun"])),
+        identity(Paper(title="T", authors=["Z. Sun", "X"])),
+    )
+    assert not same_paper(
+        identity(Paper(title="T", authors=["Ann Lee"])),
+        identity(Paper(title="T", authors=["Bob Lee"])),
+    )
+
+
+def test_poorer_source_erases_nothing_and_adds_its_identifiers() -> None:
+    rich = listing()
+    poor = bib(
+        "SqueezeLLM: Dense-and-Sparse Quantization",
+        ["Sehoon Kim", "Coleman Hooper", "Amir Gholami"],
+        eprint="2306.07629",
+        archiveprefix="arXiv",
+    )
+    poor.published = "2023"
+    poor.links = [Link("https://arxiv.org/abs/2306.07629")]
+    merged = merge_papers(rich, poor)
+    assert merged.abstract == rich.abstract
+    assert merged.affiliations == ["berkeley"]
+    assert merged.published == "2023-06-13"
+    assert merged.authors == rich.authors and merged.authors_truncated  # et al. kept
+    assert merged.links == [GITHUB, Link("https://arxiv.org/abs/2306.07629")]
+    assert merged.has_code and merged.code_url == GITHUB.url
+    assert merged.category == "cs.CL"
+    assert merged.source is not None and merged.source.fields["eprint"] == "2306.07629"
+    assert merged.source.entry_type == "article" and merged.source.file == "refs.bib"
+    assert identity(merged).arxiv == {"2306.07629"}
+
+
+def test_richer_facts_replace_poorer_ones() -> None:
+    poor = Paper(title="T", authors=["Ann Lee", "Bob Ray"], authors_truncated=True)
+    poor.published = "2023"
+    full = Paper(
+        title="T",
+        authors=["Ann Lee", "Bob Ray", "Cy Dee"],
+        published="2023-06",
+        category="cs.LG",
+        abstract="new",
+        affiliations=["mit"],
+    )
+    merged = merge_papers(poor, full)
+    assert merged.authors == full.authors and not merged.authors_truncated
+    assert (merged.published, merged.category, merged.abstract) == ("2023-06", "cs.LG", "new")
+    assert merged.affiliations == ["mit"]
+    # A full list that names no more than the truncated one does not drop the et al.
+    same_names = Paper(title="T", authors=["Ann Lee", "Bob Ray"])
+    assert merge_papers(poor, same_names).authors_truncated
+    # A truncated list never replaces a full one.
+    assert merge_papers(full, poor).authors == full.authors
+
+
+def test_a_source_without_authors_still_updates_every_other_fact() -> None:
+    known = listing()
+    search = Paper(
+        title=known.title,
+        abstract="A better abstract.",
+        published="2023-06-14",
+        category="cs.LG",
+        source=Source("search.txt", "search"),
+    )
+    merged = merge_papers(known, search)
+    assert merged.authors == known.authors and merged.authors_truncated
+    assert merged.affiliations == known.affiliations
+    assert (merged.abstract, merged.published, merged.category) == (
+        "A better abstract.",
+        "2023-06-14",
+        "cs.LG",
+    )
+    assert merged.source is not None and merged.source.file == "search.txt"
+
+
+def test_merge_that_teaches_nothing_keeps_the_source_file() -> None:
+    known = listing()
+    same_elsewhere = known.copy()
+    assert same_elsewhere.source is not None
+    same_elsewhere.source.file = "renamed.txt"
+    assert merge_papers(known, same_elsewhere) == known
+
+
+def test_merge_keeps_the_users_data_and_unites_tags() -> None:
+    known = listing()
+    known.key, known.notes, known.tags = "kim2023squeezellm", "mine", ["llm"]
+    incoming = listing()
+    incoming.key, incoming.tags = "other", ["Quantization"]
+    merged = merge_papers(known, incoming, ["Week 1"])
+    assert (merged.key, merged.notes) == ("kim2023squeezellm", "mine")
+    assert merged.tags == ["llm", "quantization", "week-1"]
+
+
+# -- properties ------------------------------------------------------------------
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+_tag = st.from_regex(r"[a-z0-9\-]{1,8}", fullmatch=True)
+_date = st.one_of(
+    st.none(),
+    st.from_regex(r"20[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?)?", fullmatch=True),
+)
+_link = st.builds(
+    Link,
+    url=st.one_of(
+        st.from_regex(r"https://arxiv\.org/abs/2[0-9]{3}\.0000[0-9]", fullmatch=True),
+        st.from_regex(r"https://doi\.org/10\.1/[a-c]", fullmatch=True),
+        st.from_regex(r"https://github\.com/[a-c]/[a-c]", fullmatch=True),
+    ),
+    kind=st.sampled_from(LinkKind),
+)
+_fields = st.dictionaries(
+    st.sampled_from(["eprint", "doi", "journal", "archiveprefix"]),
+    st.one_of(st.sampled_from(["2301.00001", "10.1/a", "10.1/b", "arXiv", ""]), _text),
+    max_size=3,
+)
+_source = st.one_of(
+    st.none(),
+    st.builds(
+        Source,
+        file=st.sampled_from(["a.bib", "b.txt"]),
+        format=st.sampled_from(["bibtex", "listing", "search"]),
+        entry_type=st.one_of(st.none(), st.sampled_from(["misc", "article"])),
+        key=st.one_of(st.none(), st.sampled_from(["k1", "k2"])),
+        fields=_fields,
+    ),
+)
+papers = st.builds(
+    Paper,
+    title=st.one_of(st.sampled_from(["C++ Nets", "C# Nets", r"$\alpha$-Nets", "A-Nets"]), _text),
+    authors=st.lists(st.sampled_from(["Ann Lee", "A. Lee", "Bob Ray", "李明", "Émile Zola"])),
+    authors_truncated=st.booleans(),
+    affiliations=st.lists(_text, max_size=2),
+    category=st.one_of(st.none(), st.sampled_from(["cs.CV", "cs.CL"])),
+    published=_date,
+    abstract=_text,
+    has_code=st.booleans(),
+    links=st.lists(_link, max_size=3, unique_by=lambda link: link.url),
+    tags=st.lists(_tag, max_size=3, unique=True).map(sorted),
+    source=_source,
+)
+
+
+@settings(max_examples=300)
+@given(papers)
+def test_merging_a_paper_with_itself_changes_nothing(paper: Paper) -> None:
+    assert merge_papers(paper, paper.copy()) == paper
+
+
+@settings(max_examples=300)
+@given(papers, papers)
+def test_merging_never_empties_a_non_empty_field(current: Paper, incoming: Paper) -> None:
+    merged = merge_papers(current, incoming)
+    for name in ("title", "authors", "affiliations", "category", "published", "abstract"):
+        if getattr(current, name):
+            assert getattr(merged, name), name
+    assert set(current.links) <= set(merged.links)
+    assert set(current.tags) <= set(merged.tags)
+    assert merged.has_code >= current.has_code
+    assert len(merged.published or "") >= len(current.published or "")
+    if current.authors and current.authors_truncated is False and incoming.authors_truncated:
+        assert merged.authors == current.authors and not merged.authors_truncated
+    if current.source is not None:
+        assert merged.source is not None
+        for name, value in current.source.fields.items():
+            assert merged.source.fields.get(name, "").strip() or not value.strip()
+
+
+@settings(max_examples=500)
+@given(papers, papers)
+def test_identity_is_symmetric(one: Paper, other: Paper) -> None:
+    assert same_paper(identity(one), identity(other)) == same_paper(identity(other), identity(one))
+    assert same_paper(identity(one), identity(one.copy())) == bool(
+        title_key(one.title) or identity(one).arxiv or identity(one).doi
+    )
