@@ -46,6 +46,7 @@ def listing() -> Paper:
         ("α-Nets", "A-Nets"),
         ("语言模型的研究", "预言模型的研究"),
         ("A* Search Revisited", "A Search Revisited"),
+        ("Recall@1 Is Not Enough", "Recall 1 Is Not Enough"),
         ("がくしゅう", "かくしゅう"),
     ],
 )
@@ -193,6 +194,17 @@ def test_merge_that_teaches_nothing_keeps_the_source_file() -> None:
     assert same_elsewhere.source is not None
     same_elsewhere.source.file = "renamed.txt"
     assert merge_papers(known, same_elsewhere) == known
+
+
+def test_a_plain_misc_does_not_replace_a_known_entry_type() -> None:
+    article = bib("T", ["Ann Lee"], journal="J. Tests")
+    misc = bib("T", ["Ann Lee"], doi="10.1/x", journal="")
+    assert misc.source is not None
+    misc.source.entry_type = "misc"
+    merged = merge_papers(article, misc)
+    assert merged.source is not None and merged.source.entry_type == "article"
+    assert merged.source.fields == {"journal": "J. Tests", "doi": "10.1/x"}
+    assert merge_papers(misc, article).source.entry_type == "article"  # type: ignore[union-attr]
 
 
 def test_merge_keeps_the_users_data_and_unites_tags() -> None:
