@@ -70,6 +70,7 @@ def _keeps(char: str) -> bool:
     return char.isalnum() or char in _KEPT_SYMBOLS or unicodedata.category(char) == "Sm"
 
 
+@lru_cache(maxsize=1 << 16)  # an import computes each title's key for two sides
 def title_key(title: str) -> str:
     r"""A title reduced to what tells papers apart: case and punctuation go, meaning stays.
 
@@ -139,20 +140,26 @@ def _ids_of_url(url: str) -> tuple[str | None, str | None]:
 
 def _ids_of_fields(fields: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     """(arXiv ids, DOIs) in BibTeX fields: ``eprint`` (an arXiv one) and ``doi``."""
-    arxiv: set[str] = set()
-    dois: set[str] = set()
     eprint = fields.get("eprint")
-    prefix = str(fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
-    if isinstance(eprint, str) and prefix in ("", "arxiv"):
-        found = arxiv_id(eprint)
-        if found:
-            arxiv.add(found)
     doi = fields.get("doi")
-    if isinstance(doi, str):
+    if eprint is None and doi is None:
+        return set(), set()
+    prefix = fields.get("archiveprefix") or fields.get("eprinttype") or ""
+    arxiv, found = _field_ids(str(eprint or ""), str(prefix), str(doi or ""))
+    return set(arxiv), set(found)
+
+
+@lru_cache(maxsize=1 << 16)  # an import reads each paper's fields for both sides of a match
+def _field_ids(eprint: str, prefix: str, doi: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    arxiv: list[str] = []
+    dois: list[str] = []
+    if eprint and prefix.strip().lower() in ("", "arxiv"):
+        arxiv += filter(None, [arxiv_id(eprint)])
+    if doi:
         from_arxiv, found = _ids_of_doi(doi)
-        arxiv.update(filter(None, [from_arxiv]))
-        dois.update(filter(None, [found]))
-    return arxiv, dois
+        arxiv += filter(None, [from_arxiv])
+        dois += filter(None, [found])
+    return tuple(arxiv), tuple(dois)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +173,8 @@ class Identity:
 
     def tokens(self) -> list[str]:
         """The identifiers as index keys (``arxiv:2306.07629``, ``doi:10.1/x``)."""
+        if not self.arxiv and not self.doi:
+            return []  # most papers: listings and search results name none
         return [f"arxiv:{a}" for a in sorted(self.arxiv)] + [f"doi:{d}" for d in sorted(self.doi)]
 
 
@@ -181,13 +190,15 @@ def identity(paper: Paper) -> Identity:
     dois: set[str] = set()
     if paper.source is not None:
         arxiv, dois = _ids_of_fields(paper.source.fields)
-    abstract = paper.abstract.lower()
+    abstract: str | None = None
     for link in paper.links:
         from_arxiv, doi = _ids_of_url(link.url)
-        if from_arxiv and from_arxiv not in abstract:
-            arxiv.add(from_arxiv)
-        if doi and doi not in abstract:
-            dois.add(doi)
+        if from_arxiv or doi:
+            abstract = paper.abstract.lower() if abstract is None else abstract
+            if from_arxiv and from_arxiv not in abstract:
+                arxiv.add(from_arxiv)
+            if doi and doi not in abstract:
+                dois.add(doi)
     author = author_key(paper.authors[0]) if paper.authors else ""
     return Identity(title_key(paper.title), author, frozenset(arxiv), frozenset(dois))
 
@@ -397,14 +408,21 @@ class Matcher:
         title, tokens = record_tokens(record)
         self._index(key, title, tokens)
 
-    def add(self, key: str, paper: Paper, batch: int, incoming: Paper) -> None:
-        """Register ``paper`` as the library's (new or merged) paper ``key``.
+    def add(
+        self, key: str, paper: Paper, batch: int, incoming: Paper, ident: Identity | None = None
+    ) -> None:
+        """Register ``paper`` as the library's (new or changed) paper ``key``.
 
-        ``incoming`` is the entry of source ``batch`` that made it.
+        ``incoming`` is the entry of source ``batch`` that made it; ``ident`` is
+        ``paper``'s identity when the caller has it already.
         """
-        ident = identity(paper)
+        ident = identity(paper) if ident is None else ident
         self._identities[key] = ident
         self._index(key, ident.title, ident.tokens())
+        self.met(key, batch, incoming)
+
+    def met(self, key: str, batch: int, incoming: Paper) -> None:
+        """Note that ``incoming`` (of source ``batch``) is paper ``key`` and left it as is."""
         self._met.setdefault(key, (batch, _citation_key(incoming)))
 
     def _identity(self, key: str) -> Identity:
@@ -413,8 +431,8 @@ class Matcher:
             ident = self._identities[key] = identity(self._load(key))
         return ident
 
-    def find(self, incoming: Paper, batch: int) -> str | None:
-        """The key of the known paper ``incoming`` is, or ``None`` for a new paper.
+    def find(self, incoming: Paper, batch: int) -> tuple[str | None, Identity]:
+        """The key of the known paper ``incoming`` is (``None`` for a new paper), and its identity.
 
         Of several, one read under the same citation key wins, then the first found
         (by identifier before by title, each in library order).
@@ -436,7 +454,7 @@ class Matcher:
             known = self._load(key)
             known_citation = _citation_key(known)
             if citation and known_citation == citation:
-                return key
+                return key, ident
             if (
                 citation
                 and known_citation
@@ -446,4 +464,4 @@ class Matcher:
                 continue  # another entry of the same .bib file
             if found is None:
                 found = key
-        return found
+        return found, ident

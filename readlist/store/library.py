@@ -553,8 +553,15 @@ class Library:
             #: New and changed papers by key, as this import leaves them.
             pending: dict[str, Paper] = {}
 
+            texts: Mapping[str, str] | None = None  # the abstracts, read once if a paper is known
+
             def load(key: str) -> Paper:
-                return pending.get(key) or self._paper(key)
+                nonlocal texts
+                paper = pending.get(key) or self._papers.get(key)
+                if paper is None:
+                    texts = self._abstracts.texts() if texts is None else texts
+                    paper = self._paper(key, texts)
+                return paper
 
             matcher = Matcher(load)
             for key, doc in self._docs.items():
@@ -565,24 +572,25 @@ class Library:
                 report = ImportReport()
                 reports.append(report)
                 for incoming in papers:
-                    found = matcher.find(incoming, batch)
+                    found, ident = matcher.find(incoming, batch)
                     if found is None:
                         paper = _new_paper(incoming, taken, extra_tags, now)
                         taken.add(paper.key)
                         pending[paper.key] = paper
-                        matcher.add(paper.key, paper, batch, incoming)
+                        matcher.add(paper.key, paper, batch, incoming, ident)
                         report.added.append(paper.key)
                         report.steps.append(ImportStep("added", paper.key, paper.title))
                         continue
                     key = found
                     current = load(key)
                     merged = merge_papers(current, incoming, extra_tags)
-                    matcher.add(key, merged, batch, incoming)
                     if merged == current:
+                        matcher.met(key, batch, incoming)
                         report.unchanged.append(key)
                         report.steps.append(ImportStep("unchanged", key, current.title))
                         continue
                     pending[key] = merged
+                    matcher.add(key, merged, batch, incoming)
                     known = key in self._doc_ids
                     if known:
                         merged.updated = now
@@ -593,11 +601,11 @@ class Library:
             inserts = [paper for key, paper in pending.items() if key not in self._doc_ids]
             replaces = {key: paper for key, paper in pending.items() if key in self._doc_ids}
             if not dry_run and (inserts or replaces or self._inline_abstracts):
-                texts: dict[str, str] = {}
+                new_texts: dict[str, str] = {}
                 self._save(
-                    replace={k: self._full_record(p, texts) for k, p in replaces.items()},
-                    insert=[self._full_record(p, texts) for p in inserts],
-                    texts=texts,
+                    replace={k: self._full_record(p, new_texts) for k, p in replaces.items()},
+                    insert=[self._full_record(p, new_texts) for p in inserts],
+                    texts=new_texts,
                     built=[*replaces.values(), *inserts],
                 )
         for report in reports:
