@@ -11,10 +11,12 @@ as their editor changed them, and abstracts and records stay in step.
 Runs are short by default (CLI processes are slow) and derandomized, so the suite
 is deterministic; ``READLIST_STATEFUL_EXAMPLES=500`` explores longer random runs.
 
-Behaviour whose fix is still under way elsewhere is kept out of the random runs
-(the switches on :class:`LibraryMachine`) and pinned by one deterministic scenario each,
-played through the same machine and marked ``xfail(strict=True)``: when the fix
-lands the scenario passes, the strict mark fails, and the switch is turned on.
+Each data-loss bug of issue 9 the machine can reach (A1 note editors, A2 poorer
+re-imports, A3 look-alike titles, A6 restore safety copies) also has a deterministic
+scenario played through the same machine. A bug found while its fix is under way
+elsewhere gets a switch on :class:`LibraryMachine`, off in the random runs, and its
+scenario is marked ``xfail(strict=True)``: when the fix lands the strict mark fails,
+the mark goes and the switch is turned on.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class SourcePaper:
     title: str
     authors: tuple[str, ...]
     abstract: str
+    #: Its citation key in the generated BibTeX, the same in every file (as in a real .bib).
+    cite_key: str
 
 
 def plain_pool(size: int = 10) -> tuple[SourcePaper, ...]:
@@ -83,6 +87,7 @@ def plain_pool(size: int = 10) -> tuple[SourcePaper, ...]:
             title=f"{WORDS[n % 8]} {WORDS[(n * 3 + 1) % 8]} Methods for Robust Learning {n}",
             authors=AUTHORS[n % len(AUTHORS)],
             abstract=f"Abstract of paper {n}: we study robust learning. Ünïcode — fine.",
+            cite_key=f"plain{n}",
         )
         for n in range(size)
     )
@@ -102,7 +107,9 @@ LOOK_ALIKE_TITLES = (
 def look_alike_pool() -> tuple[SourcePaper, ...]:
     """Papers by the same authors whose titles a careless identity would confuse."""
     return tuple(
-        SourcePaper(title, AUTHORS[0], f"Abstract of look-alike {n}: not the same paper.")
+        SourcePaper(
+            title, AUTHORS[0], f"Abstract of look-alike {n}: not the same paper.", f"alike{n}"
+        )
         for n, title in enumerate(LOOK_ALIKE_TITLES)
     )
 
@@ -120,14 +127,14 @@ def listing_text(papers: Sequence[SourcePaper]) -> str:
 def bibtex_text(papers: Sequence[SourcePaper], *, abstracts: bool = True) -> str:
     """The papers as BibTeX entries (``@misc`` without abstracts when ``abstracts`` is off)."""
     entries = []
-    for n, paper in enumerate(papers):
+    for paper in papers:
         authors = " and ".join(
             f"{name.split()[-1]}, {' '.join(name.split()[:-1])}" for name in paper.authors
         )
         kind = "article" if abstracts else "misc"
         abstract = f"  abstract = {{{paper.abstract}}},\n" if abstracts else ""
         entries.append(
-            f"@{kind}{{entry{n},\n  title = {{{paper.title}}},\n  author = {{{authors}}},\n"
+            f"@{kind}{{{paper.cite_key},\n  title = {{{paper.title}}},\n  author = {{{authors}}},\n"
             f"  year = {{2023}},\n{abstract}}}\n"
         )
     return "\n".join(entries)
@@ -196,10 +203,10 @@ class LibraryMachine(RuleBasedStateMachine):
     #: The installed ``readlist`` command (set by the test that runs the machine).
     command: ClassVar[list[str]] = []
     #: The papers the generated import files draw from.
-    pool: ClassVar[tuple[SourcePaper, ...]] = plain_pool()
+    pool: ClassVar[tuple[SourcePaper, ...]] = plain_pool() + look_alike_pool()
     # Switches for behaviour that is being fixed elsewhere; see the module docstring.
-    #: Re-import a paper from a poorer source (``@misc`` without an abstract): issue 9 A2.
-    poorer_reimports: ClassVar[bool] = False
+    #: Re-import a paper from a poorer source, a ``@misc`` without an abstract (A2, fixed).
+    poorer_reimports: ClassVar[bool] = True
     #: Every safety copy a restore takes stays available (issue 9 A6, fixed).
     check_safety_copies: ClassVar[bool] = True
     #: Note editors (in-process, ``$EDITOR``) open while others change the note (A1, fixed).
@@ -302,6 +309,8 @@ class LibraryMachine(RuleBasedStateMachine):
     def import_papers(self, chosen: list[int], fmt: str, tags: list[str], actor: str) -> None:
         """Import a few pool papers (new ones or again), maybe tagging them all."""
         papers = [self.pool[n % len(self.pool)] for n in chosen]
+        if fmt == "bibtex":  # a .bib names each entry once; a listing may repeat a paper
+            papers = list(dict.fromkeys(papers))
         text = listing_text(papers) if fmt == "listing" else bibtex_text(papers)
         suffix = ".txt" if fmt == "listing" else ".bib"
         if actor == "cli":
@@ -628,9 +637,8 @@ def play(
 M = LibraryMachine
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 A2: a poorer re-import erases the abstract")
 def test_a_poorer_reimport_erases_nothing_known(readlist_command: list[str]) -> None:
-    machine = machine_for(readlist_command, poorer_reimports=True)()
+    machine = machine_for(readlist_command)()
     listing = {"chosen": [0, 1], "fmt": "listing", "tags": [], "actor": "cli"}
     play(
         machine,
@@ -643,7 +651,6 @@ def test_a_poorer_reimport_erases_nothing_known(readlist_command: list[str]) -> 
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 A3: look-alike titles are merged as one paper")
 def test_look_alike_titles_stay_different_papers(readlist_command: list[str]) -> None:
     machine = machine_for(readlist_command, pool=look_alike_pool())()
     everything = list(range(len(LOOK_ALIKE_TITLES)))
