@@ -328,6 +328,11 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
         fixes = fix_library(library.path)
         for removed in fixes.removed:
             _out(f"removed {removed}")
+        if fixes.quarantined:
+            moved = fixes.quarantined.records
+            _out(f"moved {_plural(len(moved), 'damaged record')} to {fixes.quarantined.path}:")
+            for line in moved:
+                _out(f"  {line}")
         for line in _repair_lines(fixes.abstracts):
             _out(line)
     findings = check_library(library.path)
@@ -337,7 +342,10 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     warnings = sum(f.count for f in findings if f.severity is Severity.WARNING)
     _out(f"{library.path}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     if any(f.fixable for f in findings):
-        _out("run 'readlist doctor --fix' to repair what it can (temporary files, abstracts)")
+        _out(
+            "run 'readlist doctor --fix' to repair what it can "
+            "(temporary files, abstracts, damaged records)"
+        )
     return 1 if errors else 0
 
 
@@ -508,6 +516,14 @@ def build_parser() -> argparse.ArgumentParser:
 PATH_ARGUMENTS = frozenset({"library", "files", "output", "backup"})
 
 
+def _warn_damaged(lines: Sequence[str]) -> None:
+    """Warn about records edited by hand that were read as well as they could be."""
+    for line in lines[:MAX_WARNINGS_SHOWN]:
+        sys.stderr.write(f"warning: {line} (see readlist doctor)\n")
+    if len(lines) > MAX_WARNINGS_SHOWN:
+        sys.stderr.write(f"warning: … and {len(lines) - MAX_WARNINGS_SHOWN} more damaged records\n")
+
+
 def _undecodable_argument(args: argparse.Namespace) -> str | None:
     """The first text argument (not a path) that held bytes that are not UTF-8, shown escaped."""
     from readlist.sources import shown_name
@@ -552,7 +568,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
     try:
         library = open_library(library_path(args.library))
-        return func(args, library)
+        status = func(args, library)
+        if func not in (cmd_tui, cmd_doctor, cmd_restore, cmd_import):  # import reports its own
+            _warn_damaged(library.damaged(everywhere=func is cmd_stats))
+        return status
     except LibraryError as error:
         from readlist.doctor import explain_library_error
 

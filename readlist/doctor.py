@@ -33,8 +33,14 @@ from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path, lock_path
 from readlist.store.abstracts import ABSTRACTS_TABLE, stored_texts
 from readlist.store.drafts import list_drafts
-from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
-from readlist.store.repair import AbstractRepair, move_directory_aside, repair_abstracts
+from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE, read_record
+from readlist.store.repair import (
+    AbstractRepair,
+    Quarantined,
+    move_directory_aside,
+    quarantine_records,
+    repair_abstracts,
+)
 from readlist.store.storage import (
     ABSTRACTS_KIND,
     LIBRARY_KIND,
@@ -151,7 +157,8 @@ def inspect_bytes(
             return None, [_error("bad-record", f"{name} has an abstract that is not text")]
         return data, []
     findings = list(_record_findings(data.get(PAPERS_TABLE, {})))
-    usable = not any(f.code in UNLOADABLE for f in findings)
+    # A record that is not a paper is skipped by the library (and quarantined by --fix).
+    usable = not any(f.code in UNLOADABLE and f.code != "bad-record" for f in findings)
     return (data if usable else None), findings
 
 
@@ -163,7 +170,7 @@ def _record_findings(records: dict[str, Any]) -> Iterator[Finding]:
     for doc_id, doc in records.items():
         where = f"paper #{doc_id}"
         if not doc_id.isdigit() or not isinstance(doc, dict):
-            yield _error("bad-record", f"{where} is not a paper record")
+            yield _damaged("bad-record", f"{where} is not a paper record")
             continue
         key = doc.get("key")
         if isinstance(key, str) and key:
@@ -174,21 +181,17 @@ def _record_findings(records: dict[str, Any]) -> Iterator[Finding]:
                     Severity.WARNING, "unsafe-key", f"{where}: key {key!r} is not safe in BibTeX"
                 )
         else:
-            yield _error("no-key", f"{where} has no citation key")
-        bad_fields = False
+            yield _damaged("no-key", f"{where} has no citation key")
         for name in STORED_FIELDS:
-            if name not in doc:
-                if name not in OPTIONAL_FIELDS:
-                    message = f"{where}: no '{name}' field"
-                    yield Finding(Severity.WARNING, "missing-field", message)
-            elif not FIELD_CHECKS[name][0](doc[name]):
-                bad_fields = True
-                expected = FIELD_CHECKS[name][1]
-                found = type(doc[name]).__name__
-                yield _error("bad-field", f"{where}: '{name}' should be {expected}, not {found}")
+            if name not in doc and name not in OPTIONAL_FIELDS:
+                message = f"{where}: no '{name}' field"
+                yield Finding(Severity.WARNING, "missing-field", message)
+        problems = field_problems(doc)
+        for problem in problems:
+            yield _damaged("bad-field", f"{where}: {problem}")
         for name in doc.keys() - set(STORED_FIELDS):
             yield Finding(Severity.WARNING, "unknown-field", f"{where}: unknown field {name!r}")
-        if not bad_fields:
+        if not problems:
             ident = identity(Paper.from_dict(doc))
             identities[ident.title, ident.author].append((str(key), ident))
     for key, ids in keys.items():
@@ -206,6 +209,34 @@ def _record_findings(records: dict[str, Any]) -> Iterator[Finding]:
                 "duplicate-paper",
                 f"papers {', '.join(same)} look like the same paper (same title and first author)",
             )
+
+
+def _damaged(code: str, message: str) -> Finding:
+    """An error in one record: ``doctor --fix`` moves the record into the quarantine file."""
+    return Finding(Severity.ERROR, code, message, fixable=True)
+
+
+def field_problems(doc: dict[str, Any]) -> list[str]:
+    """Each field of a paper record with a wrong type, as ``'authors' should be …, not int``.
+
+    The fields of :data:`FIELD_CHECKS` first, then what else the library would not
+    read as it stands (inside ``source``, say): the rule of
+    :func:`readlist.store.library.read_record`.
+    """
+    problems = []
+    for name, (check, expected) in FIELD_CHECKS.items():
+        if name in doc and not check(doc[name]):
+            problems.append(f"'{name}' should be {expected}, not {type(doc[name]).__name__}")
+    return problems or read_record(doc)[1]
+
+
+def record_problems(doc_id: str, doc: Any) -> list[str]:
+    """Why ``doctor --fix`` moves a stored record into quarantine (empty: it stays)."""
+    if not doc_id.isdigit() or not isinstance(doc, dict):
+        return ["not a paper record"]
+    key = doc.get("key")
+    missing = [] if isinstance(key, str) and key else ["no citation key"]
+    return missing + field_problems(doc)
 
 
 def _is_str_list(value: object) -> bool:
@@ -235,7 +266,7 @@ FIELD_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "has_code": (lambda v: isinstance(v, bool), "true or false"),
     "links": (_is_links, "a list of {url, kind}"),
     "tags": (_is_str_list, "a list of strings"),
-    "status": (lambda v: v in {s.value for s in Status}, "unread, reading or read"),
+    "status": (lambda v: isinstance(v, str) and v in set(Status), "unread, reading or read"),
     "notes": (lambda v: isinstance(v, str), "a string"),
     "added": (_is_optional_str, "a string or null"),
     "updated": (_is_optional_str, "a string or null"),
@@ -445,11 +476,15 @@ class Fixes:
     removed: list[Path]
     #: What was done to the abstracts file (``None``: the library could not be read).
     abstracts: AbstractRepair | None
+    #: Damaged records moved into the quarantine file (``None``: none).
+    quarantined: Quarantined | None = None
 
 
 def fix_library(path: str | os.PathLike[str]) -> Fixes:
-    """Delete leftover temporary files (under the library lock) and repair the abstracts.
+    """Delete leftover temporary files, quarantine damaged records, repair the abstracts.
 
+    Records :func:`record_problems` finds fault with are moved, with their abstract,
+    into ``library.quarantine.json`` (:func:`~readlist.store.repair.quarantine_records`).
     The abstracts file is made to hold exactly the texts the papers name: missing
     ones are taken from the backups, unused ones dropped, and an unreadable file
     is kept as a copy in the backup folder and rebuilt (see
@@ -468,11 +503,15 @@ def fix_library(path: str | os.PathLike[str]) -> Fixes:
             except OSError as error:
                 raise LibraryError(f"cannot delete {tmp}: {error.strerror}") from None
             removed.append(tmp)
-    repair = None
-    # A damaged library file cannot be repaired here: check_library says so; restore helps.
-    with contextlib.suppress(LibraryError):
-        repair = repair_abstracts(library) if library.exists() else None
-    return Fixes(removed, repair)
+    repair = quarantined = None
+    if library.is_file():
+        # Records first: the abstracts repair then drops the texts only they named,
+        # which the quarantine file holds by then.
+        quarantined = quarantine_records(library, record_problems)
+        # A damaged library file cannot be repaired here: check_library says so; restore helps.
+        with contextlib.suppress(LibraryError):
+            repair = repair_abstracts(library)
+    return Fixes(removed, repair, quarantined)
 
 
 # -- backups -------------------------------------------------------------------

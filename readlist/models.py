@@ -58,7 +58,7 @@ class Link:
         kind = data.get("kind", "other")
         try:
             link_kind = LinkKind(kind)
-        except ValueError:
+        except (ValueError, TypeError):  # an unknown kind, or a list edited in by hand
             link_kind = LinkKind.OTHER
         return cls(url=str(data["url"]), kind=link_kind)
 
@@ -94,14 +94,19 @@ class Source:
         return Source(self.file, self.format, self.entry_type, self.key, dict(self.fields))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Source:
-        """Build a source from its JSON form."""
+    def from_dict(cls, data: dict[str, Any], problems: list[str] | None = None) -> Source:
+        """Build a source from its JSON form; wrong types are noted in ``problems`` (see Paper)."""
+        fields = data.get("fields")
+        if fields is None:
+            fields = {}
+        elif type(fields) is not dict or not all(type(v) is str for v in fields.values()):
+            fields = _text_fields(fields, problems)
         return cls(
-            file=str(data.get("file", "")),
-            format=str(data.get("format", "")),
-            entry_type=data.get("entry_type"),
-            key=data.get("key"),
-            fields={str(k): str(v) for k, v in (data.get("fields") or {}).items()},
+            file=_text(data.get("file", ""), "source.file", problems),
+            format=_text(data.get("format", ""), "source.format", problems),
+            entry_type=_optional_text(data.get("entry_type"), "source.entry_type", problems),
+            key=_optional_text(data.get("key"), "source.key", problems),
+            fields={str(k): v for k, v in fields.items()},
         )
 
 
@@ -221,28 +226,177 @@ class Paper:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Paper:
-        """Build a paper from its JSON form; missing fields take their defaults."""
-        source = data.get("source")
+    def from_dict(cls, data: dict[str, Any], problems: list[str] | None = None) -> Paper:
+        """Build a paper from its JSON form; missing fields take their defaults.
+
+        Never fails on a record edited by hand: a field of the wrong type reads as its
+        default (a number in a text field as its digits) and, when ``problems`` is
+        given, one line per such field is added to it, in :data:`PAPER_FIELDS` order
+        (``'authors' should be a list of strings, not int``).
+        """
+        get = data.get
+        # Each field is checked inline and only a wrong one goes through a helper:
+        # ``list`` builds every paper of the library this way.
+        key = get("key", "")
+        if type(key) is not str:
+            key = _text(key, "key", problems)
+        title = get("title", "")
+        if type(title) is not str:
+            title = _text(title, "title", problems)
+        authors = get("authors", _MISSING)
+        authors = _texts(authors, "authors", problems) if _not_texts(authors) else list(authors)
+        truncated = get("authors_truncated", False)
+        if type(truncated) is not bool:
+            truncated = _flag(truncated, "authors_truncated", problems)
+        affiliations = get("affiliations", _MISSING)
+        if _not_texts(affiliations):
+            affiliations = _texts(affiliations, "affiliations", problems)
+        else:
+            affiliations = list(affiliations)
+        category = get("category")
+        if category is not None and type(category) is not str:
+            category = _optional_text(category, "category", problems)
+        published = get("published")
+        if published is not None and type(published) is not str:
+            published = _optional_text(published, "published", problems)
+        abstract = get("abstract", "")
+        if type(abstract) is not str:
+            abstract = _text(abstract, "abstract", problems)
+        has_code = get("has_code", False)
+        if type(has_code) is not bool:
+            has_code = _flag(has_code, "has_code", problems)
+        links = _links(get("links", _MISSING), problems)
+        tags = get("tags", _MISSING)
+        tags = _texts(tags, "tags", problems) if _not_texts(tags) else list(tags)
+        status = get("status", "unread")
+        if type(status) is str and status in _STATUS_VALUES:
+            status = Status(status)
+        else:
+            status = _status(status, problems)
+        notes = get("notes", "")
+        if type(notes) is not str:
+            notes = _text(notes, "notes", problems)
+        stamps = [get("added"), get("updated"), get("read_at")]
+        for n, name in enumerate(("added", "updated", "read_at")):
+            if stamps[n] is not None and type(stamps[n]) is not str:
+                stamps[n] = _optional_text(stamps[n], name, problems)
+        source = get("source")
+        if source is not None:
+            if type(source) is dict:
+                source = Source.from_dict(source, problems)
+            else:
+                _wrong("source", "an object or null", source, problems)
+                source = None
         return cls(
-            key=str(data.get("key", "")),
-            title=str(data.get("title", "")),
-            authors=[str(a) for a in data.get("authors") or []],
-            authors_truncated=bool(data.get("authors_truncated", False)),
-            affiliations=[str(a) for a in data.get("affiliations") or []],
-            category=data.get("category"),
-            published=data.get("published"),
-            abstract=str(data.get("abstract") or ""),
-            has_code=bool(data.get("has_code", False)),
-            links=[Link.from_dict(link) for link in data.get("links") or []],
-            tags=[str(t) for t in data.get("tags") or []],
-            status=Status.parse(data.get("status", "unread")),
-            notes=str(data.get("notes") or ""),
-            added=data.get("added"),
-            updated=data.get("updated"),
-            read_at=data.get("read_at"),
-            source=Source.from_dict(source) if isinstance(source, dict) else None,
+            key=key,
+            title=title,
+            authors=authors,
+            authors_truncated=truncated,
+            affiliations=affiliations,
+            category=category,
+            published=published,
+            abstract=abstract,
+            has_code=has_code,
+            links=links,
+            tags=tags,
+            status=status,
+            notes=notes,
+            added=stamps[0],
+            updated=stamps[1],
+            read_at=stamps[2],
+            source=source,
         )
+
+
+# -- reading records edited by hand (Paper.from_dict) ----------------------------
+
+#: A field absent from a record (as opposed to one that is ``null``).
+_MISSING: Any = object()
+_STATUS_VALUES = frozenset(status.value for status in Status)
+
+
+def _wrong(name: str, expected: str, value: object, problems: list[str] | None) -> None:
+    """Note that field ``name`` holds ``value``, which is not ``expected``."""
+    if problems is not None:
+        problems.append(f"'{name}' should be {expected}, not {type(value).__name__}")
+
+
+def _is_number(value: object) -> bool:
+    return type(value) in (int, float)
+
+
+def _text(value: object, name: str, problems: list[str] | None) -> str:
+    if type(value) is str:
+        return value
+    _wrong(name, "a string", value, problems)
+    return str(value) if _is_number(value) else ""
+
+
+def _optional_text(value: object, name: str, problems: list[str] | None) -> str | None:
+    if value is None or type(value) is str:
+        return value
+    _wrong(name, "a string or null", value, problems)
+    return str(value) if _is_number(value) else None
+
+
+def _not_texts(value: object) -> bool:
+    """Whether ``value`` is anything but a list of strings."""
+    if type(value) is not list:
+        return True
+    for item in value:  # noqa: SIM110 - a loop is twice as fast as any() over a generator
+        if type(item) is not str:
+            return True
+    return False
+
+
+def _texts(value: object, name: str, problems: list[str] | None) -> list[str]:
+    if value is _MISSING:
+        return []
+    if type(value) is list and not _not_texts(value):
+        return list(value)
+    _wrong(name, "a list of strings", value, problems)
+    if type(value) is not list:
+        return []
+    return [item if type(item) is str else str(item) for item in value if _is_text(item)]
+
+
+def _is_text(value: object) -> bool:
+    return type(value) is str or _is_number(value)
+
+
+def _flag(value: object, name: str, problems: list[str] | None) -> bool:
+    if type(value) is bool:
+        return value
+    _wrong(name, "true or false", value, problems)
+    return False
+
+
+def _status(value: object, problems: list[str] | None) -> Status:
+    if type(value) is str and value in _STATUS_VALUES:
+        return Status(value)
+    _wrong("status", "unread, reading or read", value, problems)
+    return Status.UNREAD
+
+
+def _links(value: object, problems: list[str] | None) -> list[Link]:
+    if value is _MISSING or value == []:
+        return []
+    if type(value) is not list or not all(
+        type(link) is dict and type(link.get("url")) is str for link in value
+    ):
+        _wrong("links", "a list of {url, kind}", value, problems)
+        if type(value) is not list:
+            return []
+        value = [link for link in value if type(link) is dict and type(link.get("url")) is str]
+    return [Link.from_dict(link) for link in value]
+
+
+def _text_fields(value: object, problems: list[str] | None) -> dict[str, str]:
+    """A BibTeX ``source.fields`` object that holds something other than strings."""
+    _wrong("source.fields", "an object of strings", value, problems)
+    if type(value) is not dict:
+        return {}
+    return {k: v if type(v) is str else str(v) for k, v in value.items() if _is_text(v)}
 
 
 _TAG_SPACE = re.compile(r"\s+")

@@ -195,7 +195,8 @@ def import_sources(
     reports = library.import_batches(batches, tags=list(tags), dry_run=dry_run)
     file_reports = []
     for (name, result), report in zip(parsed, reports, strict=True):
-        report.warnings = [f"{name}: {warning}" for warning in result.warnings]
+        # The library's own warnings (a damaged record left as it is) come after the file's.
+        report.warnings = [f"{name}: {warning}" for warning in result.warnings] + report.warnings
         file_reports.append(FileReport(name, result.format, report))
     return file_reports
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from readlist.errors import KeyLookupError, LibraryError
+from readlist.errors import DamagedRecordError, KeyLookupError, LibraryError
 from readlist.keys import assign_key
 from readlist.merge import Matcher, changed_fields, merge_papers
 from readlist.models import Paper, Status, normalize_tag, now_iso
@@ -137,6 +137,10 @@ class Library:
         self._count_cache: dict[str, tuple[int, Counter[Any]]] = {}
         #: Whether some record still holds its abstract inline (a schema 1 file).
         self._inline_abstracts = False
+        #: What is wrong with each record edited by hand (see :meth:`damaged`).
+        self._damage: dict[str, list[str]] = {}
+        #: Stored records that are not paper records at all, described; never indexed.
+        self._unusable: list[str] = []
 
     @property
     def abstracts_path(self) -> Path:
@@ -160,10 +164,15 @@ class Library:
         docs: dict[str, Record] = {}
         doc_ids: dict[str, int] = {}
         inline = False
+        unusable = []
         for doc_id, doc in raw.items():
-            if not isinstance(doc, dict):
-                raise LibraryError(f"{self.path} has a damaged paper record {doc_id!r}")
-            key = str(doc.get("key", ""))
+            if not isinstance(doc, dict) or not doc_id.isdigit():
+                # Edited by hand: skipped (and kept as it is on disk); doctor --fix moves it aside.
+                unusable.append(f"record #{doc_id} is not a paper record")
+                continue
+            key = doc.get("key", "")
+            if type(key) is not str:  # edited by hand: read as Paper.from_dict reads it
+                key = str(key) if type(key) in (int, float) else ""
             docs[key] = doc
             doc_ids[key] = int(doc_id)
             inline = inline or "abstract" in doc
@@ -179,6 +188,8 @@ class Library:
         self._doc_ids = doc_ids
         self._haystacks = kept
         self._inline_abstracts = inline
+        self._damage = {}
+        self._unusable = unusable
         self._generation = self._storage.generation
         return True
 
@@ -201,7 +212,9 @@ class Library:
         paper = self._papers.get(key)
         if paper is None:
             doc = self._docs[key]
-            paper = Paper.from_dict(doc)
+            paper, problems = read_record(doc)
+            if problems:
+                self._damage[key] = problems
             digest = doc.get(ABSTRACT_REF)
             if digest:
                 texts = self._abstracts.texts() if texts is None else texts
@@ -209,6 +222,25 @@ class Library:
                 paper.abstract = texts.get(str(digest), "")
             self._papers[key] = paper
         return paper
+
+    def damaged(self, *, everywhere: bool = False) -> list[str]:
+        """One line for each record edited by hand into a shape readlist cannot fully read.
+
+        Such a record is read as well as it can be (a wrong field as its default) and
+        never changed; ``readlist doctor --fix`` moves it into the quarantine file.
+        Covers the papers built so far, or with ``everywhere`` all of them.
+        """
+        self.refresh()
+        if everywhere:
+            for key, doc in self._docs.items():
+                if key not in self._papers and key not in self._damage:
+                    problems = read_record(doc)[1]
+                    if problems:
+                        self._damage[key] = problems
+        lines = list(self._unusable)
+        for key, problems in self._damage.items():
+            lines.append(f"paper {key or '(no key)'}: {'; '.join(problems)}")
+        return lines
 
     def changed_on_disk(self) -> bool:
         """Whether another process saved the library since this one last looked."""
@@ -299,7 +331,8 @@ class Library:
     def category_counts(self) -> Counter[str]:
         """How many papers are in each category."""
         return self._counts(
-            "category", lambda docs: (str(d["category"]) for d in docs if d.get("category"))
+            "category",
+            lambda docs: (str(d["category"]) for d in docs if _is_text(d.get("category"))),
         )
 
     def _counts(
@@ -333,8 +366,14 @@ class Library:
         return _externalize(record, texts)
 
     def _triage_paper(self, key: str) -> Paper:
-        """A fresh copy of the paper for a change that leaves its abstract alone (not read)."""
-        paper = Paper.from_dict(self._docs[key])
+        """A fresh copy of the paper for a change that leaves its abstract alone (not read).
+
+        A record edited into the wrong shape is refused: saving what was read of it
+        would silently replace the hand-edited values.
+        """
+        paper, problems = read_record(self._docs[key])
+        if problems:
+            raise DamagedRecordError(key, problems)
         paper.abstract = ""
         return paper
 
@@ -358,7 +397,10 @@ class Library:
         removed = [key for key in dict.fromkeys(remove) if key in self._doc_ids]
         if self._inline_abstracts:  # a schema 1 file: move every abstract out now
             for key, doc in self._docs.items():
-                if "abstract" in doc and key not in replace and key not in removed:
+                # ... but a record edited into the wrong shape is left as it is.
+                if "abstract" not in doc or key in replace or key in removed:
+                    continue
+                if not read_record(doc)[1]:
                     replace[key] = _externalize(dict(doc), texts)
         if not self._wrote and self._before_first_write and self.path.exists():
             self._before_first_write(self.path)
@@ -370,10 +412,10 @@ class Library:
             self._docs.pop(key, None)
             del self._doc_ids[key]
             self._haystacks.pop(key, None)
-        for record in (*replace.values(), *insert):
-            self._docs[record["key"]] = record
-            self._papers.pop(record["key"], None)
-            self._haystacks.pop(record["key"], None)
+        for key, record in (*replace.items(), *((r["key"], r) for r in insert)):
+            self._docs[key] = record
+            self._papers.pop(key, None)
+            self._haystacks.pop(key, None)
         for paper in built:
             self._papers[paper.key] = paper
         self._inline_abstracts = False
@@ -393,7 +435,7 @@ class Library:
             papers[str(self._doc_ids[key])] = record
         for key in removed:
             del papers[str(self._doc_ids[key])]
-        next_id = max(map(int, papers), default=0) + 1 if insert else 0
+        next_id = max((int(i) for i in papers if i.isdigit()), default=0) + 1 if insert else 0
         new_ids = {record["key"]: next_id + n for n, record in enumerate(insert)}
         papers.update((str(new_ids[record["key"]]), record) for record in insert)
         tables[PAPERS_TABLE] = papers
@@ -583,6 +625,12 @@ class Library:
                         continue
                     key = found
                     current = load(key)
+                    if key in self._damage:  # a record edited by hand is left as it is
+                        matcher.met(key, batch, incoming)
+                        report.unchanged.append(key)
+                        report.warnings.append(str(DamagedRecordError(key, self._damage[key])))
+                        report.steps.append(ImportStep("unchanged", key, current.title))
+                        continue
                     merged = merge_papers(current, incoming, extra_tags)
                     if merged == current:
                         matcher.met(key, batch, incoming)
@@ -613,6 +661,20 @@ class Library:
         return reports
 
 
+def read_record(record: Record) -> tuple[Paper, list[str]]:
+    """The paper a stored record describes, and what is wrong with the record (if anything).
+
+    The one rule for records edited by hand: a record is damaged when a field has the
+    wrong type (:meth:`Paper.from_dict`) or its ``abstract_ref`` is not a digest.
+    """
+    problems: list[str] = []
+    paper = Paper.from_dict(record, problems)
+    digest = record.get(ABSTRACT_REF)
+    if digest is not None and (type(digest) is not str or not digest):
+        problems.append(f"'{ABSTRACT_REF}' should be a digest string, not {type(digest).__name__}")
+    return paper, problems
+
+
 def _search_fields(doc: Record) -> tuple[object, ...]:
     """What a paper's search text is made of, from its stored record."""
     return (
@@ -626,7 +688,15 @@ def _search_fields(doc: Record) -> tuple[object, ...]:
 
 def _tags(record: Record) -> list[str]:
     """A stored record's tags, read as :meth:`Paper.from_dict` reads them."""
-    return [str(tag) for tag in record.get("tags") or []]
+    tags = record.get("tags")
+    if type(tags) is not list:
+        return []
+    return [tag if type(tag) is str else str(tag) for tag in tags if type(tag) in (str, int, float)]
+
+
+def _is_text(value: object) -> bool:
+    """Whether a stored value reads as a non-empty text (a string, or a number edited in)."""
+    return bool(value) and type(value) in (str, int, float)
 
 
 def _externalize(record: Record, texts: dict[str, str]) -> Record:

@@ -1,23 +1,33 @@
-"""Rebuilding a library's abstracts file from its backups when texts are missing or damaged.
+"""Repairs made by ``readlist doctor --fix``: the abstracts file, and records edited by hand.
 
 Abstracts are stored under a digest of their text, so any backup's abstracts file
 that holds a digest holds exactly the right text (it is checked again before use).
 A damaged abstracts file is copied into the backup folder before it is replaced.
+
+Damaged paper records are moved, whole and with their abstract, into a quarantine
+file beside the library, which is only ever added to.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from readlist.backup import backup_folder, copy_atomically, list_backups
 from readlist.errors import LibraryError
+from readlist.models import now_iso
 from readlist.paths import abstracts_path
 from readlist.store.abstracts import ABSTRACTS_TABLE, abstract_digest, stored_texts
 from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
 from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage
+
+#: What the quarantine file holds (its ``_readlist`` kind) and the name of its one table.
+QUARANTINE_KIND = "quarantine"
+QUARANTINE_TABLE = "quarantine"
 
 
 @dataclass(frozen=True)
@@ -132,3 +142,74 @@ def move_directory_aside(library: Path) -> Path | None:
             f"({error.strerror or error}); move it yourself, then run readlist doctor --fix"
         ) from None
     return target
+
+
+def quarantine_path(library: str | os.PathLike[str]) -> Path:
+    """Where damaged records are moved: ``library.quarantine.json`` beside the library."""
+    path = Path(library)
+    return path.with_name(f"{path.stem}.quarantine{path.suffix}")
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """What :func:`quarantine_records` moved."""
+
+    path: Path
+    #: One line per record moved: ``#3 (lee2023a): 'authors' should be …``.
+    records: list[str]
+
+
+def quarantine_records(
+    path: str | os.PathLike[str], problems_of: Callable[[str, Any], list[str]]
+) -> Quarantined | None:
+    """Move every record that ``problems_of(number, record)`` finds fault with to quarantine.
+
+    Under the library lock: the records (with the text of their abstract) are added
+    to the quarantine file first, atomically, then saved out of the library, so a
+    kill between the two leaves them in both, never in neither. The quarantine file
+    is never overwritten: an unreadable one is a :class:`LibraryError` and nothing
+    changes. ``None`` when no record is damaged, or the library file cannot be read.
+    """
+    library = Path(path)
+    records = SafeJSONStorage(library)
+    with records.locked():
+        try:
+            tables = records.read() or {}
+        except LibraryError:
+            return None  # the file itself is damaged: doctor says so, restore helps
+        papers: dict[str, Any] = tables.get(PAPERS_TABLE, {})
+        damaged = {n: found for n, doc in papers.items() if (found := problems_of(n, doc))}
+        if not damaged:
+            return None
+        target = quarantine_path(library)
+        store = SafeJSONStorage(target, kind=QUARANTINE_KIND, lock=records.lock)
+        try:
+            kept: dict[str, Any] = dict((store.read() or {}).get(QUARANTINE_TABLE, {}))
+        except LibraryError as error:
+            raise LibraryError(f"{error}; no record was moved into it") from None
+        texts = stored_texts(abstracts_path(library))
+        moved = now_iso()
+        already = [(entry.get("number"), entry.get("record")) for entry in kept.values()]
+        next_id = max((int(i) for i in kept if i.isdigit()), default=0) + 1
+        lines = []
+        for number, problems in damaged.items():
+            doc = papers[number]
+            if (number, doc) not in already:  # not moved by a --fix killed half-way
+                entry: dict[str, Any] = {
+                    "moved": moved,
+                    "number": number,
+                    "problems": problems,
+                    "record": doc,
+                }
+                digest = doc.get(ABSTRACT_REF) if isinstance(doc, dict) else None
+                if isinstance(digest, str) and digest in texts:
+                    entry["abstract"] = texts[digest]
+                kept[str(next_id)] = entry
+                next_id += 1
+            key = doc.get("key") if isinstance(doc, dict) else None
+            named = f"#{number} ({key})" if isinstance(key, str) and key else f"#{number}"
+            lines.append(f"{named}: {'; '.join(problems)}")
+        store.write({QUARANTINE_TABLE: kept})
+        rest = {n: doc for n, doc in papers.items() if n not in damaged}
+        records.write({**tables, PAPERS_TABLE: rest})
+    return Quarantined(target, lines)
