@@ -203,7 +203,14 @@ def test_sigkill_of_the_tui_while_it_saves_never_loses_or_tears_the_library(
         )
         assert tui.stdout is not None
         assert tui.stdout.readline() == b"ready\n", "the headless TUI did not start"
-        time.sleep(rng.uniform(0.3, 1.5))
+        # On a loaded machine one operation can take longer than the whole random wait:
+        # let the TUI finish one first, so every run makes progress, then kill it at a
+        # random moment among the next saves.
+        started = last_acknowledged(log)
+        deadline = time.monotonic() + 60
+        while last_acknowledged(log) == started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 1.2))
         tui.send_signal(signal.SIGKILL)
         tui.wait()
         assert tui.returncode == -signal.SIGKILL
