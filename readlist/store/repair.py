@@ -189,7 +189,11 @@ def quarantine_records(
             raise LibraryError(f"{error}; no record was moved into it") from None
         texts = stored_texts(abstracts_path(library))
         moved = now_iso()
-        already = [(entry.get("number"), entry.get("record")) for entry in kept.values()]
+        already = [
+            (entry.get("number"), entry.get("record"))
+            for entry in kept.values()
+            if isinstance(entry, dict)
+        ]
         next_id = max((int(i) for i in kept if i.isdigit()), default=0) + 1
         lines = []
         for number, problems in damaged.items():

@@ -314,3 +314,22 @@ def test_any_field_of_any_type_crashes_no_command(
             assert_clean(code, err)
     code, out, _ = main(capsys, library, "doctor")
     assert "bad-field" not in out and "should be" not in out, out
+
+
+def test_a_fix_killed_between_its_two_saves_does_not_quarantine_a_record_twice(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_library(library)
+    damage(library, "1", "tags", 5)
+    before_fix = library.read_bytes()
+    assert main(capsys, library, "doctor", "--fix")[0] == 0
+    library.write_bytes(before_fix)  # as if killed after the quarantine file was saved
+    data = json.loads(quarantine_path(library).read_text())
+    data[QUARANTINE_TABLE]["99"] = "an entry someone edited into a string"
+    quarantine_path(library).write_text(json.dumps(data))
+    code, out, err = main(capsys, library, "doctor", "--fix")
+    assert code == 0 and "moved 1 damaged record" in out, err
+    entries = json.loads(quarantine_path(library).read_text())[QUARANTINE_TABLE]
+    assert [e["number"] for e in entries.values() if isinstance(e, dict)] == ["1"]
+    assert entries["99"] == "an entry someone edited into a string"
+    assert "1" not in json.loads(library.read_text())["papers"]
