@@ -127,11 +127,10 @@ def test_sigkill_of_a_cli_writer_while_another_process_writes_loses_nothing_ackn
     rng = random.Random(20261204)
     acknowledged: list[tuple[str, int]] = []  # (what, n) of CLI commands that exited 0
     killed = 0
-    # How long a command takes here, now: kills are drawn around it, so some land in
-    # the middle of a command and some after it, however loaded the machine is.
-    started = time.monotonic()
-    run(readlist_command, path, "tag", "target2026paper", "warm-up")
-    took = time.monotonic() - started
+    # Every other command runs to the end, and how long it took is remembered; the
+    # others are killed at a random moment within that time, so the kills land in the
+    # middle of commands however loaded the machine is.
+    took: dict[str, float] = {}
     try:
         for n in range(KILLS):
             kind = ("import", "tag", "note")[n % 3]
@@ -143,20 +142,28 @@ def test_sigkill_of_a_cli_writer_while_another_process_writes_loses_nothing_ackn
                 args = ["tag", "target2026paper", f"kill-{n}"]
             else:
                 args = ["note", "target2026paper", f"line {n}", "--append"]
+            kill = n % 2 == 1 and kind in took
+            started = time.monotonic()
             writer = subprocess.Popen(
                 [*readlist_command, "--library", str(path), *args],
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             try:
-                writer.wait(timeout=rng.uniform(0.1, 2.0) * took)
+                writer.wait(timeout=rng.uniform(0.0, 1.0) * took[kind] if kill else 120)
             except subprocess.TimeoutExpired:
                 writer.send_signal(signal.SIGKILL)
                 writer.wait()
+            if not kill:
+                took[kind] = time.monotonic() - started
+            assert writer.stderr is not None
+            error = writer.stderr.read()
+            writer.stderr.close()
             if writer.returncode == 0:
                 acknowledged.append((kind, n))
             else:
-                assert writer.returncode == -signal.SIGKILL
+                assert kill and writer.returncode == -signal.SIGKILL, (args, error)
                 killed += 1
             steady_acknowledged = last_acknowledged(log)
             library = Library(path)  # it loads, whatever the kill interrupted
@@ -181,5 +188,5 @@ def test_sigkill_of_a_cli_writer_while_another_process_writes_loses_nothing_ackn
     notes = final.get(COUNTER_KEY).notes
     assert int(notes.split()[0].removeprefix("counter=")) >= last_acknowledged(log)
     # The kills really landed among saves, and the steady writer kept saving meanwhile.
-    assert killed >= 5 and len(acknowledged) >= 5, (killed, len(acknowledged))
+    assert killed >= 3 and len(acknowledged) >= KILLS // 2, (killed, len(acknowledged))
     assert last_acknowledged(log) > KILLS
