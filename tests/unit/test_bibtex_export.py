@@ -373,6 +373,7 @@ def test_which_dollars_are_math(text: str, math: list[str]) -> None:
         ("Zoë Müller", "Müller, Zoë"),
         ("~~", ""),
         ("José (Pepe) Núñez", "Núñez, José (Pepe)"),  # not simple, still UTF-8
+        ("Αλέξανδρος (Alex) Papas", "Papas, Αλέξανδρος (Alex)"),  # Greek kept, not transliterated
         (
             "Google, Inc., Research and Development, Team",
             "{Google{,} Inc.{,} Research {and} Development{,} Team}",
