@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,9 +68,15 @@ class Link:
 class Source:
     """Where a paper was imported from.
 
-    ``entry_type``, ``key`` and ``fields`` are only set for BibTeX imports: the
-    original entry type, citation key and the remaining raw fields (journal,
-    doi, pages, …) so an export can give them back.
+    The other members are only set for BibTeX imports: the original entry type,
+    citation key and the remaining fields as plain text (``fields``: journal,
+    doi, pages, … with macros resolved); every field but the abstract as written
+    in the file (``raw``: braces, macros, ``#`` and all, by lowercased name, in
+    file order); the ``@string`` macros those use (``strings``: name → text); the
+    file's ``@preamble`` values as written (``preamble``); and a digest of each
+    value readlist derived from the fields (``derived``: see
+    :func:`bibtex_derived`), so an export can tell which ones the user changed
+    since and give the others back exactly.
     """
 
     file: str
@@ -77,6 +84,10 @@ class Source:
     entry_type: str | None = None
     key: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    strings: dict[str, str] = field(default_factory=dict)
+    preamble: list[str] = field(default_factory=list)
+    derived: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form; BibTeX-only members appear only when set."""
@@ -87,11 +98,29 @@ class Source:
             data["key"] = self.key
         if self.fields:
             data["fields"] = dict(self.fields)
+        if self.raw:
+            data["raw"] = dict(self.raw)
+        if self.strings:
+            data["strings"] = dict(self.strings)
+        if self.preamble:
+            data["preamble"] = list(self.preamble)
+        if self.derived:
+            data["derived"] = self.derived
         return data
 
     def copy(self) -> Source:
-        """A copy that shares no dict with this source."""
-        return Source(self.file, self.format, self.entry_type, self.key, dict(self.fields))
+        """A copy that shares no dict or list with this source."""
+        return Source(
+            self.file,
+            self.format,
+            self.entry_type,
+            self.key,
+            dict(self.fields),
+            dict(self.raw),
+            dict(self.strings),
+            list(self.preamble),
+            self.derived,
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], problems: list[str] | None = None) -> Source:
@@ -107,7 +136,22 @@ class Source:
             entry_type=_optional_text(data.get("entry_type"), "source.entry_type", problems),
             key=_optional_text(data.get("key"), "source.key", problems),
             fields={str(k): v for k, v in fields.items()},
+            raw=_text_dict(data.get("raw")),
+            strings=_text_dict(data.get("strings")),
+            preamble=[str(p) for p in data.get("preamble") or [] if isinstance(p, str)]
+            if isinstance(data.get("preamble"), list)
+            else [],
+            derived=derived if isinstance(derived := data.get("derived"), str) else "",
         )
+
+
+def _text_dict(value: object) -> dict[str, str]:
+    """``value`` as a dict of strings when it is a dict of strings, else empty."""
+    if not isinstance(value, dict):
+        return {}
+    if set(map(type, value.values())) <= {str}:  # the usual case, checked at C speed
+        return dict(value)  # JSON keys are always strings
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
 
 
 #: The field names of a paper, in the order ``--json`` prints them.
@@ -397,6 +441,33 @@ def _text_fields(value: object, problems: list[str] | None) -> dict[str, str]:
     if type(value) is not dict:
         return {}
     return {k: v if type(v) is str else str(v) for k, v in value.items() if _is_text(v)}
+
+
+#: The values readlist derives from BibTeX fields, in the order of :func:`bibtex_derived`.
+BIBTEX_DERIVED = ("title", "author", "date", "keywords", "primaryclass")
+
+
+def bibtex_derived(paper: Paper) -> str:
+    """A digest of each value readlist derives from BibTeX fields, space-separated.
+
+    In the order of :data:`BIBTEX_DERIVED`: the title, the authors (with "and
+    others"), the date (year, month, day, date fields), the tags (keywords) and
+    the category (primaryclass). Stored at import in :attr:`Source.derived`;
+    where a digest differs at export, the user (or a later import) changed that
+    value, and it is written from the paper.
+    """
+    authors = "\n".join(paper.authors) + ("\n\x00others" if paper.authors_truncated else "")
+    values = (
+        paper.title,
+        authors,
+        paper.published or "",
+        "\n".join(paper.tags),
+        paper.category or "",
+    )
+    return " ".join(
+        hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+        for value in values
+    )
 
 
 _TAG_SPACE = re.compile(r"\s+")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Lowercase words that belong to the family name when they precede it.
+#: Lowercase words that belong to the family name when they precede it (``Jan van den
+#: Berg``, ``Maria de la Cruz``); the one list, which the listing importer uses too.
 PARTICLES = frozenset(
     {
-        "van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos",
-        "du", "la", "le", "les", "lo", "ter", "ten", "bin", "binti", "ibn", "al",
-        "el", "y", "zu", "af", "av", "st.", "d'", "l'",
+        "van", "von", "der", "den", "de", "del", "della", "des", "di", "da", "das", "dos",
+        "do", "du", "la", "le", "les", "lo", "ter", "ten", "bin", "binti", "bint", "ibn",
+        "al", "el", "y", "e", "zu", "af", "av", "st.", "d'", "l'",
     }
 )  # fmt: skip
 

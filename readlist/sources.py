@@ -181,13 +181,17 @@ def import_sources(
 
     ``dry_run`` reports what the import would do and writes nothing.
     """
-    from readlist.importers import decode_bytes, parse_text
+    from readlist.importers import decode_text, parse_text
+    from readlist.importers.bibtex_values import MacroTable
 
+    macros = MacroTable()  # @strings of one .bib serve the next, as in \bibliography{a,b}
     parsed = []
     for source in sources:
         try:
-            text = decode_bytes(source.read())  # the bytes are dropped here, the text below
-            parsed.append((source.name, parse_text(text, format=format, source_name=source.name)))
+            text, notes = decode_text(source.read())  # the bytes are dropped here, the text below
+            result = parse_text(text, format=format, source_name=source.name, bibtex_macros=macros)
+            result.warnings[:0] = notes
+            parsed.append((source.name, result))
         except ValueError as error:  # ImportFormatError, or a bad --format
             raise ReadlistError(f"{source.name}: {error}") from None
         del text

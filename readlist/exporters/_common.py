@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from anyascii import anyascii
 
@@ -103,15 +103,17 @@ def citation_key(paper: Paper) -> str:
     return _KEY_BAD.sub("", key) or "paper"
 
 
-def unique_keys(papers: Sequence[Paper]) -> list[str]:
-    """:func:`citation_key` of each paper, a repeat getting ``a``, ``b``, … appended.
+def unique_keys(
+    papers: Sequence[Paper], key_of: Callable[[Paper], str] = citation_key
+) -> list[str]:
+    """``key_of`` each paper, a repeat getting ``a``, ``b``, … appended.
 
     Keys are compared case-insensitively, as BibTeX does.
     """
     seen: set[str] = set()
     keys: list[str] = []
     for paper in papers:
-        key = base = citation_key(paper)
+        key = base = key_of(paper)
         number = 0
         while key.lower() in seen:
             number += 1

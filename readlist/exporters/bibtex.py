@@ -1,4 +1,9 @@
-"""BibTeX export: entries that BibTeX and Biber read without a single warning."""
+"""BibTeX export: entries that BibTeX and Biber read without a single warning.
+
+A paper imported from a ``.bib`` file is written back as it was written, field by
+field, except for the values the user (or a later import) changed since: see
+:func:`_lossless_fields`.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +23,21 @@ from readlist.exporters._common import (
     unique_keys,
 )
 from readlist.exporters.latex import (
+    braces_balanced,
     latex_char,
     latex_value,
     normalize,
     raw_value,
     url_value,
 )
-from readlist.models import Paper
+from readlist.importers.bibtex_values import (
+    MacroTable,
+    is_bibtex_key,
+    macros_used,
+)
+from readlist.keys import is_valid_key
+from readlist.models import BIBTEX_DERIVED, Paper, Source, bibtex_derived
+from readlist.text import strip_controls
 
 _ENTRY_TYPE = re.compile(r"[a-z]+")
 _NOT_ENTRY_TYPES = frozenset({"string", "preamble", "comment"})
@@ -118,18 +131,31 @@ def bibtex_name(name: str, *, ascii: bool = False) -> str:
     return f"{family} {suffix}" if suffix else family
 
 
-def _authors(paper: Paper, *, ascii: bool) -> str:
-    names = [name for name in (bibtex_name(a, ascii=ascii) for a in paper.authors) if name]
+def _authors(paper: Paper, *, ascii: bool, as_written: dict[str, str] | None = None) -> str:
+    """The ``author`` value; a name found in ``as_written`` (display → BibTeX) is written so."""
+    known = as_written or {}
+    names = [
+        name
+        for name in (
+            known[a]
+            if a in known and (known[a].isascii() or not ascii)
+            else bibtex_name(a, ascii=ascii)
+            for a in paper.authors
+        )
+        if name
+    ]
     if names and paper.authors_truncated:
         names.append("others")
     return " and ".join(names)
 
 
-def _fields(paper: Paper, key: str, *, ascii: bool) -> list[tuple[str, str]]:
+def _fields(
+    paper: Paper, key: str, *, ascii: bool, names_as_written: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     """The entry's ``(name, value)`` pairs in output order; values are complete."""
     ours: list[tuple[str, str]] = []
     tail: list[tuple[str, str]] = []
-    authors = _authors(paper, ascii=ascii)
+    authors = _authors(paper, ascii=ascii, as_written=names_as_written)
     if authors:
         ours.append(("author", f"{{{authors}}}"))
     # An empty title would leave plain.bst's @misc with "all relevant fields
@@ -184,6 +210,163 @@ def _fields(paper: Paper, key: str, *, ascii: bool) -> list[tuple[str, str]]:
     return ours + imported + tail
 
 
+# The fields each value readlist derives comes from (the groups of ``bibtex_derived``),
+# and the ones it writes for that value.
+_GROUP_FIELDS = {
+    "title": ("title",),
+    "author": ("author",),
+    "date": ("year", "month", "day", "date"),
+    "keywords": ("keywords",),
+    "primaryclass": ("primaryclass", "eprintclass", "eprinttype", "archiveprefix"),
+}
+_GROUP_OF = {name: group for group, names in _GROUP_FIELDS.items() for name in names}
+
+
+def _written_as_is(raw: str) -> str:
+    """A value as written in the imported file, with control characters removed."""
+    printable = raw.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    return raw if printable.isprintable() else strip_controls(raw)
+
+
+def _raw_field(raw: str, source: Source, strings: dict[str, str] | None, *, ascii: bool) -> str:
+    r"""An imported value written back: as written, or resolved when it must be.
+
+    ``strings`` holds the ``@string`` macros the export defines (``None``: none).
+    A value using a macro its file defined, which the export does not define
+    the same way, is written as its text, braced; so is a non-ASCII value in
+    ASCII mode. A value whose braces BibTeX would not see balanced (it counts
+    ``\{``) is escaped as plain text, as before. Month macros, and a macro the
+    original file left undefined, stay as written: BibTeX treats them as it did
+    in the original.
+    """
+    resolve = any(
+        name in source.strings and (strings is None or strings.get(name) != source.strings[name])
+        for name in macros_used(raw)
+    )
+    balanced = braces_balanced(raw)  # as BibTeX counts: ``\{`` too
+    if not resolve and balanced and (raw.isascii() or not ascii):
+        return _written_as_is(raw)
+    table = MacroTable()
+    for name, text in source.strings.items():
+        table.define(name, "{" + text + "}")
+    text = table.resolve(raw)[0]
+    # Unbalanced for BibTeX, it would swallow the rest of the file: plain text then.
+    return (
+        "{" + (raw_value(text, ascii=ascii) if balanced else latex_value(text, ascii=ascii)) + "}"
+    )
+
+
+def _names_as_written(source: Source) -> dict[str, str]:
+    """Each name of the imported ``author`` field as shown in readlist → as written.
+
+    So that an author list the user changed keeps the names still in it as BibTeX
+    read them (``Da Costa, Lancelot`` stays ``Da Costa``, ``{The CGAL Project}``
+    one name), rather than as readlist would split the shown name.
+    """
+    raw = source.raw.get("author")
+    if not raw or macros_used(raw):
+        return {}
+    from readlist.importers.bibtex import display_name, split_names  # bibtexparser: slow import
+
+    text = raw.strip()[1:-1] if raw.strip()[:1] in ("{", '"') else raw
+    written: dict[str, str] = {}
+    for name in split_names(text):
+        name = " ".join(name.split())
+        if name and name.lower() != "others" and braces_balanced(name):
+            written.setdefault(display_name(name), name)
+    return written
+
+
+def _group_fields(
+    paper: Paper, key: str, group: str, *, ascii: bool, as_written: dict[str, str] | None
+) -> list[tuple[str, str]]:
+    """The fields readlist writes for one derived value (see ``_GROUP_FIELDS``) of ``paper``."""
+    if group == "author":
+        authors = _authors(paper, ascii=ascii, as_written=as_written)
+        return [("author", f"{{{authors}}}")] if authors else []
+    if group == "title":
+        title = latex_value(paper.title, ascii=ascii, protect_case=True) or latex_value(key)
+        return [("title", f"{{{title}}}")]
+    if group == "keywords":
+        keywords = latex_value(", ".join(paper.tags), ascii=ascii)
+        return [("keywords", f"{{{keywords}}}")] if keywords else []
+    if group == "primaryclass":
+        arxiv = arxiv_class(paper.category)
+        if not arxiv:
+            return []
+        return [
+            ("eprinttype", "{arXiv}"),
+            ("archiveprefix", "{arXiv}"),
+            ("primaryclass", f"{{{arxiv}}}"),
+        ]
+    date = date_parts(paper.published)  # the "date" group
+    fields: list[tuple[str, str]] = []
+    if date:
+        fields.append(("year", f"{{{date[0]}}}"))
+    if len(date) > 1:
+        fields.append(("month", MONTHS[date[1] - 1]))
+    if len(date) == 3:
+        fields.append(("date", f"{{{date[0]:04d}-{date[1]:02d}-{date[2]:02d}}}"))
+    return fields
+
+
+def _lossless_fields(
+    paper: Paper,
+    source: Source,
+    key: str,
+    strings: dict[str, str] | None,
+    *,
+    ascii: bool,
+) -> list[tuple[str, str]]:
+    """The fields of a paper imported from BibTeX: its own, as written, where unchanged.
+
+    Every imported field is written as it was in the file, in the file's order,
+    except the groups of fields a value readlist derives comes from (title,
+    authors, date, tags, arXiv class) when that value changed since the import:
+    those are written from the paper, in place of the first of them. The
+    abstract (stored apart) is written from the paper, and ``url`` is added as
+    for any paper when the entry has none.
+    """
+    stored = source.derived.split()
+    changed = [
+        group
+        for index, (group, digest) in enumerate(
+            zip(BIBTEX_DERIVED, bibtex_derived(paper).split(), strict=True)
+        )
+        if index >= len(stored) or stored[index] != digest
+    ]
+    as_written = _names_as_written(source) if "author" in changed else None
+    by_group: dict[str, list[tuple[str, str]]] = {
+        group: _group_fields(paper, key, group, ascii=ascii, as_written=as_written)
+        for group in changed
+    }
+    fields: list[tuple[str, str]] = []
+    for name, raw in source.raw.items():
+        if not _FIELD_NAME.fullmatch(name):
+            continue
+        group = _GROUP_OF.get(name)
+        if group in by_group:
+            fields += by_group.pop(group)  # in the place of the group's first field
+            continue
+        if group in changed:
+            continue  # a later field of a group already written
+        if not raw:  # stored as "{" + its plain text + "}" (see the importer)
+            if name not in source.fields:
+                continue
+            raw = "{" + source.fields[name] + "}"
+        fields.append((name, _raw_field(raw, source, strings, ascii=ascii)))
+    for group in changed:
+        fields += by_group.get(group, [])
+    if "url" not in source.raw:
+        url = paper_url(paper)
+        if url and url.strip():
+            fields.append(("url", f"{{{url_value(url, ascii=ascii)}}}"))
+    abstract = latex_value(paper.abstract, ascii=ascii)
+    if abstract:
+        fields.append(("abstract", f"{{{abstract}}}"))
+    return fields
+
+
 def _entry_type(paper: Paper) -> str:
     if paper.source is not None and paper.source.entry_type:
         entry_type = paper.source.entry_type.strip().lower()
@@ -192,25 +375,84 @@ def _entry_type(paper: Paper) -> str:
     return "misc"
 
 
-def _format_entry(paper: Paper, key: str, *, ascii: bool) -> str:
+def _format_entry(
+    paper: Paper, key: str, strings: dict[str, str] | None = None, *, ascii: bool
+) -> str:
     lines = [f"@{_entry_type(paper)}{{{key}"]
-    lines += [f"  {name} = {value}" for name, value in _fields(paper, key, ascii=ascii)]
+    source = paper.source
+    if source is not None and source.raw:
+        fields = _lossless_fields(paper, source, key, strings, ascii=ascii)
+    else:
+        fields = _fields(paper, key, ascii=ascii)
+    lines += [f"  {name} = {value}" for name, value in fields]
     return ",\n".join(lines) + "\n}\n"
 
 
+def export_key(paper: Paper) -> str:
+    r"""The key a paper is exported under: its citation key, or the imported one.
+
+    An imported key that readlist's own keys cannot be (``CorneilOS??``,
+    ``o'brien:x``) but BibTeX and ``\cite`` take is written exactly.
+    """
+    source = paper.source
+    if (
+        source is not None
+        and source.raw
+        and source.key
+        and not is_valid_key(source.key)
+        and is_bibtex_key(source.key)
+    ):
+        return source.key
+    return citation_key(paper)
+
+
+def _file_header(papers: Sequence[Paper], *, ascii: bool) -> tuple[str, dict[str, str]]:
+    """The ``@preamble`` and ``@string`` blocks the imported entries need, and the macros.
+
+    Each distinct preamble once, in order; each macro under its first
+    definition (an entry whose file defined it otherwise gets its text instead).
+    In ASCII mode non-ASCII text in them is converted as in fields.
+    """
+    preambles: dict[str, None] = {}
+    strings: dict[str, str] = {}
+    for paper in papers:
+        source = paper.source
+        if source is None or not source.raw:
+            continue
+        for preamble in source.preamble:
+            preambles.setdefault(preamble, None)
+        for name, text in source.strings.items():
+            strings.setdefault(name, text)
+    lines = [
+        f"@preamble{{{_written_as_is(preamble)}}}\n"
+        if preamble.isascii() or not ascii
+        else f"@preamble{{{raw_value(preamble, ascii=True)}}}\n"
+        for preamble in preambles
+    ]
+    for name, text in strings.items():
+        value = _written_as_is(text) if text.isascii() or not ascii else raw_value(text, ascii=True)
+        lines.append(
+            f"@string{{{name} = {{{value}}}}}\n"
+            if braces_balanced(value)
+            else f"@string{{{name} = {{{latex_value(value)}}}}}\n"
+        )
+    return "".join(lines), strings
+
+
 def bibtex_entry(paper: Paper, *, ascii: bool = False) -> str:
-    """One BibTeX entry for ``paper``, ending with a newline.
+    """One BibTeX entry for ``paper``, ending with a newline; macros written as their text.
 
     ``@misc`` unless the paper was imported from BibTeX with another type; key
-    :func:`citation_key`. Fields, in this order: ``author``, ``title``, the
-    imported fields (journal, doi, pages, …) that do not clash with ours,
-    ``year``, ``month`` (a bare macro), ``date`` (full dates only, for
-    biblatex), ``eprinttype``/``archiveprefix``/
-    ``primaryclass`` for arXiv classes, ``url``, ``keywords`` (tags), ``key``
-    (only without authors, for plain.bst's sorting) and ``abstract``. Nothing
-    readlist-internal (status, notes, dates added) is written.
+    :func:`export_key`. A paper imported from BibTeX is written as its file had
+    it (see :func:`_lossless_fields`). For the others the fields, in this order:
+    ``author``, ``title``, imported fields (journal, doi, pages, …) that do not
+    clash with ours, ``year``, ``month`` (a bare macro), ``date`` (full dates
+    only, for biblatex), ``eprinttype``/``archiveprefix``/``primaryclass`` for
+    arXiv classes, ``url``, ``keywords`` (tags), ``key`` (only without authors,
+    for plain.bst's sorting) and ``abstract``. Nothing readlist-internal
+    (status, notes, dates added) is written.
     """
-    return _format_entry(paper, citation_key(paper), ascii=ascii)
+    return _format_entry(paper, export_key(paper), ascii=ascii)
 
 
 def to_bibtex(papers: Sequence[Paper], *, ascii: bool = False) -> str:
@@ -223,7 +465,13 @@ def to_bibtex(papers: Sequence[Paper], *, ascii: bool = False) -> str:
 
 
 def iter_bibtex(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[str]:
-    """:func:`to_bibtex` one entry at a time (with the blank line between entries)."""
-    keys = unique_keys(papers)
+    """:func:`to_bibtex` one entry at a time (with the blank line between entries).
+
+    The ``@preamble`` and ``@string`` blocks of imported entries come first.
+    """
+    keys = unique_keys(papers, export_key)
+    header, strings = _file_header(papers, ascii=ascii)
+    if header:
+        yield header + ("\n" if papers else "")
     for n, (paper, key) in enumerate(zip(papers, keys, strict=True)):
-        yield ("\n" if n else "") + _format_entry(paper, key, ascii=ascii)
+        yield ("\n" if n else "") + _format_entry(paper, key, strings, ascii=ascii)

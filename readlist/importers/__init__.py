@@ -12,17 +12,22 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from readlist.importers.detect import ImportFormatError, detect_format
 from readlist.importers.listing import parse_listing, split_title_authors
 from readlist.importers.search_results import parse_search_results
 from readlist.models import Paper
 
+if TYPE_CHECKING:
+    from readlist.importers.bibtex_values import MacroTable
+
 __all__ = [
     "FORMATS",
     "ImportFormatError",
     "ImportResult",
     "decode_bytes",
+    "decode_text",
     "detect_format",
     "parse_text",
     "split_title_authors",
@@ -50,12 +55,15 @@ def parse_text(
     format: str | None = None,
     source_name: str = "",
     today: date | None = None,
+    bibtex_macros: MacroTable | None = None,
 ) -> ImportResult:
-    """The papers in ``text``, read as ``format`` (detected when ``None``).
+    r"""The papers in ``text``, read as ``format`` (detected when ``None``).
 
     Every paper's ``source`` names ``source_name`` and the format (and, for
     BibTeX, the entry type, citation key and remaining raw fields). ``today``
     (default: the current date) dates listing entries that give no year.
+    ``bibtex_macros`` carries BibTeX ``@string`` macros and ``@preamble``s from
+    one file to the next, as BibTeX reads ``\bibliography{strings,papers}``.
 
     Raises :class:`ImportFormatError` for an unknown format name, text in no
     known format, or text with no paper in the given one.
@@ -80,7 +88,7 @@ def parse_text(
     else:
         from readlist.importers.bibtex import parse_bibtex  # bibtexparser is slow to import
 
-        papers, warnings = parse_bibtex(text, source_name=source_name)
+        papers, warnings = parse_bibtex(text, source_name=source_name, macros=bibtex_macros)
     return ImportResult(papers=papers, warnings=warnings, format=chosen)
 
 
@@ -120,3 +128,30 @@ def decode_bytes(data: bytes) -> str:
             f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start}); "
             "save the file as UTF-8 and import it again"
         ) from None
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """The text of a file's bytes as :func:`decode_bytes` gives it, and warnings.
+
+    One exception to refusing what is not UTF-8: a BibTeX file, which older
+    tools often saved in Latin-1 (or Windows-1252, its superset), is decoded as
+    Windows-1252 when it can be and as Latin-1 otherwise, with a warning —
+    BibTeX itself reads it byte by byte, so refusing it helps no one.
+    """
+    try:
+        return decode_bytes(data), []
+    except ImportFormatError as error:
+        if not str(error).startswith("not UTF-8 text"):
+            raise
+        first_problem = str(error)
+    for encoding, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1 (ISO 8859-1)")):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _is_bibtex(text):
+            return text, [
+                f"{first_problem.split(';')[0]}: read as {label}, as BibTeX files of that age "
+                "often are; check accented names, and save the file as UTF-8"
+            ]
+    raise ImportFormatError(first_problem)

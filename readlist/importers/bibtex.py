@@ -6,6 +6,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -25,11 +26,11 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text
 
 from readlist.importers.bibtex_split import split_entries
-from readlist.importers.bibtex_values import MacroTable
+from readlist.importers.bibtex_values import MacroTable, is_bibtex_key, macros_used
 from readlist.importers.detect import ImportFormatError
 from readlist.importers.listing import month_number
 from readlist.links import classify_url, extract_links
-from readlist.models import Link, LinkKind, Paper, Source, normalize_tag
+from readlist.models import Link, LinkKind, Paper, Source, bibtex_derived, normalize_tag
 from readlist.text import one_line, strip_controls
 
 # Both libraries log parse problems; we report them as warnings instead, so keep
@@ -57,6 +58,18 @@ _SIMPLE_ESCAPE = re.compile(r"\\([_%&#$])")
 #: Without any of these characters, decoding changes nothing but the Unicode normal form.
 _MAYBE_LATEX = re.compile(r"[\\$~%{}\ue000\ue001\-`'!?]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: TeX's logos, which pylatexenc drops: ``Plots in {\LaTeX}`` must not read "Plots in".
+_LOGOS = {
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "AmS": "AMS",
+    "AmSTeX": "AMS-TeX", "AMSTeX": "AMS-TeX", "MF": "METAFONT", "MP": "MetaPost",
+    "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX", "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX",
+    "ConTeXt": "ConTeXt", "eTeX": "e-TeX", "pdfTeX": "pdfTeX", "pdfLaTeX": "pdfLaTeX",
+    "SliTeX": "SliTeX", "PiCTeX": "PiCTeX", "BibLaTeX": "BibLaTeX", "METAFONT": "METAFONT",
+}  # fmt: skip
+#: A logo macro and the ``{}`` or one space that ends it (``Bib\TeX ing`` is "BibTeXing").
+_LOGO = re.compile(
+    r"\\(" + "|".join(sorted(_LOGOS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}| ?)"
+)
 
 
 def _needs_decoder(text: str) -> bool:
@@ -89,6 +102,8 @@ def latex_to_text(value: str) -> str:
     if _MAYBE_LATEX.search(value) is None:
         return unicodedata.normalize("NFC", value)  # what the steps below come to
     value = value.replace("\ue000", "").replace("\ue001", "")
+    if "\\" in value:
+        value = _LOGO.sub(lambda m: _LOGOS[m.group(1)], value)
     # In a .bib field a bare % nearly always means per cent, not a LaTeX comment.
     if "%" in value and value.count("%") != value.count("\\%"):
         value = _BARE_PERCENT.sub(r"\\%", value)
@@ -182,7 +197,7 @@ def _paragraphs(text: str) -> str:
 _NAME_TOKEN = re.compile(r"\\(?s:.)?|[{}]|(?<![ \t\n\r])[ \t\n\r]++[aA][nN][dD][ \t\n\r]++")
 
 
-def _split_names(raw: str) -> list[str]:
+def split_names(raw: str) -> list[str]:
     """The names in an ``author`` field: bibtexparser's ``split_multiple_persons_names``.
 
     Its character-by-character loop is the slow part of reading authors; this gives
@@ -215,22 +230,25 @@ def _authors(raw: str) -> tuple[list[str], bool]:
     """Display-order names from a BibTeX ``author`` field, and whether ``and others`` ends it."""
     authors: list[str] = []
     truncated = False
-    for name in _split_names(raw):
+    for name in split_names(raw):
         if name.strip().lower() == "others":
             truncated = True
             continue
-        display = _display_name(name)
+        display = display_name(name)
         if display:
             authors.append(display)
     return authors, truncated
 
 
 @lru_cache(maxsize=1 << 16)  # a bibliography names the same people again and again
-def _display_name(name: str) -> str:
+def display_name(name: str) -> str:
     r"""One BibTeX name (``M{\"u}ller, Zo{\"e}``) in display order as text (``Zoë Müller``)."""
     parts = parse_single_name_into_parts(name, strict=False)
     words = [*parts.first, *parts.von, *parts.last, *parts.jr]
-    return one_line(latex_to_text(" ".join(words)))
+    display = one_line(latex_to_text(" ".join(words)))
+    # A name that is all macro (``\Thanh``, defined in the file's preamble) decodes to
+    # nothing; its macro names are the best reading of it.
+    return display or one_line(" ".join(re.findall(r"[^\W\d_]+", name)))
 
 
 def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str | None:
@@ -328,32 +346,77 @@ def _field_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+@dataclass(slots=True)
+class _FileContext:
+    """What the entries of one file share while it is read."""
+
+    source_name: str
+    macros: MacroTable  # this file's and earlier files' macros and preambles
+    warnings: list[str] = field(default_factory=list)
+    #: Each undefined macro (lowercased) used: how often, and where first.
+    undefined: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def note_undefined(self, names: list[str], where: str) -> None:
+        """Count uses of undefined macros ``names`` at ``where``."""
+        for name in names:
+            count, first = self.undefined.get(name.lower(), (0, where))
+            self.undefined[name.lower()] = (count + 1, first)
+
+    def undefined_warnings(self) -> list[str]:
+        """One warning per undefined macro, naming its first use and the way out."""
+        return [
+            f"{where}: macro {name!r} is not defined (used {count} time(s) in this file), "
+            "so it stands for its own name; if another file defines it, import that file "
+            f"first in the same command: readlist import strings.bib {self.source_name}".rstrip()
+            for name, (count, where) in self.undefined.items()
+        ]
+
+
 def _paper(
     start_line: int | None,
     entry_type: str,
     key: str,
     raw_fields: Iterable[tuple[str, Any]],
-    source_name: str,
-    macros: MacroTable,
-    warnings: list[str],
+    context: _FileContext,
 ) -> Paper | None:
     """The paper for one entry, or ``None`` (with a warning) when it has no title.
 
-    ``raw_fields`` are the values as written, resolved here through ``macros``.
+    ``raw_fields`` are the values as written, resolved here through the
+    context's macros and kept as written in ``Source.raw`` (all but the
+    abstract, which is stored apart from the library), with the macros they use
+    and the preambles read so far.
     """
+    macros, warnings, source_name = context.macros, context.warnings, context.source_name
     line = (start_line or 0) + 1
     where = f"line {line} ({key})" if key else f"line {line}"
     fields: dict[str, str] = {}
+    written: dict[str, str] = {}
+    strings: dict[str, str] = {}
     for name, value in raw_fields:
         lowered = name.lower()
-        if lowered not in fields:
-            fields[lowered] = macros.resolve(_field_text(value))[0]
+        if lowered in fields:
+            continue
+        text = _field_text(value)
+        fields[lowered], undefined = macros.resolve(text)
+        if undefined:
+            context.note_undefined(undefined, where)
+        if lowered != "abstract":
+            written[lowered] = text
+            for macro in macros_used(text):
+                expansion = macros.get(macro)
+                if expansion is not None:
+                    strings[macro] = expansion
     title = one_line(latex_to_text(fields.get("title", "")))
     if not title:
         warnings.append(f"{where}: @{entry_type} entry has no title; skipped")
         return None
     if not key:
         warnings.append(f"{where}: entry has no citation key")
+    elif not is_bibtex_key(key):
+        warnings.append(
+            f"{where}: citation key {key!r} cannot be cited in LaTeX as written; "
+            "the export gives it a key of its own"
+        )
     authors, truncated = _authors(fields.get("author", ""))
     category = one_line(latex_to_text(fields.get("primaryclass", ""))) or None
     # A url field's links are both links and the test for keeping it raw: find them once.
@@ -361,7 +424,27 @@ def _paper(
     url_links = [extract_links(part) for part in url_parts]
     url_is_links = _all_links(url_parts, url_links)
     links = _links(fields, url_links)
-    return Paper(
+    fields_kept = {
+        name: value
+        for name, value in fields.items()
+        if name not in MAPPED_FIELDS and not (name == "url" and url_is_links)
+    }
+    source = Source(
+        file=source_name,
+        format="bibtex",
+        entry_type=entry_type.lower(),
+        key=key,
+        fields=fields_kept,
+        # A field whose text is just its plain text braced is stored as "" (the
+        # exporter reads it from ``fields``): a third less library to load.
+        raw={
+            name: "" if value[:1] == "{" and value[1:-1] == fields_kept.get(name) else value
+            for name, value in written.items()
+        },
+        strings=strings,
+        preamble=list(macros.preambles),
+    )
+    paper = Paper(
         title=title,
         key=key,
         authors=authors,
@@ -372,18 +455,10 @@ def _paper(
         has_code=any(link.kind is LinkKind.CODE for link in links),
         links=links,
         tags=_tags(fields.get("keywords", "")),
-        source=Source(
-            file=source_name,
-            format="bibtex",
-            entry_type=entry_type.lower(),
-            key=key,
-            fields={
-                name: value
-                for name, value in fields.items()
-                if name not in MAPPED_FIELDS and not (name == "url" and url_is_links)
-            },
-        ),
+        source=source,
     )
+    source.derived = bibtex_derived(paper)
+    return paper
 
 
 def _failure(block: ParsingFailedBlock) -> str:
@@ -416,27 +491,21 @@ def parse_bibtex(
     split = split_entries(text)
     if split is None:
         return _parse_with_bibtexparser(text, source_name=source_name, macros=macros)
-    table = MacroTable() if macros is None else macros
+    context = _FileContext(source_name, MacroTable() if macros is None else macros)
     papers: list[Paper] = []
-    warnings: list[str] = []
     for name, value in split.strings:
-        warnings += table.define(name, value)
+        context.warnings += context.macros.define(name, value)
+    context.macros.preambles += split.preambles
     entries = split.entries
+    entry_count = len(entries)
     entries.reverse()
     while entries:  # popped, so each raw entry is freed once its paper is made
         entry = entries.pop()
-        paper = _paper(
-            entry.start_line,
-            entry.entry_type,
-            entry.key,
-            entry.fields,
-            source_name,
-            table,
-            warnings,
-        )
+        paper = _paper(entry.start_line, entry.entry_type, entry.key, entry.fields, context)
         if paper is not None:
             papers.append(paper)
-    return _outcome(papers, warnings)
+    definitions = sum(1 for name, _ in split.strings if name.strip()) + len(split.preambles)
+    return _outcome(papers, context, definitions=definitions, entries=entry_count)
 
 
 def _parse_with_bibtexparser(
@@ -447,12 +516,14 @@ def _parse_with_bibtexparser(
         library = parse_string(text, parse_stack=[])  # values as written; resolved here
     except Exception as error:  # bibtexparser raises on its own internal errors
         raise ImportFormatError(f"cannot parse BibTeX: {one_line(str(error))[:200]}") from None
-    table = MacroTable() if macros is None else macros
+    context = _FileContext(source_name, MacroTable() if macros is None else macros)
+    warnings = context.warnings
     papers: list[Paper] = []
-    warnings: list[str] = []
     for block in library.blocks:
         if isinstance(block, String):
-            warnings += table.define(block.key, _field_text(block.value))
+            warnings += context.macros.define(block.key, _field_text(block.value))
+    preambles = [_field_text(preamble.value).strip() for preamble in library.preambles]
+    context.macros.preambles += preambles
     for block in library.blocks:
         if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
             block.ignore_error_block, Entry
@@ -463,7 +534,7 @@ def _parse_with_bibtexparser(
                 f"line {(entry.start_line or 0) + 1} ({entry.key}): field(s) {keys} "
                 "given more than once; the first value is kept"
             )
-            paper = _entry_paper(entry, source_name, table, warnings)
+            paper = _entry_paper(entry, context)
         elif isinstance(block, DuplicateBlockKeyBlock):
             warnings.append(
                 f"line {(block.start_line or 0) + 1}: citation key {block.key!r} "
@@ -477,26 +548,40 @@ def _parse_with_bibtexparser(
             )
             continue
         elif isinstance(block, Entry):
-            paper = _entry_paper(block, source_name, table, warnings)
+            paper = _entry_paper(block, context)
         else:
             continue
         if paper is not None:
             papers.append(paper)
-    return _outcome(papers, warnings)
+    definitions = sum(1 for string in library.strings if string.key.strip()) + len(preambles)
+    entry_count = sum(
+        isinstance(
+            block, Entry | DuplicateFieldKeyBlock | DuplicateBlockKeyBlock | ParsingFailedBlock
+        )
+        and not isinstance(block, String)
+        for block in library.blocks
+    )
+    return _outcome(papers, context, definitions=definitions, entries=entry_count)
 
 
-def _entry_paper(
-    entry: Entry, source_name: str, macros: MacroTable, warnings: list[str]
-) -> Paper | None:
+def _entry_paper(entry: Entry, context: _FileContext) -> Paper | None:
     """:func:`_paper` for a bibtexparser entry."""
     fields = ((item.key, item.value) for item in entry.fields)
-    return _paper(
-        entry.start_line, entry.entry_type, entry.key, fields, source_name, macros, warnings
-    )
+    return _paper(entry.start_line, entry.entry_type, entry.key, fields, context)
 
 
-def _outcome(papers: list[Paper], warnings: list[str]) -> tuple[list[Paper], list[str]]:
-    """``papers`` and ``warnings``, or :class:`ImportFormatError` when there is no paper."""
+def _outcome(
+    papers: list[Paper], context: _FileContext, *, definitions: int, entries: int
+) -> tuple[list[Paper], list[str]]:
+    """The papers and warnings, or :class:`ImportFormatError` when there is no paper.
+
+    A file of ``definitions`` only (``@string``, ``@preamble``), with no entry at
+    all, is no error: it is there for the files after it.
+    """
+    warnings = context.warnings + context.undefined_warnings()
+    if not papers and definitions and not entries:
+        note = f"no entries: {definitions} @string/@preamble definition(s) for the files after it"
+        return [], [*warnings, note]
     if not papers and warnings:
         raise ImportFormatError(f"no BibTeX entry could be read; first problem: {warnings[0]}")
     if not papers:

@@ -40,6 +40,7 @@ _SPACE = re.compile(r"\s*+")
 _BARE_VALUE = re.compile(r'[^\s{}",=@\\#]+')
 #: Space, a ``#`` joining two pieces of a value, and space.
 _CONCATENATION = re.compile(r"\s*+#\s*+")
+_MAY_JOIN = frozenset("# \t\n\r\f\v")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,8 @@ class _Splitter:
         """The value as written starting at ``start`` (pieces joined by ``#``), and its end."""
         text = self.text
         end = self._piece(start)
-        while (join := _CONCATENATION.match(text, end)) is not None:
+        # Most values end at a comma: try the regex only where a `#` may follow.
+        while text[end : end + 1] in _MAY_JOIN and (join := _CONCATENATION.match(text, end)):
             end = self._piece(join.end())
         return text[start:end], end
 

@@ -52,6 +52,7 @@ class Piece:
 
 
 _BRACE = re.compile(r"[{}]")
+_DELIMITED = {"{": "}", '"': '"'}
 _BRACE_OR_QUOTE = re.compile(r'[{}"]')
 
 
@@ -138,16 +139,38 @@ def value_pieces(raw: str) -> list[Piece] | None:
         position += 1
 
 
+#: What BibTeX and ``\cite`` take in a citation key: no space, comma, brace, quote,
+#: or a character LaTeX reads as special in ``\cite{…}`` (``#``, ``%``, ``~``, ``\``).
+_BIBTEX_KEY = re.compile(r'[^\s,{}"#%~\\]+')
+
+
+def is_bibtex_key(key: str) -> bool:
+    """Whether ``key`` can be written as a citation key exactly (``CorneilOS??``, ``o'brien:x``)."""
+    return key.isprintable() and _BIBTEX_KEY.fullmatch(key) is not None
+
+
+def macros_used(raw: str) -> list[str]:
+    """The macro names (lowercased) in the value ``raw``, in order; none when it is no value."""
+    if "#" not in raw and raw[:1] in ("{", '"'):
+        return []  # one delimited piece: the usual case, no scan needed
+    pieces = value_pieces(raw)
+    if pieces is None:
+        return []
+    return [piece.text.lower() for piece in pieces if piece.is_macro]
+
+
 class MacroTable:
     r"""``@string`` macros by lowercased name, each already expanded to its text.
 
     One table may serve several files read in order, as BibTeX reads
-    ``\bibliography{definitions,papers}``.
+    ``\bibliography{definitions,papers}``; ``preambles`` holds the ``@preamble``
+    values (as written) of the files read so far, which apply to later files too.
     """
 
     def __init__(self) -> None:
         self._values: dict[str, str] = {}
         self._oversized: set[str] = set()  # left undefined by the size guard
+        self.preambles: list[str] = []
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._values
@@ -185,6 +208,11 @@ class MacroTable:
         always do, without counting as undefined). A value that is not an
         expression at all is given back as written.
         """
+        if "#" not in raw and raw[:1] in _DELIMITED and raw[-1:] == _DELIMITED[raw[:1]]:
+            inner = raw[1:-1]
+            # No brace or quote inside: one piece for sure, no scan needed (most values).
+            if "{" not in inner and "}" not in inner and '"' not in inner:
+                return inner, []
         text, undefined, _ = self._expand(raw)
         return text, undefined
 

@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from readlist.importers.detect import HEADER, ImportFormatError, is_header, split_lines
 from readlist.links import extract_links
 from readlist.models import Paper, Source
+from readlist.names import PARTICLES
 from readlist.text import one_line, strip_controls
 
 #: Listing category codes and the arXiv class each stands for. Unknown codes are kept as given.
@@ -48,14 +49,6 @@ _MONTHS = (
 
 # -- names -----------------------------------------------------------------------
 
-#: Lowercase words that may stand inside a name (``Jan van den Berg``, ``Maria de la Cruz``).
-PARTICLES = frozenset(
-    {
-        "van", "von", "der", "den", "de", "del", "della", "des", "di", "da", "das", "dos",
-        "do", "du", "la", "le", "les", "lo", "ter", "ten", "bin", "binti", "bint", "ibn",
-        "al", "el", "y", "zu", "af", "av", "e",
-    }
-)  # fmt: skip
 
 #: Name suffixes that may follow the family name, with or without a comma.
 SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})

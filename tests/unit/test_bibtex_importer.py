@@ -8,6 +8,7 @@ import pytest
 
 from readlist.importers import ImportFormatError, parse_text
 from readlist.importers.bibtex import latex_to_text, parse_bibtex
+from readlist.importers.bibtex_values import MacroTable
 from readlist.models import Link, LinkKind, Paper
 
 DATA = Path(__file__).parent / "data"
@@ -245,14 +246,25 @@ def test_malformed_entries_become_warnings() -> None:
         "",
         "just some text, no entries",
         "@comment{only a comment}",
-        '@string{x = "y"}',
-        "@preamble{\\newcommand{\\x}{y}}",
         "% only a TeX comment\n",
     ],
 )
 def test_no_entries_is_a_format_error(text: str) -> None:
     with pytest.raises(ImportFormatError, match="no BibTeX entries found"):
         parse_bibtex(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['@string{x = "y"}', "@preamble{\\newcommand{\\x}{y}}", "@string(x = {y})"]
+)
+def test_a_file_of_definitions_only_is_for_the_files_after_it(text: str) -> None:
+    macros = MacroTable()
+    papers, warnings = parse_bibtex(text, macros=macros)
+    assert papers == []
+    assert len(warnings) == 1 and "definition(s) for the files after it" in warnings[0]
+    later, _ = parse_bibtex("@misc{k, title = {T}, note = x}", macros=macros)
+    assert later[0].source.fields["note"] == ("y" if "string" in text else "x")
+    assert later[0].source.preamble == macros.preambles
 
 
 @pytest.mark.parametrize("text", ["@article{broken, title = {never closed", "@misc{k, year=2020}"])
@@ -264,3 +276,8 @@ def test_nothing_readable_is_a_format_error(text: str) -> None:
 def test_garbage_forced_as_bibtex_is_a_format_error() -> None:
     with pytest.raises(ImportFormatError):
         parse_text("\x00\x01 binary-ish @@@ {{{", format="bibtex")
+
+
+def test_a_string_without_a_name_is_no_definition() -> None:
+    with pytest.raises(ImportFormatError, match="no BibTeX entries found"):
+        parse_bibtex("@STRING{=}")

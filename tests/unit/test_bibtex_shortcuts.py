@@ -24,8 +24,8 @@ from readlist.importers.bibtex import (
     _accented,
     _date_part,
     _fast_latex_to_text,
-    _split_names,
     latex_to_text,
+    split_names,
 )
 from readlist.text import one_line
 
@@ -83,7 +83,7 @@ NAME_PIECES = st.sampled_from(
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(NAME_PIECES, max_size=14).map("".join))
 def test_names_split_as_bibtexparser_splits_them(names: str) -> None:
-    assert _split_names(names) == split_multiple_persons_names(names)
+    assert split_names(names) == split_multiple_persons_names(names)
 
 
 @given(st.text(alphabet=st.characters(codec="ascii"), max_size=12))

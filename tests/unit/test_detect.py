@@ -100,11 +100,14 @@ def test_parse_text_sets_the_source_and_format() -> None:
     result = parse_text(BIBTEX, source_name="c.bib")
     assert result.format == "bibtex"
     assert result.papers[0].source is not None
-    assert result.papers[0].source.to_dict() == {
+    source_dict = result.papers[0].source.to_dict()
+    assert len(source_dict.pop("derived").split()) == 5  # a digest per derived value
+    assert source_dict == {
         "file": "c.bib",
         "format": "bibtex",
         "entry_type": "article",
         "key": "k1",
+        "raw": {"title": "{A Paper}", "year": "2020"},
     }
 
 

@@ -1,0 +1,78 @@
+"""Bibliographies other people wrote, through import → store → export, as BibTeX prints them.
+
+For each file in ``data/real_bib`` (see its README): every titled entry's key is
+exported, BibTeX prints every title the same (``"t" change.case$``), every
+author has the same ``{vv }{ll}`` parts, and citing every original key finds no
+entry missing that the original had. The figures are in ``docs/export.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from bibtex_probe import Printed, bibtex_print
+from hypothesis import HealthCheck, given, settings
+from test_bibtex_roundtrip import HEADER, generated_entry, stored
+
+from readlist.exporters import to_bibtex
+from readlist.importers import parse_text
+
+pytestmark = pytest.mark.tex
+
+REAL = Path(__file__).parent / "data" / "real_bib"
+FILES = sorted(path.name for path in REAL.glob("*.bib"))
+
+
+def require_bibtex() -> None:
+    if shutil.which("bibtex") is None:
+        message = "TeX toolchain not installed: bibtex not on PATH"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI must install it: see .ci/run)")
+        pytest.skip(message)
+
+
+def round_trip(text: str, name: str) -> tuple[Printed, Printed, list[str]]:
+    """BibTeX's view of ``text`` and of its export, and the import's warnings."""
+    result = parse_text(text, source_name=name)
+    exported = to_bibtex(stored(result.papers))
+    before = bibtex_print(text)
+    after = bibtex_print(exported, cited=list(before.titles))
+    return before, after, result.warnings
+
+
+def test_the_real_files_are_there() -> None:
+    assert FILES == [
+        "biblatex-examples.bib",
+        "serif.bib",
+        "texnique.bib",
+        "type.bib",
+        "xampl.bib",
+    ]
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_a_real_bibliography_prints_the_same_after_a_round_trip(name: str) -> None:
+    require_bibtex()
+    before, after, warnings = round_trip((REAL / name).read_text("utf-8"), name)
+    titled = [key for key, title in before.titles.items() if title]
+    assert titled, "the probe printed nothing: is bibtex working?"
+    assert [key for key in titled if key not in after.titles] == []
+    assert {key: after.titles[key] for key in titled} == {key: before.titles[key] for key in titled}
+    assert {key: after.names[key] for key in titled} == {key: before.names[key] for key in titled}
+    # Entries without a title of their own (``@set``, a whole-journal ``@article``) are
+    # not papers to readlist: the import says so, and those are the only keys missing.
+    untitled = {key for key, title in before.titles.items() if not title}
+    skipped = {key for key in untitled if any(f"({key})" in w.lower() for w in warnings)}
+    assert after.missing - before.missing == skipped
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_entry())
+def test_generated_entries_print_the_same_after_a_round_trip(entry: str) -> None:
+    require_bibtex()
+    before, after, _ = round_trip(HEADER + entry, "g.bib")
+    assert before.titles and after.titles == before.titles
+    assert after.names == before.names
