@@ -12,8 +12,10 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from readlist.store import Library
+from readlist.text import one_line, strip_controls
 from readlist.tui.commands import ReadlistCommands
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.library import LibraryScreen
@@ -68,6 +70,28 @@ class ReadlistApp(App[None]):
             if isinstance(screen, NoteEditor) and (draft := screen.keep_draft()):
                 self.drafts_kept.append(draft)
         self.exit(return_code=128 + received)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast; messages quote titles, tags and file names, so they are plain text.
+
+        Unlike Textual's default, markup is off unless a caller asks for it, and
+        control characters (terminal escapes) never reach the screen either way.
+        """
+        super().notify(
+            strip_controls(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def action_help(self) -> None:
         """Show every key."""

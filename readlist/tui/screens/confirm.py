@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from readlist.tui.literal import literal
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a question; ``y`` answers yes, ``n`` or escape answers no."""
@@ -30,7 +32,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""
         with Vertical(classes="dialog confirm") as dialog:
-            dialog.border_title = self._title
+            dialog.border_title = literal(self._title)
             yield Static(self._question, classes="confirm-question")
             yield Static(Text(f"y: {self._yes} · n / escape: cancel"), classes="dialog-hint")
 

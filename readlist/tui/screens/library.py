@@ -16,7 +16,6 @@ from datetime import date
 from time import monotonic
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +26,7 @@ from textual.widgets import Footer, Input, Static
 from readlist.errors import QueryError
 from readlist.models import Paper, Status
 from readlist.query import parse_query
+from readlist.tui.literal import literal_lines
 from readlist.tui.screens.library_actions import LibraryActions
 from readlist.tui.screens.library_transfers import LibraryTransfers
 from readlist.tui.screens.library_view import SORT_CYCLE
@@ -140,7 +140,7 @@ class LibraryScreen(LibraryActions, LibraryTransfers):
         try:
             query = parse_query(event.value)
         except QueryError as problem:
-            error.update(Text(str(problem)))
+            error.update(literal_lines(str(problem)))
             error.display = True
             self.search.add_class("-invalid")
             return  # keep showing the last good result

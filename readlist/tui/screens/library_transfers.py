@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from readlist.errors import ReadlistError
 from readlist.models import Paper
 from readlist.store import ImportReport
+from readlist.text import one_line
 from readlist.tui.jobs import ImportChoice, run_export, run_import
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.library_view import LibraryView, plural
@@ -145,7 +146,7 @@ class LibraryTransfers(LibraryView):
                 self.notify(str(error), title="Export", severity="error", markup=False)
                 return
             if path.exists():
-                question = Text(f"{path} exists. Replace it?")
+                question = Text(f"{one_line(str(path))} exists. Replace it?")
                 self.app.push_screen(
                     ConfirmScreen("Export", question, yes="replace it"),
                     lambda yes: confirmed(path, yes),

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from readlist.text import one_line
 from readlist.tui.jobs import ImportChoice
+from readlist.tui.literal import literal
 
 _TAG_SPLIT = re.compile(r"[,\s]+")
 
@@ -92,7 +93,7 @@ class Dialog(ModalScreen[T | None]):
     def compose(self) -> ComposeResult:
         """Title, body, hint."""
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self._title
+            dialog.border_title = literal(self._title)
             yield from self.compose_body()
             yield Static(Text(self._hint), classes="dialog-hint")
 

@@ -20,6 +20,7 @@ from readlist.errors import ReadlistError
 from readlist.models import Status
 from readlist.output import STATUS_GLYPHS
 from readlist.text import one_line
+from readlist.tui.literal import literal_lines
 from readlist.tui.session import LibrarySession
 from readlist.tui.tables import titled_table
 
@@ -105,7 +106,7 @@ class StatsScreen(Screen[None]):
         try:
             papers = library.papers()
         except ReadlistError as error:
-            yield Static(Text(str(error)), id="stats-error")
+            yield Static(literal_lines(str(error)), id="stats-error")
             yield Footer()
             return
         added = weekly_counts((p.added for p in papers), today=self.today)
