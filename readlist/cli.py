@@ -18,7 +18,7 @@ from readlist.output import make_console, paper_details, paper_lines, to_json
 from readlist.paths import library_path
 from readlist.services import open_library
 from readlist.store import ImportStep, Library
-from readlist.text import one_line
+from readlist.text import escape_controls, one_line
 
 if TYPE_CHECKING:  # the doctor is imported only by the commands that use it
     from readlist.store.repair import AbstractRepair
@@ -35,12 +35,25 @@ MAX_WARNINGS_SHOWN = 20
 Command = Callable[[argparse.Namespace, Library], int]
 
 
+def _shown(text: str) -> str:
+    """``text`` safe for a terminal: file names, tags and keys in it may hold escapes."""
+    return "\n".join(escape_controls(line) for line in text.removesuffix("\n").split("\n"))
+
+
 def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(_shown(text) + "\n")
+
+
+def _out_json(data: object) -> None:
+    sys.stdout.write(to_json(data) + "\n")
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(f"readlist: {text}\n")
+    sys.stderr.write(f"readlist: {_shown(text)}\n")
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(f"warning: {_shown(text)}\n")
 
 
 # -- commands ------------------------------------------------------------------
@@ -74,17 +87,17 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
     for file_report in reports:
         warnings = file_report.report.warnings
         for warning in warnings[:MAX_WARNINGS_SHOWN]:
-            sys.stderr.write(f"warning: {warning}\n")
+            _warn(warning)
         if len(warnings) > MAX_WARNINGS_SHOWN:
             hidden = len(warnings) - MAX_WARNINGS_SHOWN
-            sys.stderr.write(f"warning: {file_report.name}: … and {hidden} more warnings\n")
+            _warn(f"{file_report.name}: … and {hidden} more warnings")
     if args.json:
         names = ("added", "updated", "unchanged", "warnings")
         result: dict[str, object] = {name: getattr(totals, name) for name in names}
         if args.dry_run:
             result["dry_run"] = True
             result["steps"] = [step.to_dict() for step in totals.steps]
-        _out(to_json(result))
+        _out_json(result)
     elif args.dry_run:
         _out("dry run: nothing was written")
     return 0
@@ -117,7 +130,7 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     """List papers matching a query."""
     papers = _selected(args, library)
     if args.json:
-        _out(to_json([paper.to_dict() for paper in papers]))
+        _out_json([paper.to_dict() for paper in papers])
         return 0
     if not sys.stdout.isatty():  # piped: plain lines, whole titles, no console needed
         sys.stdout.writelines(f"{line}\n" for line in paper_lines(papers, width=None, color=False))
@@ -133,7 +146,7 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     """Show one paper."""
     paper = library.resolve(args.key)
     if args.json:
-        _out(to_json(paper.to_dict()))
+        _out_json(paper.to_dict())
     else:
         make_console().print(paper_details(paper))
     return 0
@@ -209,7 +222,7 @@ def _edit_note(library: Library, key: str) -> int:
             _keep_draft(library, key, error.text)
         raise
     if edited.warning:
-        sys.stderr.write(f"warning: {edited.warning}\n")
+        _warn(edited.warning)
     try:
         saved = library.save_note(key, edited.text.rstrip("\n"), base=base)
     except ReadlistError:
@@ -266,7 +279,7 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
         "categories": dict(library.category_counts().most_common()),
     }
     if args.json:
-        _out(to_json({"total": len(library), **groups}))
+        _out_json({"total": len(library), **groups})
         return 0
     from rich.table import Table
 
@@ -279,7 +292,7 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
         table.add_column(title, style="bold")
         table.add_column("papers", justify="right")
         for name, count in counts.items():
-            table.add_row(name, str(count))
+            table.add_row(escape_controls(name), str(count))
         console.print(table)
     return 0
 
@@ -299,7 +312,7 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
         write_export(
             papers, args.export_format, Path(args.output), ascii=args.ascii, library=library.path
         )
-        sys.stderr.write(f"wrote {len(papers)} entries to {args.output}\n")
+        sys.stderr.write(_shown(f"wrote {len(papers)} entries to {args.output}") + "\n")
     else:
         write_export(papers, args.export_format, sys.stdout, ascii=args.ascii)
     return 0
@@ -519,9 +532,9 @@ PATH_ARGUMENTS = frozenset({"library", "files", "output", "backup"})
 def _warn_damaged(lines: Sequence[str]) -> None:
     """Warn about records edited by hand that were read as well as they could be."""
     for line in lines[:MAX_WARNINGS_SHOWN]:
-        sys.stderr.write(f"warning: {line} (see readlist doctor)\n")
+        _warn(f"{line} (see readlist doctor)")
     if len(lines) > MAX_WARNINGS_SHOWN:
-        sys.stderr.write(f"warning: … and {len(lines) - MAX_WARNINGS_SHOWN} more damaged records\n")
+        _warn(f"… and {len(lines) - MAX_WARNINGS_SHOWN} more damaged records")
 
 
 def _undecodable_argument(args: argparse.Namespace) -> str | None:

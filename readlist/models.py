@@ -11,6 +11,9 @@ from typing import Any
 
 from anyascii import anyascii
 
+from readlist.errors import ReadlistError
+from readlist.text import escape_controls, strip_controls
+
 
 class Status(StrEnum):
     """How far the user got with a paper."""
@@ -476,6 +479,21 @@ _TAG_SPACE = re.compile(r"\s+")
 def normalize_tag(tag: str) -> str:
     """A tag as stored: lowercase, trimmed, inner spaces as hyphens."""
     return _TAG_SPACE.sub("-", tag.strip().lower())
+
+
+def tag_from_input(tag: str) -> str:
+    """A tag the user gave, normalised; one with control characters is refused.
+
+    Tags are echoed to terminals and shown in the interface, so an escape
+    sequence in one could retitle the window or hide text: it is never stored.
+    """
+    normal = normalize_tag(tag)
+    if strip_controls(normal) != normal:
+        raise ReadlistError(
+            f"tag '{escape_controls(tag.strip())}' has control characters; "
+            "a tag is plain text (letters, digits, punctuation)"
+        )
+    return normal
 
 
 def fold(text: str) -> str:

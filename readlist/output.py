@@ -9,7 +9,7 @@ import orjson
 from rich.cells import cell_len, set_cell_size
 
 from readlist.models import Paper, Status
-from readlist.text import one_line, strip_controls
+from readlist.text import escape_controls, json_escape_controls, one_line, strip_controls
 
 if TYPE_CHECKING:  # rich's console and tables cost 30 ms to import: only where used
     from rich.console import Console, RenderableType
@@ -19,8 +19,14 @@ STATUS_STYLES = {Status.UNREAD: "bold", Status.READING: "yellow", Status.READ: "
 
 
 def to_json(data: Any) -> str:
-    """Pretty JSON text (UTF-8 kept as is)."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    r"""Pretty JSON text (UTF-8 kept as is, but never a raw terminal control).
+
+    orjson escapes C0 controls; C1 controls (``\x9b`` starts an escape sequence
+    on some terminals) and bidi overrides it leaves raw, so they are escaped as
+    ``\u009b``: the same JSON value, safe to print.
+    """
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    return text if text.isascii() else json_escape_controls(text)
 
 
 def authors_short(paper: Paper, limit: int = 1) -> str:
@@ -53,11 +59,11 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
     rows = [
         (
             STATUS_GLYPHS[p.status],
-            p.key,
+            escape_controls(p.key),
             str(p.year or ""),
             one_line(p.category or ""),
             one_line(authors_short(p)),
-            " ".join(p.tags),
+            " ".join(escape_controls(tag) for tag in p.tags),
             "⌘" if p.code_url or p.has_code else " ",
             one_line(p.title),
             p.status is Status.READ,
@@ -84,6 +90,10 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
             f"{code} {title}"
         )
         yield f"{on('dim')}{line}{on('reset')}" if done else line
+
+
+#: Facts shown with control characters escaped, not dropped: they must be typed back.
+_NAMES = frozenset({"key", "tags", "source"})
 
 
 def paper_details(paper: Paper) -> RenderableType:
@@ -115,7 +125,7 @@ def paper_details(paper: Paper) -> RenderableType:
     ]
     for name, value in rows:
         if value:
-            facts.add_row(name, Text(one_line(value)))
+            facts.add_row(name, Text(escape_controls(value) if name in _NAMES else one_line(value)))
     for link in paper.links:
         facts.add_row(link.kind.value, Text(one_line(link.url)))
     lines.append(facts)

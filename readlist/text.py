@@ -20,9 +20,10 @@ _ESCAPES = re.compile(
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode
 # bidirectional overrides/isolates that can make text display out of order.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]")
+#: What :func:`escape_controls` shows as escapes: the controls, tabs and newlines.
+_ESCAPED = re.compile(f"[\t\n{_CONTROL_CHARS}]")
 
 
 def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
@@ -51,3 +52,30 @@ def one_line(text: str) -> str:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(strip_controls(text, keep_newlines=False).split())
+
+
+def escape_controls(text: str) -> str:
+    r"""``text`` with each control or bidi character shown as an escape (``\x1b``).
+
+    For names the user must be able to tell apart or type back (file names, tags,
+    keys, error messages): unlike :func:`strip_controls` nothing is dropped, and
+    nothing reaches the terminal as a control either. Newlines and tabs are escaped
+    too, so one line stays one line.
+    """
+    if text.isprintable():
+        return text
+    return _ESCAPED.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_escape_controls(json_text: str) -> str:
+    r"""JSON text with the controls JSON encoders leave raw (C1, bidi) as ``\uXXXX``.
+
+    Only string contents can hold such characters, and ``\uXXXX`` is how JSON
+    spells any character, so the value is unchanged.
+    """
+    return _CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", json_text)

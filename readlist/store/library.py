@@ -31,7 +31,7 @@ from tinydb import TinyDB
 from readlist.errors import DamagedRecordError, KeyLookupError, LibraryError
 from readlist.keys import assign_key
 from readlist.merge import Matcher, changed_fields, merge_papers
-from readlist.models import Paper, Status, normalize_tag, now_iso
+from readlist.models import Paper, Status, normalize_tag, now_iso, tag_from_input
 from readlist.paths import abstracts_path
 from readlist.query import Query, parse_query, search_text
 from readlist.store.abstracts import AbstractStore, abstract_digest
@@ -487,7 +487,7 @@ class Library:
 
     def add_tags(self, keys: Iterable[str], tags: Iterable[str]) -> list[str]:
         """Add tags (normalised: lowercase, hyphens for spaces); returns the changed keys."""
-        new = {normalize_tag(t) for t in tags} - {""}
+        new = {tag_from_input(t) for t in tags} - {""}
 
         def change(paper: Paper) -> bool:
             merged = sorted(set(paper.tags) | new)
@@ -587,7 +587,7 @@ class Library:
         when it adds nothing, and as an update unless it repeats a paper its own
         batch adds. ``dry_run`` reports the same without writing anything.
         """
-        extra_tags = sorted({normalize_tag(t) for t in tags} - {""})
+        extra_tags = sorted({tag_from_input(t) for t in tags} - {""})
         reports: list[ImportReport] = []
         # A dry run only reads, as `list` does: it takes no lock (which would create its file).
         with nullcontext() if dry_run else self._storage.locked():

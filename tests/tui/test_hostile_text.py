@@ -208,3 +208,15 @@ async def test_hostile_text_is_literal_in_every_screen_and_dialog(
         await settle(pilot)
         assert app.is_running and exits == []
     assert not (tmp_path / "victim.txt").exists()
+
+
+async def test_path_and_tag_completion_never_offer_a_name_with_escapes(tmp_path: Path) -> None:
+    from readlist.tui.screens.prompt import PathSuggester, TagSuggester
+
+    (tmp_path / "f\x1b]0;T\x07.txt").write_text("x", encoding="utf-8")
+    paths = PathSuggester()
+    assert await paths.get_suggestion(str(tmp_path / "f")) is None
+    (tmp_path / "fine.txt").write_text("x", encoding="utf-8")
+    assert await paths.get_suggestion(str(tmp_path / "f")) == str(tmp_path / "fine.txt")
+    tags = TagSuggester(["x\x1b]0;t\x07y", "xylophone"])
+    assert await tags.get_suggestion("a x") == "a xylophone"

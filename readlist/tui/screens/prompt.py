@@ -18,7 +18,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from readlist.text import one_line
+from readlist.text import one_line, strip_controls
 from readlist.tui.jobs import ImportChoice
 from readlist.tui.literal import literal
 
@@ -48,7 +48,7 @@ class TagSuggester(Suggester):
             return None
         wanted = word.lower()
         for tag in self._tags:
-            if tag.startswith(wanted) and tag != wanted:
+            if tag.startswith(wanted) and tag != wanted and strip_controls(tag) == tag:
                 return value + tag[len(word) :]
         return None
 
@@ -73,7 +73,14 @@ class PathSuggester(Suggester):
         except OSError:
             return None
         for name in names:
-            if name.startswith(stem) and name != stem and not name.startswith("."):
+            # A name with control characters is never offered: the input would
+            # draw its escapes raw (and a completion retitled the terminal).
+            if (
+                name.startswith(stem)
+                and name != stem
+                and not name.startswith(".")
+                and strip_controls(name) == name
+            ):
                 suffix = os.sep if (folder / name).is_dir() else ""
                 return value + name[len(stem) :] + suffix
         return None
