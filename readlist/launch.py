@@ -11,13 +11,50 @@ import contextlib
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 import webbrowser
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from readlist.errors import ReadlistError
 from readlist.links import safe_url
+
+#: Browsers that draw in the terminal they are started from.
+TERMINAL_BROWSERS = frozenset(
+    {"lynx", "w3m", "links", "links2", "elinks", "browsh", "carbonyl", "www-browser"}
+)
+
+
+def checked_url(url: str) -> str:
+    """``url`` if it is an http(s) link that is safe to hand to a browser, else an error."""
+    safe = safe_url(url)
+    if safe is None:
+        raise ReadlistError(f"refusing to open {url!r}: only http and https links are opened")
+    return safe
+
+
+def browser_uses_terminal(
+    environ: Mapping[str, str] = os.environ, platform: str = sys.platform
+) -> bool:
+    """Whether opening a link would run a browser inside this terminal.
+
+    ``$BROWSER`` decides when set (its first command, as :mod:`webbrowser` reads
+    it); otherwise a Unix without a display can only fall back to a console
+    browser found on ``PATH``.
+    """
+    browser = environ.get("BROWSER", "").strip()
+    if browser:
+        first = browser.split(os.pathsep)[0]
+        try:
+            words = shlex.split(first)
+        except ValueError:
+            words = first.split()
+        return bool(words) and Path(words[0]).name in TERMINAL_BROWSERS
+    if platform in ("darwin", "win32", "cygwin"):
+        return False
+    return not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
 def open_url(url: str) -> str:
@@ -25,9 +62,7 @@ def open_url(url: str) -> str:
 
     Returns the URL that was opened; raises :class:`ReadlistError` otherwise.
     """
-    safe = safe_url(url)
-    if safe is None:
-        raise ReadlistError(f"refusing to open {url!r}: only http and https links are opened")
+    safe = checked_url(url)
     try:
         opened = webbrowser.open(safe)
     except webbrowser.Error as error:

@@ -16,11 +16,15 @@ from readlist.tui.screens import library as library_screen
 
 @pytest.fixture(autouse=True)
 def _tui_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Colours on (for readable snapshots), no detail-pane throttling, a tmp library env."""
+    """Colours on, no detail-pane throttling, a tmp library env, a graphical browser."""
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("READLIST_LIBRARY", str(tmp_path / "env-library.json"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(library_screen, "DETAIL_INTERVAL", 0.0)
+    # A desktop with a graphical browser: links open in a worker (tests that need a
+    # console browser set $BROWSER themselves).
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ async def test_o_opens_the_code_link(
         await settle(pilot)
         app.screen.query_one(PaperTable).move_to(key_of(library_path, "S-LoRA"))
         await pilot.press("o")
+        await settle(pilot)  # links open in a worker
         assert browser.urls == ["https://github.com/S-LoRA/S-LoRA"]
 
 
@@ -37,6 +38,7 @@ async def test_o_without_a_code_link_searches_for_the_title(
         await settle(pilot)
         app.screen.query_one(PaperTable).move_to(key_of(library_path, "Scaling"))
         await pilot.press("o")
+        await settle(pilot)  # links open in a worker
         assert browser.urls == [code_search_url(title)]
         assert browser.urls[0].startswith("https://")
 
@@ -49,6 +51,7 @@ async def test_p_opens_the_paper_page(
         await settle(pilot)
         app.screen.query_one(PaperTable).move_to(key_of(library_path, "Zero"))
         await pilot.press("p")
+        await settle(pilot)
         assert browser.urls == [paper_search_url(title)]
 
 
@@ -61,7 +64,7 @@ async def test_links_in_notes_open_only_if_http(
         await pilot.pause()
         markdown = app.screen.query_one(PaperDetail).query_one(Markdown)
         markdown.post_message(Markdown.LinkClicked(markdown, "https://example.org/noisyquant"))
-        await pilot.pause()
+        await settle(pilot)
         assert browser.urls == ["https://example.org/noisyquant"]
         for href in ("javascript:alert(1)", "file:///etc/passwd", "app.quit"):
             markdown.post_message(Markdown.LinkClicked(markdown, href))
@@ -90,6 +93,7 @@ async def test_an_unsafe_code_link_is_refused(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("o")
+        await settle(pilot)  # links open in a worker
         assert browser.urls == []
         assert any(m.startswith("refusing to open") for _, m in notifications)
 

@@ -47,6 +47,7 @@ async def test_a_triage_session(app: ReadlistApp, library_path: Path, browser: B
         await settle(pilot)
         await pilot.press("v")
         await pilot.press("o")  # open its code
+        await settle(pilot)  # in a worker
         assert browser.urls == ["https://github.com/S-LoRA/S-LoRA"]
         await pilot.press("r")  # read now
         assert fresh(library_path).get(slora).status is Status.READING
