@@ -150,7 +150,9 @@ async def test_hostile_text_is_literal_in_every_screen_and_dialog(
             # Note editor and the removal question.
             await pilot.press("n")
             assert isinstance(app.screen, NoteEditor)
-            assert title in screen_text(pilot)
+            shown = screen_text(pilot)
+            assert title in shown and f"Note {n} " in shown
+            assert_clean(shown)
             await pilot.press("escape")
             await pilot.press("x")
             assert isinstance(app.screen, ConfirmScreen)

@@ -22,6 +22,7 @@ from textual.widgets import Static, TextArea
 
 from readlist.errors import ReadlistError
 from readlist.store import NoteOutcome, NoteSave
+from readlist.text import strip_controls
 from readlist.tui.screens.confirm import ConfirmScreen
 
 #: Saves ``text`` as an edit of ``base``; raises :class:`ReadlistError` when it cannot.
@@ -81,7 +82,8 @@ class NoteEditor(ModalScreen[NoteSave | None]):
         with Vertical(classes="dialog note-editor") as dialog:
             dialog.border_title = "Note"
             yield Static(Text(self._title), classes="note-editor-title")
-            yield TextArea(self._initial, soft_wrap=True, show_line_numbers=False)
+            # A text area draws what it holds raw: a note's terminal escapes are dropped.
+            yield TextArea(strip_controls(self._initial), soft_wrap=True, show_line_numbers=False)
             yield Static(Text("Markdown · ctrl+s saves · escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -100,7 +102,7 @@ class NoteEditor(ModalScreen[NoteSave | None]):
     @property
     def unsaved(self) -> bool:
         """Whether the text differs from the note as last saved or loaded."""
-        return self.text != self._base
+        return self.text != strip_controls(self._base)
 
     def keep_draft(self) -> Path | None:
         """Keep the text as a draft if it is unsaved; where it went, or None."""
@@ -127,7 +129,7 @@ class NoteEditor(ModalScreen[NoteSave | None]):
             return
         self._base = saved.text
         area = self.query_one(TextArea)
-        area.load_text(saved.text)
+        area.load_text(strip_controls(saved.text))
         area.move_cursor(area.document.end)
         self.notify(
             CONFLICT_MESSAGE,
