@@ -379,7 +379,7 @@ def _paper(
     raw_fields: Iterable[tuple[str, Any]],
     context: _FileContext,
 ) -> Paper | None:
-    """The paper for one entry, or ``None`` (with a warning) when it has no title.
+    """The paper for one entry, or ``None`` (with a warning) when it has neither title nor key.
 
     ``raw_fields`` are the values as written, resolved here through the
     context's macros and kept as written in ``Source.raw`` (all but the
@@ -407,9 +407,17 @@ def _paper(
                 if expansion is not None:
                     strings[macro] = expansion
     title = one_line(latex_to_text(fields.get("title", "")))
-    if not title:
-        warnings.append(f"{where}: @{entry_type} entry has no title; skipped")
+    if not title and not key:
+        warnings.append(f"{where}: @{entry_type} entry has no title and no key; skipped")
         return None
+    if not title:
+        # A @set, an @xdata or a whole journal: not a paper, but a key that \cite,
+        # crossref and xdata may name, so it is kept under a stand-in title.
+        title = _stand_in_title(entry_type, key, fields)
+        warnings.append(
+            f"{where}: @{entry_type} entry has no title; kept as {title!r} so that its "
+            "key still resolves"
+        )
     if not key:
         warnings.append(f"{where}: entry has no citation key")
     elif not is_bibtex_key(key):
@@ -461,6 +469,19 @@ def _paper(
     return paper
 
 
+#: Fields that name what an untitled entry belongs to, in the order they are tried.
+_STAND_IN_FIELDS = ("entryset", "booktitle", "journaltitle", "journal", "maintitle", "series")
+
+
+def _stand_in_title(entry_type: str, key: str, fields: dict[str, str]) -> str:
+    """What readlist shows for an entry without a title: what it belongs to, and its key."""
+    for name in _STAND_IN_FIELDS:
+        text = one_line(latex_to_text(fields.get(name, "")))
+        if text:
+            return f"{text} (@{entry_type.lower()} {key})"
+    return f"(@{entry_type.lower()} {key})"
+
+
 def _failure(block: ParsingFailedBlock) -> str:
     """A one-line description of why bibtexparser could not read ``block``."""
     error = block.error
@@ -475,12 +496,14 @@ def parse_bibtex(
 
     ``@string`` macros are expanded as BibTeX expands them, ``#`` concatenations
     joined (see :class:`MacroTable`); ``macros`` may hold the macros of files read
-    before, and gets this file's. Title, authors, abstract and keywords are decoded from LaTeX. An
-    entry with a syntax error, a repeated citation key (the first one wins) or no
-    title is skipped with a warning naming its line; an entry with a repeated field
-    keeps the first value, with a warning. ``Source.fields`` keeps, as raw strings,
-    every field no paper attribute holds (see :data:`MAPPED_FIELDS`), so an
-    export can give them back.
+    before, and gets this file's. Title, authors, abstract and keywords are decoded
+    from LaTeX. An entry with a syntax error, a repeated citation key (the first
+    one wins) or neither title nor key is skipped with a warning naming its line;
+    an entry without a title (a ``@set``, an ``@xdata``) is kept under a stand-in
+    title, with a warning; an entry with a repeated field keeps the first value,
+    with a warning. ``Source.fields`` keeps, as plain text, every field no paper
+    attribute holds (see :data:`MAPPED_FIELDS`), and ``Source.raw`` every field
+    as written, so an export can give them back.
 
     Well-formed files are split by :func:`split_entries` (fast); any other text
     by bibtexparser, whose result the fast splitter reproduces exactly.

@@ -228,15 +228,19 @@ def test_control_characters_are_removed() -> None:
 
 def test_malformed_entries_become_warnings() -> None:
     papers, warnings = parse_bibtex((DATA / "malformed.bib").read_text("utf-8"))
-    assert [p.key for p in papers] == ["good1", "good2", "dupfield", "badmonth"]
+    assert [p.key for p in papers] == ["good1", "good2", "dupfield", "notitle", "badmonth"]
     assert papers[2].title == "First title"
+    assert papers[3].title == "(@misc notitle)"
     assert len(warnings) == 5
     assert warnings[0].startswith("line 6: cannot read this BibTeX entry (")
     assert warnings[1] == "line 11: citation key 'good2' used again; this entry is skipped"
     assert warnings[2] == (
         "line 12 (dupfield): field(s) title given more than once; the first value is kept"
     )
-    assert warnings[3] == "line 13 (notitle): @misc entry has no title; skipped"
+    assert warnings[3] == (
+        "line 13 (notitle): @misc entry has no title; kept as '(@misc notitle)' "
+        "so that its key still resolves"
+    )
     assert warnings[4].startswith("line 14 (badmonth): month 'Smarch'")
 
 
@@ -267,7 +271,7 @@ def test_a_file_of_definitions_only_is_for_the_files_after_it(text: str) -> None
     assert later[0].source.preamble == macros.preambles
 
 
-@pytest.mark.parametrize("text", ["@article{broken, title = {never closed", "@misc{k, year=2020}"])
+@pytest.mark.parametrize("text", ["@article{broken, title = {never closed", "@misc{, year=2020}"])
 def test_nothing_readable_is_a_format_error(text: str) -> None:
     with pytest.raises(ImportFormatError, match="no BibTeX entry could be read"):
         parse_bibtex(text)

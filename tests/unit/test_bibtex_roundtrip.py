@@ -267,3 +267,19 @@ def test_ascii_mode_converts_the_macros_and_preambles_too() -> None:
     exported = to_bibtex(stored(parse_bibtex(text)[0]), ascii=True)
     assert exported.isascii()
     assert '@string{pub = {Zo{\\"e} Verlag}}' in exported
+
+
+def test_entries_without_a_title_are_kept_so_their_keys_resolve() -> None:
+    text = (
+        "@set{set1, entryset = {a,b}}\n"
+        "@xdata{hup, publisher = {Harvard University Press}}\n"
+        "@book{a, title = {A}, xdata = {hup}}\n"
+        "@book{b, title = {B}}\n"
+    )
+    papers, warnings = parse_bibtex(text)
+    assert [paper.title for paper in papers] == ["a,b (@set set1)", "(@xdata hup)", "A", "B"]
+    assert len(warnings) == 2 and "@set entry has no title" in warnings[0]
+    exported = to_bibtex(stored(papers))
+    assert "@set{set1,\n  entryset = {a,b}\n}" in exported
+    assert "@xdata{hup,\n  publisher = {Harvard University Press}\n}" in exported
+    assert "title" not in entry_fields(exported, "set1")
