@@ -228,6 +228,14 @@ def record_tokens(record: Mapping[str, Any]) -> tuple[str, list[str]]:
     return title_key(title) if isinstance(title, str) else "", ident.tokens()
 
 
+def _identifiers_differ(a: Identity, b: Identity) -> bool:
+    """Whether both name identifiers of one kind (arXiv id, DOI) and share none."""
+    return any(
+        mine and theirs and mine.isdisjoint(theirs)
+        for mine, theirs in ((a.arxiv, b.arxiv), (a.doi, b.doi))
+    )
+
+
 def same_paper(a: Identity, b: Identity) -> bool:
     """Whether two identities are one paper (a symmetric relation).
 
@@ -302,11 +310,20 @@ def _merged_source(current: Source | None, incoming: Source | None) -> Source | 
     for name, value in incoming.fields.items():
         if value.strip() or name not in merged.fields:
             merged.fields[name] = value
+    if incoming.raw:
+        # The entry as the file now writes it: an edited .bib re-imported is exported
+        # with its new text, braces and macros, not with the text first imported.
+        for name, raw in incoming.raw.items():
+            if raw.strip() or name not in merged.raw:
+                merged.raw[name] = raw
+        merged.strings = {**merged.strings, **incoming.strings}
+        merged.preamble = list(incoming.preamble or merged.preamble)
+        merged.derived = incoming.derived
     # A plain @misc says less than the type already known (@article, @inproceedings).
     if incoming.entry_type and not (incoming.entry_type == "misc" and merged.entry_type):
         merged.entry_type = incoming.entry_type
-    if incoming.key:
-        merged.key = incoming.key
+    if incoming.key and not merged.key:
+        merged.key = incoming.key  # a key already imported stays: \cite{} uses it
     return merged
 
 
@@ -392,6 +409,8 @@ class Matcher:
         self._identities: dict[str, Identity] = {}
         #: Citation keys met in this import, by library key: (batch, citation key).
         self._met: dict[str, tuple[int, str | None]] = {}
+        #: Stored papers read from a .bib, by (file, citation key) they were read under.
+        self._by_entry: dict[tuple[str, str], str] = {}
 
     def _index(self, key: str, title: str, tokens: Iterable[str]) -> None:
         if title:
@@ -407,6 +426,11 @@ class Matcher:
         """Register a stored paper record (read cheaply, without its abstract)."""
         title, tokens = record_tokens(record)
         self._index(key, title, tokens)
+        source = record.get("source")
+        if isinstance(source, dict) and source.get("format") == "bibtex":
+            entry = (source.get("file"), source.get("key"))
+            if all(isinstance(part, str) and part for part in entry):
+                self._by_entry.setdefault((str(entry[0]), str(entry[1])), key)
 
     def add(
         self, key: str, paper: Paper, batch: int, incoming: Paper, ident: Identity | None = None
@@ -444,6 +468,12 @@ class Matcher:
         candidates.update(dict.fromkeys(self._by_title.get(ident.title, ())))
         citation = _citation_key(incoming)
         source_file = incoming.source.file if incoming.source is not None else None
+        if citation and source_file:
+            # The same entry of the same file, re-imported after the user edited it
+            # (a title typo fixed): the same paper, unless its identifiers now differ.
+            edited = self._by_entry.get((source_file, citation))
+            if edited is not None and not _identifiers_differ(ident, self._identity(edited)):
+                return edited, ident
         found: str | None = None
         for key in candidates:
             met = self._met.get(key)

@@ -120,7 +120,14 @@ def test_same_content_from_a_renamed_file_is_unchanged(library: Library) -> None
     library.import_papers(parse_text(text, source_name="refs.bib").papers)
     report = library.import_papers(parse_text(text, source_name="copy of refs.bib").papers)
     assert (report.updated, report.unchanged) == ([], ["k"])
-    assert library.get("k").source == Source("refs.bib", "bibtex", "article", "k", {})
+    source = library.get("k").source
+    assert source is not None
+    assert (source.file, source.format, source.entry_type, source.key) == (
+        "refs.bib",
+        "bibtex",
+        "article",
+        "k",
+    )
 
 
 def test_dry_run_reports_the_import_and_writes_nothing(library: Library) -> None:
@@ -142,3 +149,36 @@ def test_batches_see_each_other_and_save_once(library: Library) -> None:
     reports = library.import_batches([[paper("A Paper")], [paper("A Paper", abstract="x")]])
     assert [r.added for r in reports] == [["lee2023paper"], []]
     assert library.get("lee2023paper").abstract == "x"
+
+
+EDITED_BEFORE = r"""@article{k1, title = {A {NASA} Study}, author = {Doe, Jane}, year = 2020,
+  journal = {J}}"""
+EDITED_AFTER = r"""@article{k1, title = {A {NASA} Study of {M}ars}, author = {Doe, Jane},
+  year = 2020, journal = {The {J}ournal}, note = {The {ESA} view}}"""
+
+
+def test_an_edited_bib_entry_reimported_updates_its_paper_as_now_written(
+    library: Library,
+) -> None:
+    from readlist.exporters import to_bibtex
+
+    first = library.import_papers(parse_text(EDITED_BEFORE, source_name="mine.bib").papers)
+    (key,) = first.added
+    library.add_tags([key], ["keep"])
+    again = library.import_papers(parse_text(EDITED_AFTER, source_name="mine.bib").papers)
+    assert again.updated == [key] and not again.added  # a fixed title is not a new paper
+    reread = Library(library.path)
+    assert len(reread) == 1 and reread.get(key).tags == ["keep"]
+    exported = to_bibtex(reread.papers())
+    # Every field as the file now writes it, braces included, not as first imported.
+    assert "title = {A {NASA} Study of {M}ars}" in exported
+    assert "journal = {The {J}ournal}" in exported
+    assert "note = {The {ESA} view}" in exported
+
+
+def test_an_edited_bib_entry_whose_doi_changed_is_another_paper(library: Library) -> None:
+    before = EDITED_BEFORE.replace("journal", "doi = {10.1/one}, journal")
+    after = EDITED_AFTER.replace("journal", "doi = {10.1/two}, journal")
+    first = library.import_papers(parse_text(before, source_name="mine.bib").papers)
+    again = library.import_papers(parse_text(after, source_name="mine.bib").papers)
+    assert len(first.added) == 1 and len(again.added) == 1
