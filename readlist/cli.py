@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from readlist import __version__
 from readlist.errors import LibraryError, ReadlistError
@@ -434,9 +434,17 @@ def _sort_option(value: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, with the user's text in its error lines escaped, never raw."""
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 with ``message`` (which quotes the arguments) made safe for a terminal."""
+        super().error(escape_controls(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="readlist",
         description="A keyboard-driven reading list for research papers.",
         epilog="With no command, opens the interactive interface.",

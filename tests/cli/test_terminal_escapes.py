@@ -64,3 +64,11 @@ def test_file_names_with_escapes_are_escaped_in_import_messages(run_cli, tmp_pat
     missing = run_cli("show", f"nope{OSC}")
     assert missing.returncode == 1 and f"nope{SHOWN}" in missing.stderr
     assert_safe(imported.stdout, imported.stderr, failed.stdout, failed.stderr, missing.stderr)
+
+
+def test_argument_errors_quote_the_arguments_escaped(run_cli) -> None:
+    result = run_cli("list", "--sort", OSC)
+    assert result.returncode == 2 and SHOWN in result.stderr
+    result = run_cli("list", "--" + OSC)
+    assert result.returncode == 2 and SHOWN in result.stderr
+    assert_safe(result.stdout, result.stderr)
