@@ -5,11 +5,25 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from readlist.errors import LibraryError
+
+
+def describe_file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for a message (``a FIFO (named pipe)``)."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def describe_os_error(error: OSError) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from readlist.atomic import atomic_write
+from readlist.atomic import atomic_write, describe_file_kind
 from readlist.backup import backup_folder
 from readlist.errors import ReadlistError
 from readlist.exporters import export_chunks
@@ -67,7 +67,9 @@ def check_export_path(target: Path, library: str | os.PathLike[str] | None = Non
     except OSError as error:
         raise ReadlistError(f"cannot write {target}: {error.strerror or error}") from None
     if found is not None and not stat.S_ISREG(found.st_mode):
-        raise ReadlistError(f"cannot write {target}: it is {_kind(found.st_mode)}, not a file")
+        raise ReadlistError(
+            f"cannot write {target}: it is {describe_file_kind(found.st_mode)}, not a file"
+        )
     if library is not None and _is_protected(real, found, Path(library)):
         raise ReadlistError(
             f"cannot write {target}: it is a file of the library {library} "
@@ -109,16 +111,3 @@ def _library_files(library: Path) -> Iterator[Path]:
                 yield from (Path(inner.path) for inner in os.scandir(entry.path))
     except OSError:
         return
-
-
-def _kind(mode: int) -> str:
-    """What a file that is not a regular file is, for a message."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"

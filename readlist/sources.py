@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
+from readlist.atomic import describe_file_kind
 from readlist.errors import ReadlistError
 from readlist.store import ImportReport, Library
 
@@ -143,8 +144,9 @@ def file_source(path: str | Path) -> RawSource:
             if stat.S_ISDIR(info.st_mode):
                 raise ReadlistError(f"cannot import {shown}: it is a directory")
             if not stat.S_ISREG(info.st_mode):
+                kind = describe_file_kind(info.st_mode)
                 raise ReadlistError(
-                    f"cannot import {shown}: it is {_kind(info.st_mode)}, not a regular "
+                    f"cannot import {shown}: it is {kind}, not a regular "
                     "file (to import a stream, pipe it in and give '-' for standard input)"
                 )
             os.set_blocking(fd, True)
@@ -156,17 +158,6 @@ def file_source(path: str | Path) -> RawSource:
             os.close(fd)
 
     return RawSource(shown_name(path.name), read)
-
-
-def _kind(mode: int) -> str:
-    """What a file that is neither regular nor a directory is."""
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
 
 
 def import_sources(

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from readlist.importers.bibtex_values import closing_brace
+
 #: A block start as bibtexparser finds it: ``@type`` before ``{`` or ``(``, anywhere.
 _BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")
 #: A brace; it counts only if not directly after a backslash (checked apart: a
 #: lookbehind here would stop the regex engine from skipping ahead to the next brace).
-_BRACE = re.compile(r"[{}]")
 #: An ``@`` first on its line: inside a block, bibtexparser may take it as a new block.
 _LINE_START_AT = re.compile(r"\n[^\S\n]*@")
 # A citation key, field name or @string name runs up to the next of ``{}",=``
@@ -132,19 +133,10 @@ class _Splitter:
 
     def _nested_closing_brace(self, opening: int) -> int:
         """:meth:`_closing_brace` for values with inner or escaped braces."""
-        text = self.text
-        depth = 0
-        for brace in _BRACE.finditer(text, opening + 1):
-            index = brace.start()
-            if text[index - 1] == "\\":
-                continue  # bibtexparser does not count an escaped brace
-            if brace.group() == "{":
-                depth += 1
-            elif depth:
-                depth -= 1
-            else:
-                return index
-        raise _Unsupported  # never closed
+        closing = closing_brace(self.text, opening)  # escaped braces do not count
+        if closing < 0:
+            raise _Unsupported  # never closed
+        return closing
 
     def _closing_quote(self, opening: int) -> int:
         """Index of the ``"`` closing the one at ``opening``; braces do not count inside."""

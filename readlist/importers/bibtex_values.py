@@ -56,7 +56,7 @@ _DELIMITED = {"{": "}", '"': '"'}
 _BRACE_OR_QUOTE = re.compile(r'[{}"]')
 
 
-def _closing_brace(raw: str, opening: int) -> int:
+def closing_brace(raw: str, opening: int) -> int:
     r"""Index of the ``}`` matching the ``{`` at ``opening``, or -1 if it is never closed.
 
     An escaped brace (``\{``) does not count, as for the splitters that cut the value out.
@@ -101,7 +101,7 @@ def value_pieces(raw: str) -> list[Piece] | None:
     """
     if "#" not in raw:  # the usual single piece: no scan needed
         value = raw.strip()
-        if value[:1] == "{" and _closing_brace(value, 0) == len(value) - 1:
+        if value[:1] == "{" and closing_brace(value, 0) == len(value) - 1:
             return [Piece(PieceKind.BRACED, value[1:-1])]
         if value[:1] == '"' and _closing_quote(value, 0) == len(value) - 1:
             return [Piece(PieceKind.QUOTED, value[1:-1])]
@@ -114,7 +114,7 @@ def value_pieces(raw: str) -> list[Piece] | None:
         position = _SPACE.match(raw, position).end()  # type: ignore[union-attr]
         opener = raw[position : position + 1]
         if opener == "{":
-            closing = _closing_brace(raw, position)
+            closing = closing_brace(raw, position)
             if closing < 0:
                 return None
             pieces.append(Piece(PieceKind.BRACED, raw[position + 1 : closing]))
