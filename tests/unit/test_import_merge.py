@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from readlist import merge
 from readlist.importers import parse_text
 from readlist.models import Paper, Source
 from readlist.store import Library
+
+
+@pytest.fixture(autouse=True)
+def cold_merge_caches() -> None:
+    """Each test computes its keys afresh, so it checks the code, not an earlier test's cache."""
+    for cached in (merge.title_key, merge.author_key, merge._field_ids, merge._is_latin):
+        cached.cache_clear()
 
 
 @pytest.fixture
@@ -182,3 +190,39 @@ def test_an_edited_bib_entry_whose_doi_changed_is_another_paper(library: Library
     first = library.import_papers(parse_text(before, source_name="mine.bib").papers)
     again = library.import_papers(parse_text(after, source_name="mine.bib").papers)
     assert len(first.added) == 1 and len(again.added) == 1
+
+
+TUGBOAT = "".join(
+    f"@journal{{tb{n}, title = {{TUGboat}}, editor = {{Robert Welland}}, volume = {n}}}\n"
+    for n in (2, 3, 4)
+)
+
+
+def test_a_bib_imported_again_under_another_name_keeps_its_entries_apart(
+    library: Library,
+) -> None:
+    library.import_papers(parse_text(TUGBOAT, source_name="tugboat.bib").papers[:1])
+    copy = parse_text(TUGBOAT, source_name="tugboat copy.bib").papers
+    report = library.import_papers(copy[:2])
+    assert (report.unchanged, report.added, report.updated) == (["tb2"], ["tb3"], [])
+    again = library.import_papers(parse_text(TUGBOAT, source_name="tugboat 3.bib").papers)
+    assert (again.unchanged, again.added, again.updated) == (["tb2", "tb3"], ["tb4"], [])
+    volumes = {p.key: p.source.fields["volume"] for p in library.papers() if p.source}
+    assert volumes == {"tb2": "2", "tb3": "3", "tb4": "4"}
+
+
+def test_an_entry_finds_its_paper_after_a_candidate_that_is_another_paper(
+    library: Library,
+) -> None:
+    library.import_papers([paper("Attention", "Bob Ray"), paper("Attention", "Ann Lee")])
+    (bob, ann) = [p.key for p in library.papers()]
+    report = library.import_papers([paper("Attention", "A. Lee", abstract="new")])
+    assert report.updated == [ann] and not report.added
+    assert library.get(bob).abstract == ""
+
+
+def test_an_edited_bib_entry_that_gains_a_doi_updates_its_paper(library: Library) -> None:
+    first = library.import_papers(parse_text(EDITED_BEFORE, source_name="mine.bib").papers)
+    after = EDITED_AFTER.replace("journal", "doi = {10.1/new}, journal")
+    again = library.import_papers(parse_text(after, source_name="mine.bib").papers)
+    assert again.updated == first.added and not again.added

@@ -6,10 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.merge import identity, merge_papers, same_paper, title_key
+from readlist import merge
+from readlist.merge import identity, merge_papers, record_tokens, same_paper, title_key
 from readlist.models import Link, LinkKind, Paper, Source
 
 GITHUB = Link("https://github.com/SqueezeAILab/SqueezeLLM", LinkKind.CODE)
+
+
+@pytest.fixture(autouse=True)
+def cold_merge_caches() -> None:
+    """Each test computes its keys afresh, so it checks the code, not an earlier test's cache."""
+    for cached in (merge.title_key, merge.author_key, merge._field_ids, merge._is_latin):
+        cached.cache_clear()
 
 
 def bib(title: str, authors: list[str], **fields: str) -> Paper:
@@ -298,3 +306,86 @@ def test_identity_is_symmetric(one: Paper, other: Paper) -> None:
     assert same_paper(identity(one), identity(one.copy())) == bool(
         title_key(one.title) or identity(one).arxiv or identity(one).doi
     )
+
+
+# -- identifiers of stored records and BibTeX fields -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "arxiv", "doi"),
+    [
+        ({"eprint": "2306.07629v2"}, {"2306.07629"}, set()),  # no prefix: arXiv assumed
+        ({"eprint": "2306.07629", "archiveprefix": " arXiv "}, {"2306.07629"}, set()),
+        ({"eprint": "2306.07629", "eprinttype": "arxiv"}, {"2306.07629"}, set()),  # biblatex
+        ({"eprint": "2306.07629", "archiveprefix": "PubMed"}, set(), set()),  # another archive
+        ({"eprint": "2306.07629", "eprinttype": "jstor"}, set(), set()),
+        ({"doi": "10.1/X"}, set(), {"10.1/x"}),
+        ({"doi": "10.48550/arXiv.2306.07629"}, {"2306.07629"}, set()),
+        ({"eprint": "2101.00001", "doi": "10.1/x"}, {"2101.00001"}, {"10.1/x"}),
+        ({"journal": "J"}, set(), set()),
+    ],
+)
+def test_identifiers_read_from_bibtex_fields(
+    fields: dict[str, str], arxiv: set[str], doi: set[str]
+) -> None:
+    ident = identity(bib("T", ["Ann Lee"], **fields))
+    assert (ident.arxiv, ident.doi) == (arxiv, doi)
+    expected = [f"arxiv:{a}" for a in sorted(arxiv)] + [f"doi:{d}" for d in sorted(doi)]
+    assert ident.tokens() == expected
+    assert record_tokens(bib("T", ["Ann Lee"], **fields).to_dict()) == ("t", expected)
+
+
+def test_record_tokens_name_a_stored_papers_title_and_identifiers() -> None:
+    stored = Paper(
+        title="SqueezeLLM: Dense-and-Sparse Quantization",
+        abstract="We build on https://arxiv.org/abs/2101.00001.",
+        links=[
+            Link("https://arxiv.org/abs/2101.00001"),  # included: a superset is enough
+            Link("https://doi.org/10.1145/ABC"),
+            GITHUB,
+        ],
+        source=Source("refs.bib", "bibtex", "article", "k", {"eprint": "2306.07629"}),
+    )
+    assert record_tokens(stored.to_dict()) == (
+        "squeezellm dense and sparse quantization",
+        ["arxiv:2101.00001", "arxiv:2306.07629", "doi:10.1145/abc"],
+    )
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {},
+        {"title": 5, "source": "refs.bib", "links": "https://arxiv.org/abs/2101.00001"},
+        {"title": "T", "source": {"fields": "eprint"}, "links": [5, {"url": 5}, {}]},
+        {"title": "T", "source": None, "links": None},
+    ],
+)
+def test_record_tokens_of_a_hand_edited_record_name_only_what_is_well_formed(
+    record: dict[str, object],
+) -> None:
+    title = "t" if record.get("title") == "T" else ""
+    assert record_tokens(record) == (title, [])
+    good_link = {"url": "https://arxiv.org/abs/2101.00001v3"}
+    links = [*(record["links"] if isinstance(record.get("links"), list) else []), good_link]
+    assert record_tokens({**record, "links": links}) == (title, ["arxiv:2101.00001"])
+
+
+@settings(max_examples=300)
+@given(papers)
+def test_record_tokens_find_every_identifier_of_the_paper(paper: Paper) -> None:
+    title, tokens = record_tokens(paper.to_dict())
+    assert title == identity(paper).title
+    assert set(identity(paper).tokens()) <= set(tokens)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (r"Sorting in $O(n \log n)$", "Sorting in O(n log n)"),  # not Greek: the name stays
+        (r"$\ell_1$-Norms", "ell_1 norms"),
+        (r"$\Gamma$-Convergence", "Γ-convergence"),
+    ],
+)
+def test_latex_math_macros_read_as_their_names(one: str, other: str) -> None:
+    assert title_key(one) == title_key(other)
