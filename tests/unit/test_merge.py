@@ -389,3 +389,16 @@ def test_record_tokens_find_every_identifier_of_the_paper(paper: Paper) -> None:
 )
 def test_latex_math_macros_read_as_their_names(one: str, other: str) -> None:
     assert title_key(one) == title_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Why ∑ Matters", "Why Matters"),  # a math symbol carries meaning
+        ("x ≤ y in Übersetzung", "x y in Übersetzung"),
+        ("C# für Maschinen", "C für Maschinen"),  # kept symbols in a non-ASCII title too
+        ("C++ für Maschinen", "C für Maschinen"),
+    ],
+)
+def test_symbols_that_carry_meaning_are_kept_in_any_script(one: str, other: str) -> None:
+    assert title_key(one) != title_key(other)
