@@ -402,3 +402,14 @@ def test_latex_math_macros_read_as_their_names(one: str, other: str) -> None:
 )
 def test_symbols_that_carry_meaning_are_kept_in_any_script(one: str, other: str) -> None:
     assert title_key(one) != title_key(other)
+
+
+def test_an_author_list_at_least_as_long_replaces_the_known_one() -> None:
+    none = Paper(title="T")
+    initials = Paper(title="T", authors=["A. Lee", "B. Ray"])
+    spelled = Paper(title="T", authors=["Ann Lee", "Bob Ray"])
+    more = Paper(title="T", authors=["Ann Lee", "Bob Ray", "Cy Dee"])
+    assert merge_papers(none, initials).authors == initials.authors
+    assert merge_papers(initials, spelled).authors == spelled.authors
+    assert merge_papers(spelled, more).authors == more.authors
+    assert merge_papers(more, spelled).authors == more.authors
