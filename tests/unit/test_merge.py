@@ -413,3 +413,37 @@ def test_an_author_list_at_least_as_long_replaces_the_known_one() -> None:
     assert merge_papers(initials, spelled).authors == spelled.authors
     assert merge_papers(spelled, more).authors == more.authors
     assert merge_papers(more, spelled).authors == more.authors
+
+
+def test_links_are_united_each_url_once() -> None:
+    arxiv = Link("https://arxiv.org/abs/2306.07629")
+    merged = merge_papers(Paper(title="T"), Paper(title="T", links=[arxiv, arxiv, GITHUB]))
+    assert merged.links == [arxiv, GITHUB]
+
+
+def test_a_known_citation_key_stays_and_a_missing_one_is_learned() -> None:
+    keyless = Paper(title="T", source=Source("list.txt", "listing"))
+    first = Paper(title="T", source=Source("a.bib", "bibtex", "article", "lee2023"))
+    second = Paper(title="T", source=Source("b.bib", "bibtex", "article", "other"))
+    learned = merge_papers(keyless, first)
+    assert learned.source is not None and learned.source.key == "lee2023"
+    kept = merge_papers(learned, second)
+    assert kept.source is not None and kept.source.key == "lee2023"
+
+
+def test_a_bib_preamble_is_learned_from_the_file_that_has_one() -> None:
+    known = Paper(title="T", source=Source("a.bib", "bibtex", "article", "k"))
+    incoming = Paper(
+        title="T",
+        source=Source(
+            "a.bib",
+            "bibtex",
+            "article",
+            "k",
+            {"journal": "J"},
+            {"journal": "{J}"},
+            preamble=[r"\newcommand{\x}{x}"],
+        ),
+    )
+    merged = merge_papers(known, incoming)
+    assert merged.source is not None and merged.source.preamble == [r"\newcommand{\x}{x}"]
