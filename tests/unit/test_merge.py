@@ -427,6 +427,7 @@ def test_a_known_citation_key_stays_and_a_missing_one_is_learned() -> None:
     second = Paper(title="T", source=Source("b.bib", "bibtex", "article", "other"))
     learned = merge_papers(keyless, first)
     assert learned.source is not None and learned.source.key == "lee2023"
+    assert (learned.source.file, learned.source.format) == ("a.bib", "bibtex")
     kept = merge_papers(learned, second)
     assert kept.source is not None and kept.source.key == "lee2023"
 
@@ -447,3 +448,8 @@ def test_a_bib_preamble_is_learned_from_the_file_that_has_one() -> None:
     )
     merged = merge_papers(known, incoming)
     assert merged.source is not None and merged.source.preamble == [r"\newcommand{\x}{x}"]
+
+
+def test_tags_already_known_in_any_order_change_nothing() -> None:
+    known = Paper(title="T", tags=["zeta", "alpha"])
+    assert merge_papers(known, Paper(title="T", tags=["alpha"]), ["zeta", "  "]) == known
