@@ -8,7 +8,7 @@ import pytest
 
 from readlist import merge
 from readlist.importers import parse_text
-from readlist.models import Paper, Source
+from readlist.models import Link, Paper, Source
 from readlist.store import Library
 
 
@@ -226,3 +226,14 @@ def test_an_edited_bib_entry_that_gains_a_doi_updates_its_paper(library: Library
     after = EDITED_AFTER.replace("journal", "doi = {10.1/new}, journal")
     again = library.import_papers(parse_text(after, source_name="mine.bib").papers)
     assert again.updated == first.added and not again.added
+
+
+def test_a_new_key_of_a_known_bib_still_matches_a_paper_from_elsewhere(
+    library: Library,
+) -> None:
+    with_doi = TUGBOAT.replace("volume = 2", "volume = 2, doi = {10.1/two}")
+    library.import_papers(parse_text(with_doi, source_name="tugboat.bib").papers[:1])
+    listed = Paper(title="TUGboat", links=[Link("https://doi.org/10.1/other")])
+    (listed_key,) = library.import_papers([listed]).added
+    report = library.import_papers(parse_text(TUGBOAT, source_name="tugboat.bib").papers[2:])
+    assert report.updated == [listed_key] and not report.added
