@@ -453,3 +453,25 @@ def test_a_bib_preamble_is_learned_from_the_file_that_has_one() -> None:
 def test_tags_already_known_in_any_order_change_nothing() -> None:
     known = Paper(title="T", tags=["zeta", "alpha"])
     assert merge_papers(known, Paper(title="T", tags=["alpha"]), ["zeta", "  "]) == known
+
+
+def test_identifiers_in_their_other_spellings() -> None:
+    old_style = bib("One", ["Ann Lee"], eprint="hep-th/9901001")
+    old_link = Paper(title="Two", links=[Link("https://arxiv.org/abs/hep-th/9901001v2")])
+    assert identity(old_style).arxiv == identity(old_link).arxiv == {"hep-th/9901001"}
+    escaped = bib("One", ["Ann Lee"], doi=r"10.1000/a\_b")
+    assert (
+        identity(escaped).doi
+        == identity(Paper(title="Two", links=[Link("https://doi.org/10.1000/a_b")])).doi
+        == {"10.1000/a_b"}
+    )
+
+
+@pytest.mark.parametrize("doi", ["abc/def", "10.1000", "see the journal", ""])
+def test_a_doi_field_that_is_no_doi_names_nothing(doi: str) -> None:
+    assert identity(bib("T", ["Ann Lee"], doi=doi)).doi == frozenset()
+
+
+def test_an_arxiv_page_that_is_no_paper_names_nothing() -> None:
+    listing_page = Paper(title="T", links=[Link("https://arxiv.org/list/cs.LG/recent")])
+    assert identity(listing_page) == identity(Paper(title="T"))
