@@ -475,3 +475,12 @@ def test_a_doi_field_that_is_no_doi_names_nothing(doi: str) -> None:
 def test_an_arxiv_page_that_is_no_paper_names_nothing() -> None:
     listing_page = Paper(title="T", links=[Link("https://arxiv.org/list/cs.LG/recent")])
     assert identity(listing_page) == identity(Paper(title="T"))
+
+
+def test_a_doi_link_the_abstract_mentions_in_any_case_is_not_the_papers_identifier() -> None:
+    cites = Paper(
+        title="T",
+        abstract="We extend https://doi.org/10.1145/ABC.Def here.",
+        links=[Link("https://doi.org/10.1145/abc.def")],
+    )
+    assert identity(cites).doi == frozenset()
