@@ -52,7 +52,7 @@ def test_cli_commands_run_without_loading_textual() -> None:
 
 
 def test_the_cli_names_the_importers_formats() -> None:
-    from readlist.cli import IMPORT_FORMATS
+    from readlist.cli.parser import IMPORT_FORMATS
     from readlist.importers import FORMATS
 
     assert IMPORT_FORMATS == FORMATS

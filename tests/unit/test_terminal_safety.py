@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from readlist.cli.render import to_json
 from readlist.errors import ReadlistError
 from readlist.models import tag_from_input
-from readlist.output import to_json
 from readlist.text import _CONTROLS, escape_controls, strip_controls
 
 HOSTILE = ("\x1b]0;T\x07", "\x1b[31m", "\x9b2J", "\u202e", "a\tb", "a\nb", "\x00", "\x7f")

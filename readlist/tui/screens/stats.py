@@ -18,11 +18,11 @@ from textual.widgets import Footer, Sparkline, Static
 
 from readlist.errors import ReadlistError
 from readlist.models import Status
-from readlist.output import STATUS_GLYPHS
 from readlist.text import one_line
 from readlist.tui.literal import literal_lines
 from readlist.tui.session import LibrarySession
 from readlist.tui.tables import titled_table
+from readlist.view import STATUS_GLYPHS
 
 #: How many weeks the charts cover.
 WEEKS = 12

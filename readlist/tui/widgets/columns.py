@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from readlist.models import Paper
-from readlist.output import authors_short
 from readlist.text import one_line
+from readlist.view import authors_short
 
 CODE_MARK = "⌘"
 #: Cells before the first column: selection mark, status glyph, a space.

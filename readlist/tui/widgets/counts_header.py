@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from readlist.models import Status
-from readlist.output import STATUS_GLYPHS
+from readlist.view import STATUS_GLYPHS
 
 
 class CountsHeader(Horizontal):

@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from readlist.models import Paper
-from readlist.output import STATUS_GLYPHS
 from readlist.text import one_line, strip_controls
 from readlist.tui.browser import open_link
+from readlist.view import STATUS_GLYPHS
 
 #: Width of the names in the facts column.
 FACT_WIDTH = 11

@@ -24,8 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readlist.models import Paper, Status
-from readlist.output import STATUS_GLYPHS
 from readlist.tui.widgets.columns import LEAD, SORT_COLUMNS, cell_values, fit, layout
+from readlist.view import STATUS_GLYPHS
 
 SELECTED_MARK = "▌"
 STATUS_CLASSES = {Status.UNREAD: "unread", Status.READING: "reading", Status.READ: "read"}

@@ -10,11 +10,11 @@ from rich.cells import cell_len, set_cell_size
 
 from readlist.models import Paper, Status
 from readlist.text import escape_controls, json_escape_controls, one_line, strip_controls
+from readlist.view import STATUS_GLYPHS, authors_short
 
 if TYPE_CHECKING:  # rich's console and tables cost 30 ms to import: only where used
     from rich.console import Console, RenderableType
 
-STATUS_GLYPHS = {Status.UNREAD: "○", Status.READING: "◐", Status.READ: "●"}
 STATUS_STYLES = {Status.UNREAD: "bold", Status.READING: "yellow", Status.READ: "dim"}
 
 
@@ -27,16 +27,6 @@ def to_json(data: Any) -> str:
     """
     text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
     return text if text.isascii() else json_escape_controls(text)
-
-
-def authors_short(paper: Paper, limit: int = 1) -> str:
-    """``First Author et al.`` style, for narrow columns."""
-    if not paper.authors:
-        return ""
-    shown = ", ".join(one_line(a) for a in paper.authors[:limit])
-    if len(paper.authors) > limit or paper.authors_truncated:
-        shown += " et al."
-    return shown
 
 
 _ANSI = {"key": "\x1b[36m", "tags": "\x1b[35m", "dim": "\x1b[2m", "reset": "\x1b[0m"}

@@ -1,0 +1,291 @@
+"""The CLI's commands for reading and changing the library, one function each."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from readlist.cli.render import make_console, paper_details, paper_lines
+from readlist.cli.streams import err, out, out_json, shown, warn
+from readlist.errors import ReadlistError
+from readlist.models import Paper, Status
+from readlist.store import ImportStep, Library
+from readlist.text import escape_controls, one_line
+
+#: Warnings printed per imported file; the rest are counted (and all are in --json).
+MAX_WARNINGS_SHOWN = 20
+
+Command = Callable[[argparse.Namespace, Library], int]
+
+
+def cmd_import(args: argparse.Namespace, library: Library) -> int:
+    """Import listing, search-result or BibTeX files (or the bundled samples)."""
+    from readlist.sources import file_source, import_sources, sample_sources, stdin_source, total
+
+    sources = sample_sources() if args.sample else []
+    for name in args.files:
+        if name == "-":
+            sources.append(stdin_source(sys.stdin.buffer))
+        else:
+            sources.append(file_source(name))
+    if not sources:
+        raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
+    reports = import_sources(
+        library, sources, format=args.format, tags=args.tag, dry_run=args.dry_run
+    )
+    totals = total(reports)
+    if not args.json:
+        dry = " (dry run)" if args.dry_run else ""
+        for file_report in reports:
+            summary = file_report.report.summary()
+            out(f"{one_line(file_report.name)} ({file_report.format}): {summary}{dry}")
+            if args.dry_run:
+                _out_steps(file_report.report.steps)
+        if len(reports) > 1:
+            out(f"total: {totals.summary()}")
+    for file_report in reports:
+        warnings = file_report.report.warnings
+        for warning in warnings[:MAX_WARNINGS_SHOWN]:
+            warn(warning)
+        if len(warnings) > MAX_WARNINGS_SHOWN:
+            hidden = len(warnings) - MAX_WARNINGS_SHOWN
+            warn(f"{file_report.name}: … and {hidden} more warnings")
+    if args.json:
+        names = ("added", "updated", "unchanged", "warnings")
+        result: dict[str, object] = {name: getattr(totals, name) for name in names}
+        if args.dry_run:
+            result["dry_run"] = True
+            result["steps"] = [step.to_dict() for step in totals.steps]
+        out_json(result)
+    elif args.dry_run:
+        out("dry run: nothing was written")
+    return 0
+
+
+def _out_steps(steps: Sequence[ImportStep]) -> None:
+    """One line per entry of a dry run: what it adds, or which paper it merges into."""
+    for step in steps:
+        title = one_line(step.title)
+        if step.action == "added":
+            out(f"  add {step.key}: {title}")
+        elif step.action == "updated":
+            out(f"  merge into {step.key} ({', '.join(step.fields)}): {title}")
+        else:
+            out(f"  same as {step.key} (no change): {title}")
+
+
+def _selected(args: argparse.Namespace, library: Library) -> list[Paper]:
+    from readlist.query import sort_papers
+
+    papers = library.search(" ".join(args.query))
+    if args.sort:
+        papers = sort_papers(papers, args.sort)
+    if args.limit is not None:
+        papers = papers[: max(args.limit, 0)]
+    return papers
+
+
+def cmd_list(args: argparse.Namespace, library: Library) -> int:
+    """List papers matching a query."""
+    papers = _selected(args, library)
+    if args.json:
+        out_json([paper.to_dict() for paper in papers])
+        return 0
+    if not sys.stdout.isatty():  # piped: plain lines, whole titles, no console needed
+        sys.stdout.writelines(f"{line}\n" for line in paper_lines(papers, width=None, color=False))
+        return 0
+    console = make_console()
+    lines = paper_lines(papers, width=console.width, color=not console.no_color)
+    sys.stdout.writelines(f"{line}\n" for line in lines)
+    console.print(f"{len(papers)} of {len(library)} papers", style="dim")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, library: Library) -> int:
+    """Show one paper."""
+    paper = library.resolve(args.key)
+    if args.json:
+        out_json(paper.to_dict())
+    else:
+        make_console().print(paper_details(paper))
+    return 0
+
+
+def _keys(library: Library, prefixes: Sequence[str]) -> list[str]:
+    return [library.resolve_key(prefix) for prefix in prefixes]
+
+
+def cmd_tag(args: argparse.Namespace, library: Library) -> int:
+    """Add tags to a paper."""
+    key = library.resolve_key(args.key)
+    library.add_tags([key], args.tags)
+    out(f"{key}: {' '.join(library.tags_of(key)) or '(no tags)'}")
+    return 0
+
+
+def cmd_untag(args: argparse.Namespace, library: Library) -> int:
+    """Remove tags from a paper."""
+    key = library.resolve_key(args.key)
+    library.remove_tags([key], args.tags)
+    out(f"{key}: {' '.join(library.tags_of(key)) or '(no tags)'}")
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace, library: Library) -> int:
+    """Set a paper's read status."""
+    key = library.resolve_key(args.key)
+    library.set_status([key], Status(args.status))
+    out(f"{key}: {args.status}")
+    return 0
+
+
+def cmd_note(args: argparse.Namespace, library: Library) -> int:
+    """Set or append to a paper's note; with no text, edit it in $EDITOR."""
+    key = library.resolve_key(args.key)
+    if args.text is None:
+        return _edit_note(library, key)
+    text = _stdin_text() if args.text == "-" else args.text
+    library.set_note(key, text.rstrip("\n"), append=args.append)
+    out(f"{key}: note saved")
+    return 0
+
+
+def _stdin_text() -> str:
+    """Standard input as UTF-8 text (up to the import size limit); else one clear error."""
+    from readlist.sources import read_capped
+
+    data = read_capped(sys.stdin.buffer, "<stdin>")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReadlistError(
+            f"standard input is not UTF-8 text (invalid byte 0x{data[error.start]:02x} "
+            f"at offset {error.start}); nothing was saved"
+        ) from None
+
+
+def _edit_note(library: Library, key: str) -> int:
+    """Edit a note in $EDITOR and save it against the note it started from.
+
+    A change saved meanwhile (``note --append``, the app) is merged in, never
+    overwritten. Text that cannot be saved is kept as a draft beside the library.
+    """
+    from readlist.launch import EditorError, edit_text
+    from readlist.store.library import NoteOutcome
+
+    base = library.get(key).notes
+    try:
+        edited = edit_text(base)
+    except EditorError as error:
+        if error.lost_file:
+            _keep_draft(library, key, error.text)
+        raise
+    if edited.warning:
+        warn(edited.warning)
+    try:
+        saved = library.save_note(key, edited.text.rstrip("\n"), base=base)
+    except ReadlistError:
+        _keep_draft(library, key, edited.text, also=edited.file)
+        raise
+    edited.discard()
+    if saved.outcome is NoteOutcome.SAVED:
+        out(f"{key}: note saved")
+    elif saved.outcome is NoteOutcome.MERGED:
+        out(f"{key}: note saved, merged with a change saved meanwhile")
+    else:
+        out(
+            f"{key}: note saved with both versions: a change saved meanwhile touched the same "
+            f"lines; review the parts between <<<<<<< and >>>>>>> with: readlist note {key}"
+        )
+    return 0
+
+
+def _keep_draft(library: Library, key: str, text: str, *, also: Path | None = None) -> None:
+    """Keep unsaved note text as a draft beside the library and say where."""
+    kept = f" and in {also}" if also else ""
+    try:
+        draft = library.save_draft(key, text)
+    except ReadlistError as error:
+        err(f"your note text could not be kept as a draft ({error}){kept}")
+        return
+    err(f"your note text is kept in {draft}{kept}")
+
+
+def cmd_open(args: argparse.Namespace, library: Library) -> int:
+    """Open a paper's code link (or a search for it) in the web browser."""
+    from readlist.launch import open_url
+    from readlist.links import code_target, paper_search_url
+
+    paper = library.resolve(args.key)
+    url = paper_search_url(paper.title) if args.paper else code_target(paper)
+    out(f"opening {open_url(url)}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, library: Library) -> int:
+    """Remove papers from the library."""
+    for key in library.remove(_keys(library, args.keys)):
+        out(f"removed {key}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, library: Library) -> int:
+    """Counts by status, tag and category."""
+    statuses = library.status_counts()
+    groups: dict[str, dict[str, int]] = {
+        "status": {status.value: statuses[status] for status in Status},
+        "tags": dict(library.tag_counts().most_common()),
+        "categories": dict(library.category_counts().most_common()),
+    }
+    if args.json:
+        out_json({"total": len(library), **groups})
+        return 0
+    from rich.table import Table
+
+    console = make_console()
+    console.print(f"{len(library)} papers", style="bold")
+    for title, counts in groups.items():
+        if not counts:
+            continue
+        table = Table(box=None, pad_edge=False)
+        table.add_column(title, style="bold")
+        table.add_column("papers", justify="right")
+        for name, count in counts.items():
+            table.add_row(escape_controls(name), str(count))
+        console.print(table)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, library: Library) -> int:
+    """Export citations as BibTeX, CSL-JSON or Markdown."""
+    from readlist.export_file import write_export
+
+    if args.keys:
+        papers = [library.resolve(k.strip()) for k in args.keys.split(",") if k.strip()]
+        if args.query:
+            matching = {p.key for p in library.search(" ".join(args.query))}
+            papers = [p for p in papers if p.key in matching]
+    else:
+        papers = _selected(args, library)
+    if args.output and args.output != "-":
+        write_export(
+            papers, args.export_format, Path(args.output), ascii=args.ascii, library=library.path
+        )
+        sys.stderr.write(shown(f"wrote {len(papers)} entries to {args.output}") + "\n")
+    else:
+        write_export(papers, args.export_format, sys.stdout, ascii=args.ascii)
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace, library: Library) -> int:
+    """Open the interactive interface."""
+    library.load()  # a damaged library is one clear error line, not an empty screen
+    from readlist.tui.app import ReadlistApp
+
+    app = ReadlistApp(library)
+    app.run()
+    for draft in app.drafts_kept:
+        err(f"your unsaved note is kept in {draft}")
+    return app.return_code or 0

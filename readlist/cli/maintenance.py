@@ -1,0 +1,97 @@
+"""The CLI's doctor and restore commands (their logic is in readlist.doctor and .backup)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from readlist.cli.streams import out
+from readlist.errors import ReadlistError
+from readlist.store import Library
+
+if TYPE_CHECKING:  # the doctor is imported only by the commands that use it
+    from readlist.store.repair import AbstractRepair
+
+
+def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
+    """Check the library file for damage; ``--fix`` deletes leftovers of killed saves."""
+    from readlist.doctor import Severity, check_library, fix_library
+
+    if args.fix:
+        fixes = fix_library(library.path)
+        for removed in fixes.removed:
+            out(f"removed {removed}")
+        if fixes.quarantined:
+            moved = fixes.quarantined.records
+            out(f"moved {_plural(len(moved), 'damaged record')} to {fixes.quarantined.path}:")
+            for line in moved:
+                out(f"  {line}")
+        for line in _repair_lines(fixes.abstracts):
+            out(line)
+    findings = check_library(library.path)
+    for finding in findings:
+        out(str(finding))
+    errors = sum(f.count for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(f.count for f in findings if f.severity is Severity.WARNING)
+    out(f"{library.path}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    if any(f.fixable for f in findings):
+        out(
+            "run 'readlist doctor --fix' to repair what it can "
+            "(temporary files, abstracts, damaged records)"
+        )
+    return 1 if errors else 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _repair_lines(repair: AbstractRepair | None) -> list[str]:
+    """What ``doctor --fix`` did to the abstracts file, a line each."""
+    if repair is None:
+        return []
+    lines = []
+    if repair.moved_directory:
+        moved = repair.moved_directory
+        lines.append(f"moved the directory in place of the abstracts file to {moved}")
+    if repair.damaged_copy:
+        lines.append(f"kept the damaged abstracts file as {repair.damaged_copy}")
+    if repair.recovered:
+        lines.append(f"recovered {_plural(repair.recovered, 'abstract')} from the backups")
+    if repair.missing:
+        shown = ", ".join(repair.missing[:10]) + (" …" if len(repair.missing) > 10 else "")
+        lines.append(
+            f"{_plural(len(repair.missing), 'abstract')} found in no backup "
+            f"(import their files again to get them back): {shown}"
+        )
+    if repair.dropped:
+        lines.append(f"dropped {_plural(repair.dropped, 'abstract')} that no paper names")
+    return lines
+
+
+def cmd_restore(args: argparse.Namespace, library: Library) -> int:
+    """List the library's backups, or restore one (named by date or path)."""
+    from readlist.backup import list_backups
+    from readlist.doctor import find_backup, inspect_backup, restore_backup
+
+    if args.backup is None:
+        backups = list_backups(library.path)
+        if not backups:
+            out(f"no backups of {library.path} yet")
+            return 0
+        out(f"backups of {library.path}, newest first:")
+        width = max(len(backup.label) for backup in backups)
+        for backup in backups:
+            try:
+                state = f"{inspect_backup(backup.path)} papers"
+            except ReadlistError as error:
+                state = f"unusable: {error}"
+            out(f"  {backup.label:<{width}}  {state:<12}  {backup.path}")
+        out("restore one with: readlist restore DATE (or a backup file)")
+        return 0
+    restored = restore_backup(library.path, find_backup(library.path, args.backup))
+    kept = f"; the replaced file is kept as {restored.previous}" if restored.previous else ""
+    if restored.moved_directory:
+        out(f"moved the directory in place of the abstracts file to {restored.moved_directory}")
+    out(f"restored {library.path} from {restored.backup} ({restored.papers} papers){kept}")
+    return 0

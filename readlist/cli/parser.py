@@ -1,0 +1,144 @@
+"""The CLI's argument parser: every command, its arguments and the checks made while parsing."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from readlist import __version__
+from readlist.cli.commands import (
+    Command,
+    cmd_export,
+    cmd_import,
+    cmd_list,
+    cmd_mark,
+    cmd_note,
+    cmd_open,
+    cmd_remove,
+    cmd_show,
+    cmd_stats,
+    cmd_tag,
+    cmd_tui,
+    cmd_untag,
+)
+from readlist.cli.maintenance import cmd_doctor, cmd_restore
+from readlist.models import Status
+from readlist.text import escape_controls
+
+#: ``readlist.importers.FORMATS``, spelled out so that commands which import nothing
+#: do not load the importers (a test keeps the two equal).
+IMPORT_FORMATS = ("listing", "search", "bibtex")
+
+
+def _sort_option(value: str) -> str:
+    """``--sort``'s value checked while parsing, so a wrong one is a usage error (exit 2)."""
+    from readlist.errors import QueryError
+    from readlist.query import sort_name
+
+    try:
+        return sort_name(value)
+    except QueryError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, with the user's text in its error lines escaped, never raw."""
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 with ``message`` (which quotes the arguments) made safe for a terminal."""
+        super().error(escape_controls(message))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = _ArgumentParser(
+        prog="readlist",
+        description="A keyboard-driven reading list for research papers.",
+        epilog="With no command, opens the interactive interface.",
+    )
+    parser.add_argument("--version", action="version", version=f"readlist {__version__}")
+    parser.add_argument(
+        "--library",
+        metavar="PATH",
+        help="library file (default: $READLIST_LIBRARY, else the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Command, help: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help, description=help)
+        command.set_defaults(func=func)
+        return command
+
+    def add_selection(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "query", nargs="*", help="query (e.g. tag:ml status:unread year:>=2023)"
+        )
+        command.add_argument(
+            "--sort", type=_sort_option, help="published, added, title, author, status or key"
+        )
+        command.add_argument("--limit", type=int, metavar="N", help="at most N papers")
+
+    command = add("import", cmd_import, "import listing, search-result or BibTeX files")
+    command.add_argument("files", nargs="*", metavar="FILE", help="files to import ('-' is stdin)")
+    command.add_argument("--format", choices=IMPORT_FORMATS, help="skip format detection")
+    command.add_argument("--tag", action="append", default=[], metavar="T", help="tag every paper")
+    command.add_argument("--sample", action="store_true", help="import the bundled sample listings")
+    command.add_argument("--json", action="store_true", help="print the report as JSON")
+    command.add_argument(
+        "--dry-run", action="store_true", help="report what would be added or merged; write nothing"
+    )
+
+    command = add("list", cmd_list, "list papers matching a query")
+    add_selection(command)
+    command.add_argument("--json", action="store_true", help="print papers as JSON")
+
+    command = add("show", cmd_show, "show one paper")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("--json", action="store_true", help="print the paper as JSON")
+
+    for name, func, help in (("tag", cmd_tag, "add tags"), ("untag", cmd_untag, "remove tags")):
+        command = add(name, func, f"{help} to a paper" if name == "tag" else f"{help} from a paper")
+        command.add_argument("key", help="citation key or a unique prefix")
+        command.add_argument("tags", nargs="+", metavar="TAG")
+
+    command = add("mark", cmd_mark, "set a paper's read status")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("status", choices=[s.value for s in Status])
+
+    command = add("note", cmd_note, "set a paper's note (no text: edit in $EDITOR)")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("text", nargs="?", help="the note text ('-' reads stdin)")
+    command.add_argument("--append", action="store_true", help="add to the note instead")
+
+    command = add("open", cmd_open, "open a paper's code (or a search for it) in the browser")
+    command.add_argument("key", help="citation key or a unique prefix")
+    command.add_argument("--paper", action="store_true", help="open an arXiv search for the title")
+
+    command = add("remove", cmd_remove, "remove papers from the library")
+    command.add_argument("keys", nargs="+", metavar="KEY")
+
+    command = add("stats", cmd_stats, "counts by status, tag and category")
+    command.add_argument("--json", action="store_true", help="print as JSON")
+
+    command = add("export", cmd_export, "export citations (bibtex, csl-json, markdown)")
+    command.add_argument(
+        "export_format", metavar="FORMAT", choices=["bibtex", "csl-json", "markdown"]
+    )
+    add_selection(command)
+    command.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    command.add_argument("--keys", metavar="K1,K2", help="only these keys (or unique prefixes)")
+    command.add_argument("--ascii", action="store_true", help="LaTeX accents instead of UTF-8")
+
+    add("tui", cmd_tui, "open the interactive interface (the default)")
+
+    # -- doctor and restore --
+    command = add("doctor", cmd_doctor, "check the library file for damage")
+    command.add_argument("--fix", action="store_true", help="delete leftovers of killed saves")
+    command = add("restore", cmd_restore, "list backups (newest first), or restore one")
+    command.add_argument("backup", nargs="?", metavar="BACKUP", help="a date (2026-11-24) or file")
+    # -- end of doctor and restore --
+    return parser
+
+
+#: Arguments that name files: any bytes the system allows are kept (as surrogate escapes).
+PATH_ARGUMENTS = frozenset({"library", "files", "output", "backup"})

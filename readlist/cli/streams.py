@@ -1,0 +1,33 @@
+"""Where the CLI writes: results to stdout, messages to stderr, escapes always shown escaped."""
+
+from __future__ import annotations
+
+import sys
+
+from readlist.cli.render import to_json
+from readlist.text import escape_controls
+
+
+def shown(text: str) -> str:
+    """``text`` safe for a terminal: file names, tags and keys in it may hold escapes."""
+    return "\n".join(escape_controls(line) for line in text.removesuffix("\n").split("\n"))
+
+
+def out(text: str) -> None:
+    """A result line on stdout."""
+    sys.stdout.write(shown(text) + "\n")
+
+
+def out_json(data: object) -> None:
+    """A result as JSON on stdout."""
+    sys.stdout.write(to_json(data) + "\n")
+
+
+def err(text: str) -> None:
+    """An error line on stderr."""
+    sys.stderr.write(f"readlist: {shown(text)}\n")
+
+
+def warn(text: str) -> None:
+    """A warning line on stderr."""
+    sys.stderr.write(f"warning: {shown(text)}\n")
