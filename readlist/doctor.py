@@ -5,8 +5,8 @@ files that killed saves left behind, under the library lock (while the lock is
 held no save is running, so every such file is a leftover), and abstracts that
 no paper names any more.
 :func:`restore_backup` validates a backup, keeps the current files as a
-pre-restore backup (never rotated away), then atomically replaces the library with the backup: its
-abstracts first, then the paper records.
+pre-restore backup (never rotated away), then replaces the library with the backup
+through the storage, atomically: its abstracts first, then the paper records.
 """
 
 from __future__ import annotations
@@ -22,18 +22,24 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import orjson
 from filelock import FileLock, Timeout
 
-from readlist.atomic import atomic_write
-from readlist.backup import Backup, backup_folder, keep_before_restore, list_backups
 from readlist.errors import LibraryError
 from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path, lock_path
-from readlist.store.abstracts import ABSTRACTS_TABLE, stored_texts
+from readlist.store.abstracts import stored_texts
+from readlist.store.backup import Backup, backup_folder, keep_before_restore, list_backups
 from readlist.store.drafts import list_drafts
-from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE, read_record
+from readlist.store.format import (
+    ABSTRACTS_KIND,
+    ABSTRACTS_TABLE,
+    LIBRARY_KIND,
+    PAPERS_TABLE,
+    FormatProblem,
+    parse_file,
+)
+from readlist.store.records import ABSTRACT_REF, read_record
 from readlist.store.repair import (
     AbstractRepair,
     Quarantined,
@@ -41,13 +47,7 @@ from readlist.store.repair import (
     quarantine_records,
     repair_abstracts,
 )
-from readlist.store.storage import (
-    ABSTRACTS_KIND,
-    LIBRARY_KIND,
-    META_TABLE,
-    SCHEMA_VERSION,
-    SafeJSONStorage,
-)
+from readlist.store.storage import SafeJSONStorage
 
 #: At most this many findings of one kind are listed; the rest are counted.
 MAX_PER_KIND = 20
@@ -130,27 +130,13 @@ def inspect_bytes(
     """
     if not raw.strip():
         return {}, [Finding(Severity.INFO, "empty", f"{name} is empty (an empty library)")]
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        return None, [_error("not-json", f"{name} is not valid JSON ({error.args[0]})")]
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        return None, [_error("not-library", f"{name} is JSON but not a readlist library")]
+    parsed = parse_file(raw, name, kind)
+    if isinstance(parsed, FormatProblem):
+        advice = f"; {parsed.advice}" if parsed.advice else ""
+        return None, [_error(parsed.code, parsed.message + advice)]
+    data = parsed or {}
     if not data:
         return data, []
-    meta = data.get(META_TABLE)
-    if not meta:
-        return None, [_error("not-library", f"{name} has no '{META_TABLE}' table: not a library")]
-    first: object = next(iter(meta.values()), None) if isinstance(meta, dict) else None
-    schema = first.get("schema") if isinstance(first, dict) else None
-    if not isinstance(schema, int):
-        return None, [_error("no-schema", f"{name} has no readable schema version")]
-    if schema > SCHEMA_VERSION:
-        message = f"{name} has schema {schema}, newer than this readlist ({SCHEMA_VERSION})"
-        return None, [_error("newer-schema", message + "; upgrade readlist")]
-    found_kind = first.get("kind", LIBRARY_KIND) if isinstance(first, dict) else LIBRARY_KIND
-    if found_kind != kind:
-        return None, [_error("not-library", f"{name} holds {found_kind}, not a {kind} file")]
     if kind == ABSTRACTS_KIND:
         texts = data.get(ABSTRACTS_TABLE, {})
         if not all(isinstance(text, str) for text in texts.values()):
@@ -523,10 +509,11 @@ def inspect_backup(path: Path) -> int:
         raw = path.read_bytes()
     except OSError as error:
         raise LibraryError(f"cannot read backup {path}: {error.strerror}") from None
-    return _papers_in(raw, path)
+    return len(_backup_tables(raw, path).get(PAPERS_TABLE, {}))
 
 
-def _papers_in(raw: bytes, path: Path) -> int:
+def _backup_tables(raw: bytes, path: Path) -> dict[str, Any]:
+    """The tables of a usable backup; a :class:`LibraryError` saying why one is unusable."""
     tables, findings = inspect_bytes(raw, path)
     if tables is not None:
         findings += _abstract_findings(tables, abstracts_path(path))
@@ -534,7 +521,7 @@ def _papers_in(raw: bytes, path: Path) -> int:
     if tables is None or errors:
         reason = errors[0].message if errors else "unusable"
         raise LibraryError(f"backup {reason}")
-    return len(tables.get(PAPERS_TABLE, {}))
+    return tables
 
 
 def find_backup(path: str | os.PathLike[str], spec: str) -> Path:
@@ -593,7 +580,7 @@ def restore_backup(
     except OSError as error:
         raise LibraryError(f"cannot read backup {source}: {error.strerror}") from None
     try:
-        papers = _papers_in(raw, source)
+        tables = _backup_tables(raw, source)
     except LibraryError as error:
         raise LibraryError(f"{error}; nothing was changed") from None
     texts = stored_texts(abstracts_path(source))
@@ -614,8 +601,13 @@ def restore_backup(
             texts = {**stored_texts(current), **texts}
             abstracts = SafeJSONStorage(current, kind=ABSTRACTS_KIND, lock=storage.lock)
             abstracts.write({ABSTRACTS_TABLE: texts})
-        atomic_write(library, raw)
-    return Restored(backup=source, papers=papers, previous=previous, moved_directory=moved)
+        storage.write(tables)  # as every save: the current schema, and atomic
+    return Restored(
+        backup=source,
+        papers=len(tables.get(PAPERS_TABLE, {})),
+        previous=previous,
+        moved_directory=moved,
+    )
 
 
 def explain_library_error(error: LibraryError, path: str | os.PathLike[str]) -> str:

@@ -15,12 +15,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from readlist.atomic import atomic_write, describe_file_kind
-from readlist.backup import backup_folder
 from readlist.errors import ReadlistError
 from readlist.exporters import export_chunks
 from readlist.models import Paper
 from readlist.paths import abstracts_path, lock_path
+from readlist.store.atomic import atomic_write, describe_file_kind
+from readlist.store.backup import backup_folder
 
 
 def write_export(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from readlist.backup import daily_backup
 from readlist.paths import real_library_path
 from readlist.store import Library
+from readlist.store.backup import daily_backup
 
 
 def open_library(path: str | os.PathLike[str]) -> Library:

@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from readlist.atomic import describe_file_kind
 from readlist.errors import ReadlistError
 from readlist.store import ImportReport, Library
+from readlist.store.atomic import describe_file_kind
 
 #: The sample listings shipped in ``readlist/data`` (``readlist import --sample``).
 SAMPLE_FILES = ("sample_listing.txt", "sample_search_results.txt")

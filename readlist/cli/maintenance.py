@@ -1,4 +1,4 @@
-"""The CLI's doctor and restore commands (their logic is in readlist.doctor and .backup)."""
+"""The CLI's doctor and restore commands (their logic is in readlist.doctor and the store)."""
 
 from __future__ import annotations
 
@@ -71,8 +71,8 @@ def _repair_lines(repair: AbstractRepair | None) -> list[str]:
 
 def cmd_restore(args: argparse.Namespace, library: Library) -> int:
     """List the library's backups, or restore one (named by date or path)."""
-    from readlist.backup import list_backups
     from readlist.doctor import find_backup, inspect_backup, restore_backup
+    from readlist.store.backup import list_backups
 
     if args.backup is None:
         backups = list_backups(library.path)

@@ -1,7 +1,12 @@
-"""The library store: the only package that imports tinydb.
+"""The library store: the only package that knows the files, and the only one importing tinydb.
 
-:mod:`readlist.store.storage` is the crash-safe, locked TinyDB ``Storage``;
-:mod:`readlist.store.library` is the :class:`Library` built on it.
+By job: :mod:`~readlist.store.format` (the file format, checked once),
+:mod:`~readlist.store.atomic` (atomic writes and copies),
+:mod:`~readlist.store.storage` (the crash-safe, locked TinyDB ``Storage``, and one in
+memory for tests), :mod:`~readlist.store.records` and :mod:`~readlist.store.abstracts`
+(paper <-> record, abstracts kept apart), :mod:`~readlist.store.importing` (what an
+import does), :mod:`~readlist.store.library` (the :class:`Library`: lock, refresh,
+apply, save), :mod:`~readlist.store.backup` and :mod:`~readlist.store.repair`.
 """
 
 from readlist.store.library import ImportReport, ImportStep, Library, NoteOutcome, NoteSave

@@ -21,14 +21,9 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import orjson
-from filelock import FileLock
-
 from readlist.errors import LibraryError
-from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage, validate_tables
-
-#: The table of the abstracts file that maps digests to texts.
-ABSTRACTS_TABLE = "abstracts"
+from readlist.store.format import ABSTRACTS_KIND, ABSTRACTS_TABLE, parse_file
+from readlist.store.storage import Lock, SafeJSONStorage
 
 
 def abstract_digest(text: str) -> str:
@@ -39,9 +34,15 @@ def abstract_digest(text: str) -> str:
 class AbstractStore:
     """Digest → abstract text, in a crash-safe JSON file that shares the library's lock."""
 
-    def __init__(self, path: str | os.PathLike[str], *, lock: FileLock) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lock: Lock,
+        storage: type[SafeJSONStorage] = SafeJSONStorage,
+    ) -> None:
         """Use the abstracts file at ``path`` (it need not exist), guarded by ``lock``."""
-        self._storage = SafeJSONStorage(path, kind=ABSTRACTS_KIND, lock=lock)
+        self._storage = storage(path, kind=ABSTRACTS_KIND, lock=lock)
         self.path = self._storage.path
         self._checked = -1
 
@@ -76,8 +77,10 @@ class AbstractStore:
 def stored_texts(path: Path) -> dict[str, str]:
     """The texts of the abstracts file at ``path`` (a backup's, say); empty if unusable."""
     try:
-        tables = validate_tables(orjson.loads(path.read_bytes()), path, ABSTRACTS_KIND)
-    except (OSError, orjson.JSONDecodeError, LibraryError):
+        tables = parse_file(path.read_bytes(), path, ABSTRACTS_KIND)
+    except OSError:
+        return {}
+    if not isinstance(tables, dict):
         return {}
     texts = tables.get(ABSTRACTS_TABLE, {})
     return {str(d): t for d, t in texts.items() if isinstance(t, str)}

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from readlist.atomic import atomic_write
+from readlist.store.atomic import atomic_write
 
 DRAFTS_FOLDER = ".readlist-drafts"
 #: Characters of a key that may not appear in a file name.

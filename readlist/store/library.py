@@ -1,18 +1,21 @@
-"""The library: papers kept in TinyDB, the only module that talks to tinydb.
+"""The library: a reading list kept in TinyDB, changed under a lock and saved whole.
 
-Every change runs under the storage's inter-process lock: the file is re-read
-if another process changed it, the change is applied, and the whole library is
-saved atomically. Reads are served from an in-memory index that is rebuilt only
-when the file changed.
+Every change runs the same way: take the storage's inter-process lock, re-read
+the file if another process changed it (:meth:`Library.refresh`), apply the
+change to copies of the papers, and save the whole library atomically in one
+write (a kill never leaves half an import). Reads are served from memory,
+rebuilt only when the file changed.
 
-Records are kept in TinyDB's file layout (tables of documents by id) through
-our TinyDB ``Storage``. Changes go to the storage in one write per change,
-because TinyDB's table API saves once per operation and an import both
-replaces and inserts records: one write means a kill never leaves half of it.
+The jobs around it live beside it in :mod:`readlist.store`: the file format
+(:mod:`~readlist.store.format`), the TinyDB storage (:mod:`~readlist.store.storage`),
+paper <-> record and the abstracts kept apart (:mod:`~readlist.store.records`,
+:mod:`~readlist.store.abstracts`), and what an import does
+(:mod:`~readlist.store.importing`).
 
-Paper records live in the library file; their abstracts live in an
-:class:`~readlist.store.abstracts.AbstractStore` beside it, read only when a
-whole paper is needed. Triage changes (tags, status, notes) never read them.
+Why it is still ~570 lines: the :class:`Library` is the public API the CLI and the
+interface call (reads, searches, counts, triage changes, notes, imports), and each
+method is short; the in-memory read index (search texts, counts) is next to move
+out, into ``store/index.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -29,60 +32,28 @@ from typing import Any
 from tinydb import TinyDB
 
 from readlist.errors import DamagedRecordError, KeyLookupError, LibraryError
-from readlist.keys import assign_key
-from readlist.merge import Matcher, changed_fields, merge_papers
 from readlist.models import Paper, Status, normalize_tag, now_iso, tag_from_input
 from readlist.paths import abstracts_path
 from readlist.query import Query, parse_query, search_text
-from readlist.store.abstracts import AbstractStore, abstract_digest
+from readlist.store.abstracts import AbstractStore
 from readlist.store.drafts import save_draft
+from readlist.store.format import PAPERS_TABLE
+from readlist.store.importing import ImportReport, ImportStep, plan_import
+from readlist.store.records import (
+    ABSTRACT_REF,
+    Record,
+    full_record,
+    is_text,
+    migrate_inline_abstracts,
+    read_record,
+    record_tags,
+    search_fields,
+    triage_record,
+)
 from readlist.store.storage import SafeJSONStorage
 from readlist.textmerge import merge
 
-PAPERS_TABLE = "papers"
-#: The record field that names a paper's abstract in the abstracts file.
-ABSTRACT_REF = "abstract_ref"
-
-Record = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportStep:
-    """What an import did (or, in a dry run, would do) with one entry."""
-
-    #: ``added``, ``updated`` or ``unchanged``.
-    action: str
-    key: str
-    title: str
-    #: The fields an update changes (``abstract``, ``links``, …); empty otherwise.
-    fields: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: ``{action, key, title, fields}``."""
-        return {
-            "action": self.action,
-            "key": self.key,
-            "title": self.title,
-            "fields": [*self.fields],
-        }
-
-
-@dataclass
-class ImportReport:
-    """What an import did to the library (or would do, for a dry run)."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    steps: list[ImportStep] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One line: ``added 3, updated 1, unchanged 80, 2 warnings``."""
-        return (
-            f"added {len(self.added)}, updated {len(self.updated)}, "
-            f"unchanged {len(self.unchanged)}, {len(self.warnings)} warnings"
-        )
+__all__ = ["ImportReport", "ImportStep", "Library", "NoteOutcome", "NoteSave"]
 
 
 class NoteOutcome(StrEnum):
@@ -114,16 +85,21 @@ class Library:
         path: str | os.PathLike[str],
         *,
         before_first_write: Callable[[Path], None] | None = None,
+        storage: type[SafeJSONStorage] = SafeJSONStorage,
     ) -> None:
         """Open (without creating) the library at ``path``; it is read on first use.
 
         ``before_first_write`` is called with the path, under the lock, before
         this library first replaces an existing file (used for daily backups).
+        ``storage`` keeps the library and its abstracts: files, or memory in tests
+        (:class:`~readlist.store.storage.MemoryStorage`).
         """
         self.path = Path(path)
-        self._db = TinyDB(str(self.path), storage=SafeJSONStorage)
+        self._db = TinyDB(str(self.path), storage=storage)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
-        self._abstracts = AbstractStore(abstracts_path(self.path), lock=self._storage.lock)
+        self._abstracts = AbstractStore(
+            abstracts_path(self.path), lock=self._storage.lock, storage=storage
+        )
         self._before_first_write = before_first_write
         self._wrote = False
         self._generation = -1
@@ -181,7 +157,7 @@ class Library:
         kept = {
             key: haystack
             for key, haystack in self._haystacks.items()
-            if key in docs and _search_fields(self._docs.get(key, {})) == _search_fields(docs[key])
+            if key in docs and search_fields(self._docs.get(key, {})) == search_fields(docs[key])
         }
         self._papers = {}
         self._docs = docs
@@ -291,7 +267,7 @@ class Library:
         self.refresh()
         if key not in self._docs:
             raise KeyLookupError(f"no paper with key '{key}'")
-        return _tags(self._docs[key])
+        return record_tags(self._docs[key])
 
     def build_index(self) -> None:
         """Compute the search text of every paper now (the first search does it anyway)."""
@@ -318,7 +294,7 @@ class Library:
 
     def tag_counts(self) -> Counter[str]:
         """How many papers carry each tag."""
-        return self._counts("tags", lambda docs: (tag for doc in docs for tag in _tags(doc)))
+        return self._counts("tags", lambda docs: (tag for doc in docs for tag in record_tags(doc)))
 
     def status_counts(self) -> Counter[Status]:
         """How many papers have each status (every status present, maybe 0)."""
@@ -332,7 +308,7 @@ class Library:
         """How many papers are in each category."""
         return self._counts(
             "category",
-            lambda docs: (str(d["category"]) for d in docs if _is_text(d.get("category"))),
+            lambda docs: (str(d["category"]) for d in docs if is_text(d.get("category"))),
         )
 
     def _counts(
@@ -349,21 +325,6 @@ class Library:
         return Counter(cached[1])
 
     # -- writing ---------------------------------------------------------------
-
-    def _full_record(self, paper: Paper, texts: dict[str, str]) -> Record:
-        """The stored record of a whole paper; its abstract text goes into ``texts``."""
-        return _externalize(paper.to_dict(), texts)
-
-    def _triage_record(self, paper: Paper, texts: dict[str, str]) -> Record:
-        """The stored record of a paper built by :meth:`_triage_paper`: its abstract is kept."""
-        record = paper.to_dict()
-        del record["abstract"]
-        old = self._docs[paper.key]
-        if old.get(ABSTRACT_REF):
-            record[ABSTRACT_REF] = old[ABSTRACT_REF]
-        elif old.get("abstract"):
-            record["abstract"] = old["abstract"]
-        return _externalize(record, texts)
 
     def _triage_paper(self, key: str) -> Paper:
         """A fresh copy of the paper for a change that leaves its abstract alone (not read).
@@ -396,12 +357,8 @@ class Library:
         texts = dict(texts or {})
         removed = [key for key in dict.fromkeys(remove) if key in self._doc_ids]
         if self._inline_abstracts:  # a schema 1 file: move every abstract out now
-            for key, doc in self._docs.items():
-                # ... but a record edited into the wrong shape is left as it is.
-                if "abstract" not in doc or key in replace or key in removed:
-                    continue
-                if not read_record(doc)[1]:
-                    replace[key] = _externalize(dict(doc), texts)
+            skip = {*replace, *removed}
+            replace.update(migrate_inline_abstracts(self._docs, skip, texts))
         if not self._wrote and self._before_first_write and self.path.exists():
             self._before_first_write(self.path)
         self._wrote = True
@@ -467,7 +424,7 @@ class Library:
                 paper = self._triage_paper(key)
                 if change(paper):
                     paper.updated = now_iso()
-                    records[key] = self._triage_record(paper, texts)
+                    records[key] = triage_record(paper, self._docs[key], texts)
             if records:
                 self._save(replace=records, texts=texts)
         return list(records)
@@ -588,133 +545,36 @@ class Library:
         batch adds. ``dry_run`` reports the same without writing anything.
         """
         extra_tags = sorted({tag_from_input(t) for t in tags} - {""})
-        reports: list[ImportReport] = []
         # A dry run only reads, as `list` does: it takes no lock (which would create its file).
         with nullcontext() if dry_run else self._storage.locked():
             self.refresh()
-            #: New and changed papers by key, as this import leaves them.
-            pending: dict[str, Paper] = {}
-
             texts: Mapping[str, str] | None = None  # the abstracts, read once if a paper is known
 
-            def load(key: str) -> Paper:
+            def stored(key: str) -> Paper:
                 nonlocal texts
-                paper = pending.get(key) or self._papers.get(key)
+                paper = self._papers.get(key)
                 if paper is None:
                     texts = self._abstracts.texts() if texts is None else texts
                     paper = self._paper(key, texts)
                 return paper
 
-            matcher = Matcher(load)
-            for key, doc in self._docs.items():
-                matcher.add_record(key, doc)
-            taken = set(self._doc_ids)
-            now = now_iso()
-            for batch, papers in enumerate(batches):
-                report = ImportReport()
-                reports.append(report)
-                for incoming in papers:
-                    found, ident = matcher.find(incoming, batch)
-                    if found is None:
-                        paper = _new_paper(incoming, taken, extra_tags, now)
-                        taken.add(paper.key)
-                        pending[paper.key] = paper
-                        matcher.add(paper.key, paper, batch, incoming, ident)
-                        report.added.append(paper.key)
-                        report.steps.append(ImportStep("added", paper.key, paper.title))
-                        continue
-                    key = found
-                    current = load(key)
-                    if key in self._damage:  # a record edited by hand is left as it is
-                        matcher.met(key, batch, incoming)
-                        report.unchanged.append(key)
-                        report.warnings.append(str(DamagedRecordError(key, self._damage[key])))
-                        report.steps.append(ImportStep("unchanged", key, current.title))
-                        continue
-                    merged = merge_papers(current, incoming, extra_tags)
-                    if merged == current:
-                        matcher.met(key, batch, incoming)
-                        report.unchanged.append(key)
-                        report.steps.append(ImportStep("unchanged", key, current.title))
-                        continue
-                    pending[key] = merged
-                    matcher.add(key, merged, batch, incoming)
-                    known = key in self._doc_ids
-                    if known:
-                        merged.updated = now
-                    if known or key not in report.added:  # not a repeat within this source
-                        report.updated.append(key)
-                    fields = changed_fields(self._paper(key) if known else current, merged)
-                    report.steps.append(ImportStep("updated", key, merged.title, tuple(fields)))
+            plan = plan_import(
+                batches,
+                self._docs,
+                stored,
+                lambda key: self._damage.get(key, []),
+                extra_tags,
+                now_iso(),
+            )
+            pending = plan.pending
             inserts = [paper for key, paper in pending.items() if key not in self._doc_ids]
             replaces = {key: paper for key, paper in pending.items() if key in self._doc_ids}
             if not dry_run and (inserts or replaces or self._inline_abstracts):
                 new_texts: dict[str, str] = {}
                 self._save(
-                    replace={k: self._full_record(p, new_texts) for k, p in replaces.items()},
-                    insert=[self._full_record(p, new_texts) for p in inserts],
+                    replace={k: full_record(p, new_texts) for k, p in replaces.items()},
+                    insert=[full_record(p, new_texts) for p in inserts],
                     texts=new_texts,
                     built=[*replaces.values(), *inserts],
                 )
-        for report in reports:
-            report.updated = list(dict.fromkeys(report.updated))
-        return reports
-
-
-def read_record(record: Record) -> tuple[Paper, list[str]]:
-    """The paper a stored record describes, and what is wrong with the record (if anything).
-
-    The one rule for records edited by hand: a record is damaged when a field has the
-    wrong type (:meth:`Paper.from_dict`) or its ``abstract_ref`` is not a digest.
-    """
-    problems: list[str] = []
-    paper = Paper.from_dict(record, problems)
-    digest = record.get(ABSTRACT_REF)
-    if digest is not None and (type(digest) is not str or not digest):
-        problems.append(f"'{ABSTRACT_REF}' should be a digest string, not {type(digest).__name__}")
-    return paper, problems
-
-
-def _search_fields(doc: Record) -> tuple[object, ...]:
-    """What a paper's search text is made of, from its stored record."""
-    return (
-        doc.get("title"),
-        doc.get("authors"),
-        doc.get(ABSTRACT_REF),
-        doc.get("abstract"),
-        doc.get("notes"),
-    )
-
-
-def _tags(record: Record) -> list[str]:
-    """A stored record's tags, read as :meth:`Paper.from_dict` reads them."""
-    tags = record.get("tags")
-    if type(tags) is not list:
-        return []
-    return [tag if type(tag) is str else str(tag) for tag in tags if type(tag) in (str, int, float)]
-
-
-def _is_text(value: object) -> bool:
-    """Whether a stored value reads as a non-empty text (a string, or a number edited in)."""
-    return bool(value) and type(value) in (str, int, float)
-
-
-def _externalize(record: Record, texts: dict[str, str]) -> Record:
-    """``record`` with its inline abstract moved into ``texts`` and named by digest."""
-    text = record.pop("abstract", None)
-    if text:
-        digest = abstract_digest(str(text))
-        record[ABSTRACT_REF] = digest
-        texts[digest] = str(text)
-    return record
-
-
-def _new_paper(incoming: Paper, taken: set[str], extra_tags: Sequence[str], now: str) -> Paper:
-    """A copy of ``incoming`` as a new library paper: a free key, unread, stamped ``now``."""
-    paper = incoming.copy()
-    paper.key = assign_key(paper, taken)
-    paper.tags = sorted({normalize_tag(t) for t in paper.tags} | set(extra_tags))
-    paper.status = Status.UNREAD
-    paper.added = paper.updated = now
-    paper.read_at = None
-    return paper
+        return plan.reports

@@ -17,13 +17,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from readlist.backup import backup_folder, copy_atomically, list_backups
 from readlist.errors import LibraryError
 from readlist.models import now_iso
 from readlist.paths import abstracts_path
-from readlist.store.abstracts import ABSTRACTS_TABLE, abstract_digest, stored_texts
-from readlist.store.library import ABSTRACT_REF, PAPERS_TABLE
-from readlist.store.storage import ABSTRACTS_KIND, SafeJSONStorage
+from readlist.store.abstracts import abstract_digest, stored_texts
+from readlist.store.atomic import copy_atomically
+from readlist.store.backup import backup_folder, list_backups
+from readlist.store.format import ABSTRACTS_KIND, ABSTRACTS_TABLE, PAPERS_TABLE
+from readlist.store.records import ABSTRACT_REF
+from readlist.store.storage import SafeJSONStorage
 
 #: What the quarantine file holds (its ``_readlist`` kind) and the name of its one table.
 QUARANTINE_KIND = "quarantine"

@@ -11,37 +11,51 @@ kill mid-write loses the library. This storage instead:
 - re-reads the file whenever it changed on disk since it was loaded (checked by
   inode, size and mtime), and otherwise serves the parsed data from memory;
 - refuses to overwrite a file it could not read or that is not a readlist
-  library, raising :class:`~readlist.errors.LibraryError` instead.
+  library (:func:`readlist.store.format.parse_file`), raising
+  :class:`~readlist.errors.LibraryError` instead.
+
+:class:`MemoryStorage` is the same storage over bytes kept in memory, for tests.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-from readlist.atomic import atomic_write, describe_os_error
 from readlist.errors import LibraryError
+from readlist.paths import lock_path
+from readlist.store.atomic import atomic_write, describe_os_error
+from readlist.store.format import (
+    LIBRARY_KIND,
+    META_TABLE,
+    FormatProblem,
+    Tables,
+    meta_record,
+    parse_file,
+)
 
-#: Name of the table that marks a file as a readlist library.
-META_TABLE = "_readlist"
-#: Version of the file layout; bump it with a migration when the layout changes.
-#: 1: abstracts inside the paper records; 2: in a separate abstracts file
-#: (records written by version 1 are still read).
-SCHEMA_VERSION = 2
-#: What the tables of a file are: a library, or the abstracts of one.
-LIBRARY_KIND = "library"
-ABSTRACTS_KIND = "abstracts"
 #: How long to wait for another process to release the lock.
 LOCK_TIMEOUT_SECONDS = 15.0
 
-Tables = dict[str, dict[str, Any]]
 Stamp = tuple[int, int, int]
+
+
+class Lock(Protocol):
+    """What a storage's lock offers: re-entrant acquire and release (a ``FileLock``)."""
+
+    def acquire(self) -> object:
+        """Take the lock, waiting for it (``filelock.Timeout`` when it waited too long)."""
+
+    def release(self) -> None:
+        """Give the lock back."""
 
 
 class SafeJSONStorage(Storage):
@@ -52,7 +66,7 @@ class SafeJSONStorage(Storage):
         path: str | os.PathLike[str],
         *,
         kind: str = LIBRARY_KIND,
-        lock: FileLock | None = None,
+        lock: Lock | None = None,
         lock_timeout: float = LOCK_TIMEOUT_SECONDS,
     ) -> None:
         """Use the file at ``path`` (it need not exist yet), holding tables of ``kind``.
@@ -68,13 +82,15 @@ class SafeJSONStorage(Storage):
         # changes that never read it (tags, status, notes) still save.
         if kind == LIBRARY_KIND and self.path.is_dir():
             raise LibraryError(f"library path {self.path} is a directory, not a file")
-        self.lock = lock or FileLock(
-            str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout
-        )
+        self.lock: Lock = lock or self._new_lock(lock_timeout)
         self._cache: Tables | None = None
         self._stamp: Stamp | None = None
         #: Bumped every time the in-memory data changes (load or save).
         self.generation = 0
+
+    def _new_lock(self, timeout: float) -> Lock:
+        """The lock of a file of its own: ``<path>.lock`` beside it."""
+        return FileLock(str(lock_path(self.path)), timeout=timeout)
 
     # -- locking ---------------------------------------------------------------
 
@@ -82,8 +98,7 @@ class SafeJSONStorage(Storage):
     def locked(self) -> Any:
         """Hold the inter-process lock (re-entrant) for a read-modify-write."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.lock.acquire()
+            self._acquire()
         except Timeout:
             raise LibraryError(
                 f"{self.label} {self.path} is locked by another readlist process; try again"
@@ -96,6 +111,10 @@ class SafeJSONStorage(Storage):
             yield
         finally:
             self.lock.release()
+
+    def _acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes there
+        self.lock.acquire()
 
     # -- reading ---------------------------------------------------------------
 
@@ -129,8 +148,14 @@ class SafeJSONStorage(Storage):
         return data
 
     def _load(self) -> Tables | None:
+        parsed = parse_file(self._read_bytes(), self.path, self.kind)
+        if isinstance(parsed, FormatProblem):
+            raise parsed.error(self.label)
+        return parsed
+
+    def _read_bytes(self) -> bytes:
         try:
-            raw = self.path.read_bytes()
+            return self.path.read_bytes()
         except IsADirectoryError:
             what = "library path" if self.kind == LIBRARY_KIND else self.label
             raise LibraryError(f"{what} {self.path} is a directory, not a file") from None
@@ -138,26 +163,16 @@ class SafeJSONStorage(Storage):
             raise LibraryError(
                 f"cannot read {self.label} {self.path}: {describe_os_error(error)}"
             ) from None
-        if not raw.strip():
-            return None
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
-            raise LibraryError(
-                f"{self.label} {self.path} is not valid JSON ({error.args[0]}); "
-                "it was left untouched"
-            ) from None
-        return validate_tables(data, self.path, self.kind)
 
     # -- writing ---------------------------------------------------------------
 
     def write(self, data: Tables) -> None:
         """Save ``data`` atomically; on failure the old file stays as it was."""
-        data[META_TABLE] = {"1": {"schema": SCHEMA_VERSION, "app": "readlist", "kind": self.kind}}
+        data[META_TABLE] = meta_record(self.kind)
         try:
             payload = orjson.dumps(data, option=orjson.OPT_INDENT_2)
             with self.locked():
-                atomic_write(self.path, payload)
+                self._replace(payload)
                 self._stamp = self._stat()
         except BaseException:
             # TinyDB mutated the cached dict in place before calling us: forget it,
@@ -169,29 +184,49 @@ class SafeJSONStorage(Storage):
         self._cache = data
         self.generation += 1
 
+    def _replace(self, payload: bytes) -> None:
+        """Put ``payload`` in place of the file, whole or not at all."""
+        atomic_write(self.path, payload)
+
     def close(self) -> None:
         """Nothing stays open between operations."""
 
 
-def validate_tables(data: object, path: Path, kind: str = LIBRARY_KIND) -> Tables:
-    """``data`` as tables if it is a readlist file of ``kind``, else a :class:`LibraryError`."""
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise LibraryError(f"{path} is not a readlist library; it was left untouched")
-    if not data:
-        return {}
-    meta = data.get(META_TABLE)
-    if not meta:
-        raise LibraryError(f"{path} is not a readlist library; it was left untouched")
-    first: object = next(iter(meta.values()), None)
-    schema = first.get("schema") if isinstance(first, dict) else None
-    if not isinstance(schema, int):
-        raise LibraryError(f"{path} has no readable schema version; it was left untouched")
-    if schema > SCHEMA_VERSION:
-        raise LibraryError(
-            f"{path} was written by a newer readlist (schema {schema}); upgrade readlist"
-        )
-    found = first.get("kind", LIBRARY_KIND) if isinstance(first, dict) else LIBRARY_KIND
-    if found != kind:
-        what = "the abstracts of a library" if found == ABSTRACTS_KIND else f"a {found!r} file"
-        raise LibraryError(f"{path} holds {what}, not a {kind} file; it was left untouched")
-    return data
+class MemoryStorage(SafeJSONStorage):
+    """:class:`SafeJSONStorage` over bytes in memory, for tests: the same checks, no files.
+
+    The "files" of every memory storage made from one class are shared, as on a
+    disk, so two libraries at one path see each other's saves. Make a class with a
+    disk of its own with :meth:`with_own_disk`.
+    """
+
+    #: The bytes of each file, by path.
+    files: ClassVar[dict[Path, bytes]] = {}
+    #: Bumped on every save, standing in for a file's inode, size and mtime.
+    _clock: ClassVar[list[int]] = [0]
+    _stamps: ClassVar[dict[Path, Stamp]] = {}
+
+    @classmethod
+    def with_own_disk(cls, files: Iterable[tuple[Path, bytes]] = ()) -> type[MemoryStorage]:
+        """A subclass whose storages share a disk of their own, holding ``files``."""
+        disk = dict(files)
+        stamps = {path: (0, len(raw), 0) for path, raw in disk.items()}
+        attrs = {"files": disk, "_clock": [0], "_stamps": stamps}
+        return type("MemoryStorage", (cls,), attrs)
+
+    def _new_lock(self, timeout: float) -> Lock:
+        return threading.RLock()
+
+    def _acquire(self) -> None:
+        self.lock.acquire()
+
+    def _stat(self) -> Stamp | None:
+        return self._stamps.get(self.path)
+
+    def _read_bytes(self) -> bytes:
+        return self.files[self.path]
+
+    def _replace(self, payload: bytes) -> None:
+        self._clock[0] += 1
+        self.files[self.path] = payload
+        self._stamps[self.path] = (self._clock[0], len(payload), self._clock[0])

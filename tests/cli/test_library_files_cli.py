@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from readlist.backup import backup_folder, daily_backup, list_backups
 from readlist.models import Paper
 from readlist.store import Library
+from readlist.store.backup import backup_folder, daily_backup, list_backups
 
 DAY = date(2026, 11, 20)
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from readlist.backup import snapshot
 from readlist.models import Paper
 from readlist.paths import abstracts_path
 from readlist.store import Library
+from readlist.store.backup import snapshot
 
 RunCLI = Callable[..., subprocess.CompletedProcess[str]]
 ABSTRACT = "We show that directories are not files."

@@ -73,7 +73,7 @@ def test_cli_commands_on_different_papers_at_once_all_land(
 # Each worker makes ROUNDS changes to its own paper through the library API.
 WORKER = """
 import sys
-from readlist.backup import daily_backup
+from readlist.store.backup import daily_backup
 from readlist.store import Library
 path, key, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 library = Library(path, before_first_write=daily_backup)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from readlist.backup import list_backups
 from readlist.doctor import Severity, check_library, fix_library, inspect_backup
 from readlist.models import Paper
 from readlist.store import Library
+from readlist.store.backup import list_backups
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 60
@@ -27,7 +27,7 @@ COUNTER_KEY = "counter2026paper"
 # in the middle of backup copies.
 WRITER = """
 import os, sys
-from readlist.backup import snapshot
+from readlist.store.backup import snapshot
 from readlist.store import Library
 library_path, log_path, key = sys.argv[1:4]
 library = Library(library_path, before_first_write=snapshot)

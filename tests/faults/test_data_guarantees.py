@@ -15,10 +15,10 @@ import orjson
 import pytest
 from filelock import FileLock
 
-from readlist.backup import daily_backup, list_backups, snapshot
 from readlist.models import PAPER_FIELDS, Paper
 from readlist.paths import abstracts_path, lock_path
 from readlist.store import Library
+from readlist.store.backup import daily_backup, list_backups, snapshot
 from readlist.store.storage import LOCK_TIMEOUT_SECONDS
 
 RunCLI = Callable[..., subprocess.CompletedProcess[str]]

@@ -20,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from readlist.backup import daily_backup
 from readlist.models import Paper, Status
 from readlist.store import Library
+from readlist.store.backup import daily_backup
 
 STATUSES = list(Status)
 _COUNTER_TAG = re.compile(r"^c(\d+)$")

@@ -285,7 +285,7 @@ async def test_the_export_dialog_refuses_the_library_and_its_files(
 async def test_an_import_takes_the_daily_backup_first(app: ReadlistApp, library_path: Path) -> None:
     from datetime import date
 
-    from readlist.backup import list_backups
+    from readlist.store.backup import list_backups
 
     before = library_path.read_bytes()
     async with app.run_test(size=SIZE) as pilot:

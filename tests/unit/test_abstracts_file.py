@@ -8,14 +8,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from readlist import atomic
-from readlist.backup import list_backups, snapshot
 from readlist.doctor import Severity, check_library, fix_library, inspect_backup, restore_backup
 from readlist.errors import LibraryError
 from readlist.models import Paper, Status
 from readlist.paths import abstracts_path
-from readlist.store import Library
+from readlist.store import Library, atomic
 from readlist.store.abstracts import AbstractStore, abstract_digest
+from readlist.store.backup import list_backups, snapshot
 
 ABSTRACT = "We study [bold]sparse[/bold] attention — with 100% recall and $V_1$."
 

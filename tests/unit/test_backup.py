@@ -14,7 +14,10 @@ from typing import BinaryIO
 
 import pytest
 
-from readlist.backup import (
+from readlist.models import Paper
+from readlist.paths import abstracts_path
+from readlist.store import Library
+from readlist.store.backup import (
     BACKUP_FOLDER,
     KEEP,
     backup_folder,
@@ -23,9 +26,6 @@ from readlist.backup import (
     list_backups,
     snapshot,
 )
-from readlist.models import Paper
-from readlist.paths import abstracts_path
-from readlist.store import Library
 
 DAY = date(2026, 11, 24)
 
@@ -246,7 +246,7 @@ def test_an_unexpected_error_in_a_backup_never_blocks_the_save(
     def broken(source: Path, target: Path) -> None:
         raise ValueError("a bug in the copy")
 
-    monkeypatch.setattr("readlist.backup.copy_atomically", broken)
+    monkeypatch.setattr("readlist.store.backup.copy_atomically", broken)
     with caplog.at_level(logging.WARNING, logger="readlist.backup"):
         change(path, DAY + timedelta(days=1), "Second")
     assert "a bug in the copy" in caplog.records[0].getMessage()

@@ -11,7 +11,6 @@ import orjson
 import pytest
 from filelock import FileLock
 
-from readlist.backup import backup_folder, daily_backup, list_backups
 from readlist.doctor import (
     FIELD_CHECKS,
     MAX_PER_KIND,
@@ -29,6 +28,7 @@ from readlist.doctor import (
 from readlist.errors import LibraryError
 from readlist.models import PAPER_FIELDS, Paper
 from readlist.store import Library
+from readlist.store.backup import backup_folder, daily_backup, list_backups
 
 DAY = date(2026, 11, 24)
 LOCKS_TABLE = Path("/proc/locks")
@@ -243,6 +243,17 @@ def test_restore_a_named_backup(with_backups: Path) -> None:
     path = with_backups
     restore_backup(path, find_backup(path, "2026-11-25"))
     assert titles(path) == ["Day One"]
+
+
+def test_restore_writes_through_the_storage_as_every_save(tmp_path: Path) -> None:
+    """A schema 1 backup comes back as the storage writes a library: current schema, its kind."""
+    path = tmp_path / "library.json"
+    backup = tmp_path / "old.json"
+    write_library(backup, [doc("lee2024a", "An Old Paper", abstract="Inline text.")])
+    restore_backup(path, backup)
+    meta = orjson.loads(path.read_bytes())["_readlist"]
+    assert meta == {"1": {"schema": 2, "app": "readlist", "kind": "library"}}
+    assert Library(path).get("lee2024a").abstract == "Inline text."
 
 
 def test_a_damaged_backup_is_refused_and_nothing_changes(with_backups: Path) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from readlist.atomic import atomic_write
 from readlist.errors import ReadlistError
 from readlist.export_file import check_export_path, write_export
 from readlist.exporters import FORMATS, export, export_chunks
 from readlist.models import Paper
+from readlist.store.atomic import atomic_write
 
 
 def papers() -> list[Paper]:
@@ -67,8 +67,8 @@ def test_a_failure_while_the_pieces_are_made_keeps_the_old_file(tmp_path: Path) 
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     """A library with its abstracts, lock and a backup, as the CLI leaves them."""
-    from readlist.backup import snapshot
     from readlist.store import Library
+    from readlist.store.backup import snapshot
 
     path = tmp_path / "lib" / "library.json"
     Library(path).import_papers([Paper(title="Kept", authors=["Ann Lee"], abstract="Text")])
@@ -83,7 +83,7 @@ def files_of(folder: Path) -> dict[Path, bytes]:
 def test_the_library_and_everything_it_depends_on_are_refused(
     library: Path, tmp_path: Path
 ) -> None:
-    from readlist.backup import backup_folder, list_backups
+    from readlist.store.backup import backup_folder, list_backups
 
     before = files_of(library.parent)
     [backup] = list_backups(library)

@@ -12,7 +12,8 @@ import pytest
 from readlist.errors import LibraryError
 from readlist.models import Paper, Status
 from readlist.store import Library
-from readlist.store.storage import META_TABLE, SCHEMA_VERSION, SafeJSONStorage
+from readlist.store.format import META_TABLE, SCHEMA_VERSION
+from readlist.store.storage import SafeJSONStorage
 
 
 def paper(title: str, author: str = "Zoë Müller") -> Paper:

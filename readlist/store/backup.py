@@ -36,13 +36,12 @@ import contextlib
 import logging
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from readlist.paths import abstracts_path
+from readlist.store.atomic import copy_atomically
 
 #: Folder, next to the library file, that holds the backups.
 BACKUP_FOLDER = ".readlist-backups"
@@ -51,7 +50,8 @@ KEEP = 7
 #: What ends the name of a copy taken before a restore (before ``.json``).
 BEFORE_RESTORE = ".before-restore"
 
-logger = logging.getLogger(__name__)
+# The name users configure, kept from before the module moved into the store.
+logger = logging.getLogger("readlist.backup")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,28 +198,6 @@ def copy_library(library: Path, target: Path) -> None:
             with contextlib.suppress(OSError):
                 abstracts_path(target).unlink()
         raise
-
-
-def copy_atomically(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` via a fsynced temporary file and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle, source.open("rb") as original:
-            shutil.copyfileobj(original, handle, 1 << 20)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    with contextlib.suppress(OSError):
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
 
 
 def _rotate(library: Path, made: Path) -> None:
