@@ -135,7 +135,7 @@ async def test_hostile_text_is_shown_literally(
         await settle(pilot)
         table = hostile_app.screen.query_one(PaperTable)
         row = table.render_line(1).text
-        assert row.startswith(" ○ [bold red]x[/] [@click=app.quit]quit[/")  # cut to fit
+        assert row.startswith(" ○✎ [bold red]x[/] [@click=app.quit]quit[/")  # noted; cut to fit
         assert "\x1b" not in row and "\x07" not in row
         detail = hostile_app.screen.query_one(PaperDetail)
         title = plain(detail.query_one(".detail-title", Static))

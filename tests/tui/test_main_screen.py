@@ -274,7 +274,8 @@ async def test_the_table_draws_rows_as_plain_text(app: ReadlistApp) -> None:
         heading = table.render_line(0).text
         assert "Title" in heading and "First author" in heading and "Year▾" in heading
         first = table.render_line(1).text
-        assert first.startswith(" ● Zero Bubble Pipeline Parallelism")
+        # Selection mark, status, note mark (this paper has no note), a space, the title.
+        assert first.startswith(" ●  Zero Bubble Pipeline Parallelism")
         assert "Penghui Qi et al." in first and "2023" in first and "cs.DC" in first
         second = table.render_line(2).text
         assert "⌘" in second and "systems" in second

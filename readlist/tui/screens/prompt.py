@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -53,37 +53,107 @@ class TagSuggester(Suggester):
         return None
 
 
-class PathSuggester(Suggester):
+def path_candidates(value: str) -> list[str]:
+    """Every completion of the typed path ``value`` from the disk, sorted; folders end in ``/``.
+
+    Hidden entries are offered only once a ``.`` is typed, and a name with
+    control characters never is: the input would draw its escapes raw (and a
+    completion retitled the terminal).
+    """
+    if not value:
+        return []
+    expanded = Path(os.path.expanduser(value))
+    folder, stem = (expanded, "") if value.endswith(os.sep) else (expanded.parent, expanded.name)
+    try:
+        names = sorted(entry.name for entry in folder.iterdir())
+    except OSError:
+        return []
+    candidates = []
+    for name in names:
+        if (
+            name.startswith(stem)
+            and name != stem
+            and (stem.startswith(".") or not name.startswith("."))
+            and strip_controls(name) == name
+        ):
+            suffix = os.sep if (folder / name).is_dir() else ""
+            candidates.append(value + name[len(stem) :] + suffix)
+    return candidates
+
+
+#: Every completion of what was typed, best first.
+Completions = Callable[[str], list[str]]
+
+
+class CompletionSuggester(Suggester):
+    """Suggests (in grey) the first of a completion function's candidates."""
+
+    def __init__(self, completions: Completions) -> None:
+        """Suggest from ``completions`` each time (nothing is cached)."""
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._completions = completions
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The first candidate, if any."""
+        candidates = self._completions(value)
+        return candidates[0] if candidates else None
+
+
+class PathSuggester(CompletionSuggester):
     """Completes a file path from what is on disk."""
 
     def __init__(self) -> None:
         """A suggester that looks at the file system each time."""
-        super().__init__(use_cache=False, case_sensitive=True)
+        super().__init__(path_candidates)
 
-    async def get_suggestion(self, value: str) -> str | None:
-        """The first entry of the typed folder that starts with the typed name."""
-        if not value:
-            return None
-        expanded = Path(os.path.expanduser(value))
-        folder, stem = (
-            (expanded, "") if value.endswith(os.sep) else (expanded.parent, expanded.name)
+
+class CompletingInput(Input):
+    """An input where ``tab`` completes, and pressing it again cycles through the candidates."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "complete", "Complete", show=False),
+    ]
+
+    def __init__(
+        self,
+        completions: Completions,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        id: str | None = None,
+    ) -> None:
+        """An input holding ``value`` that completes with ``completions``."""
+        super().__init__(
+            value,
+            placeholder=placeholder,
+            suggester=CompletionSuggester(completions),
+            select_on_focus=False,
+            id=id,
         )
-        try:
-            names = sorted(entry.name for entry in folder.iterdir())
-        except OSError:
-            return None
-        for name in names:
-            # A name with control characters is never offered: the input would
-            # draw its escapes raw (and a completion retitled the terminal).
-            if (
-                name.startswith(stem)
-                and name != stem
-                and not name.startswith(".")
-                and strip_controls(name) == name
-            ):
-                suffix = os.sep if (folder / name).is_dir() else ""
-                return value + name[len(stem) :] + suffix
-        return None
+        self._completions = completions
+        self._candidates: list[str] = []
+        self._turn = 0
+
+    def action_complete(self) -> None:
+        """The next candidate if the last tab put one here, else the first."""
+        if self._candidates and self.value == self._candidates[self._turn]:
+            self._turn = (self._turn + 1) % len(self._candidates)
+        else:
+            self._candidates = self._completions(self.value)
+            self._turn = 0
+            if not self._candidates:
+                self.app.bell()
+                return
+        self.value = self._candidates[self._turn]
+        self.cursor_position = len(self.value)
+
+
+class PathInput(CompletingInput):
+    """A file path input completing from the disk."""
+
+    def __init__(self, value: str = "", *, placeholder: str = "path/to/file") -> None:
+        """An input holding ``value``."""
+        super().__init__(path_candidates, value, placeholder=placeholder)
 
 
 class Dialog(ModalScreen[T | None]):
@@ -152,13 +222,13 @@ class PathPrompt(Dialog[Path]):
     def __init__(self, title: str, *, value: str = "", hint: str = "") -> None:
         """A prompt titled ``title``, pre-filled with ``value``."""
         super().__init__(
-            title, hint or "→ completes · ctrl+u clears · enter confirms · escape cancels"
+            title, hint or "tab completes (again: the next) · enter confirms · escape cancels"
         )
         self._value = value
 
     def compose_body(self) -> ComposeResult:
         """The input."""
-        yield Input(self._value, placeholder="path/to/file", suggester=PathSuggester())
+        yield PathInput(self._value)
 
     def on_mount(self) -> None:
         """Put the cursor at the end of the suggested path."""
@@ -186,12 +256,13 @@ class ImportPrompt(Dialog[ImportChoice]):
         """The import dialog."""
         super().__init__(
             "Import a listing, search results or BibTeX file",
-            "enter imports the file · ctrl+s imports the bundled sample listings · escape cancels",
+            "tab completes (again: the next) · enter imports · ctrl+s: the bundled samples"
+            " · escape cancels",
         )
 
     def compose_body(self) -> ComposeResult:
         """The input."""
-        yield Input(placeholder="path/to/file.txt or .bib", suggester=PathSuggester())
+        yield PathInput(placeholder="path/to/file.txt or .bib")
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:

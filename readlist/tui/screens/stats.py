@@ -28,6 +28,7 @@ from readlist.view import STATUS_GLYPHS
 WEEKS = 12
 BAR_WIDTH = 16
 TOP_TAGS = 12
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def week_start(day: date) -> date:
@@ -74,16 +75,29 @@ def counts_table(title: str, rows: Iterable[tuple[str, int]]) -> RenderableType:
     return table
 
 
+def week_label(day: date) -> str:
+    """A short, fixed-width name for the week starting ``day``: ``Nov 30``."""
+    return f"{MONTHS[day.month - 1]} {day.day:>2}"
+
+
+def count_bar(count: int, most: int, width: int = BAR_WIDTH // 2) -> Text:
+    """The count, then a bar scaled to ``most``: a narrow column cuts the bar, not the count."""
+    text = Text(f"{count:>3} ")
+    text.append("█" * (round(count / most * width) if most else 0), style="green")
+    return text
+
+
 def weeks_table(added: list[int], read: list[int], today: date) -> RenderableType:
     """One row per week: when it started, papers added, papers read."""
     table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
-    table.add_column("Week of", no_wrap=True)
-    table.add_column("Added", no_wrap=True)
-    table.add_column("Read", no_wrap=True)
+    table.add_column("Week of", no_wrap=True, min_width=7)
+    table.add_column("Added", no_wrap=True, overflow="crop")
+    table.add_column("Read", no_wrap=True, overflow="crop")
     most = max([*added, *read, 0])
     first = week_start(today) - timedelta(weeks=len(added) - 1)
     for n, (a, r) in enumerate(zip(added, read, strict=True)):
-        table.add_row((first + timedelta(weeks=n)).isoformat(), bar(a, most), bar(r, most))
+        label = week_label(first + timedelta(weeks=n))
+        table.add_row(label, count_bar(a, most), count_bar(r, most))
     return table
 
 

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+from readlist.merge import identity
 from readlist.models import Paper
 from readlist.text import one_line, strip_controls
 from readlist.tui.browser import open_link
@@ -28,11 +29,21 @@ def authors_line(paper: Paper) -> Text:
     return Text(names or "(no authors)")
 
 
+def venue(paper: Paper) -> str:
+    """Where the paper appeared (its BibTeX journal or booktitle), or ""."""
+    fields = paper.source.fields if paper.source is not None else {}
+    return fields.get("journal") or fields.get("booktitle") or ""
+
+
 def facts(paper: Paper) -> Text:
-    """Status, key, date, category, tags and links: one ``name  value`` line each."""
+    """Status, key, venue, ids, date, category, tags and links: one ``name  value`` line each."""
+    known = identity(paper)
     rows = [
         ("status", f"{STATUS_GLYPHS[paper.status]} {paper.status.value}"),
         ("key", paper.key),
+        ("venue", venue(paper)),
+        ("doi", " ".join(sorted(known.doi))),
+        ("arxiv", " ".join(sorted(known.arxiv))),
         ("published", paper.published or ""),
         ("category", paper.category or ""),
         ("tags", " ".join(paper.tags)),
@@ -66,14 +77,14 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.paper: Paper | None = None
 
     def compose(self) -> ComposeResult:
-        """Title, authors, affiliations, facts, abstract, notes."""
+        """Title, authors, affiliations, facts, the note (yours, so first), the abstract."""
         yield Static(classes="detail-title")
         yield Static(classes="detail-authors")
         yield Static(classes="detail-affiliations")
         yield Static(classes="detail-facts")
-        yield Static(classes="detail-abstract")
         yield Static(Text("Notes"), classes="detail-notes-heading")
         yield Markdown(classes="detail-notes", open_links=False)
+        yield Static(classes="detail-abstract")
 
     def show(self, paper: Paper | None) -> None:
         """Display ``paper`` (or a hint when there is none); a no-op if it is on show."""

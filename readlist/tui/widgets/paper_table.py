@@ -24,7 +24,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readlist.models import Paper, Status
-from readlist.tui.widgets.columns import LEAD, SORT_COLUMNS, cell_values, fit, layout
+from readlist.tui.widgets.columns import (
+    LEAD,
+    NOTE_MARK,
+    SORT_COLUMNS,
+    Column,
+    cell_values,
+    content_widths,
+    fit,
+    heading_text,
+    layout,
+)
 from readlist.view import STATUS_GLYPHS
 
 SELECTED_MARK = "▌"
@@ -95,6 +105,9 @@ class PaperTable(ScrollView, can_focus=True):
     sort_by: reactive[str] = reactive("published")
     """The sort order the rows are in, to mark the heading."""
 
+    sort_reversed: reactive[bool] = reactive(False)
+    """Whether that order is reversed (the mark points up)."""
+
     @dataclass
     class Highlighted(Message):
         """The cursor moved onto another paper, or the rows changed under it."""
@@ -131,6 +144,8 @@ class PaperTable(ScrollView, can_focus=True):
         self._setting_rows = False
         self._row_styles: dict[tuple[Status, bool, bool], RowStyles] = {}
         self._strips: dict[tuple[str, bool, bool, int], tuple[Paper, Strip]] = {}
+        self._wanted: dict[str, int] = content_widths([])
+        self._layout: tuple[int, list[tuple[Column, int]]] | None = None
 
     # -- data ------------------------------------------------------------------
 
@@ -151,12 +166,24 @@ class PaperTable(ScrollView, can_focus=True):
         """Keys of the selected papers (they may be outside the current rows)."""
         return frozenset(self._selected)
 
-    def set_papers(self, papers: Iterable[Paper], *, keep: str | None = None) -> None:
-        """Show ``papers``; the cursor stays on ``keep`` (default: the current paper)."""
+    def set_papers(
+        self, papers: Iterable[Paper], *, keep: str | None = None, first: bool = False
+    ) -> None:
+        """Show ``papers``; the cursor stays on ``keep`` (default: the current paper).
+
+        ``first``: put the cursor on the first row instead (the rows are a new search).
+        """
         keep = keep if keep is not None else self._highlighted_key
         old_cursor = self.cursor
+        if first:
+            keep, old_cursor = None, 0
         self._papers = list(papers)
         self._index = {paper.key: n for n, paper in enumerate(self._papers)}
+        wanted = content_widths(self._papers)
+        if wanted != self._wanted:
+            self._wanted = wanted
+            self._layout = None
+            self._strips.clear()
         self.virtual_size = Size(0, len(self._papers) + 1)
         if keep is not None and keep in self._index:
             cursor = self._index[keep]
@@ -207,6 +234,16 @@ class PaperTable(ScrollView, can_focus=True):
     def watch_sort_by(self) -> None:
         """Redraw the heading."""
         self.refresh()
+
+    def watch_sort_reversed(self) -> None:
+        """Redraw the heading."""
+        self.refresh()
+
+    def columns(self, width: int) -> list[tuple[Column, int]]:
+        """The columns at ``width`` (worked out once per width and content)."""
+        if self._layout is None or self._layout[0] != width:
+            self._layout = (width, layout(width, self._wanted))
+        return self._layout[1]
 
     def _scroll_to_cursor(self) -> None:
         rows_visible = max(self.scrollable_content_region.height - 1, 1)
@@ -320,9 +357,11 @@ class PaperTable(ScrollView, can_focus=True):
     def _heading(self, width: int, base: Style) -> Strip:
         style = base + self._style("header")
         marked = SORT_COLUMNS.get(self.sort_by)
-        segments = [Segment(fit(" ▾" if marked == "status" else "", LEAD), style)]
-        for column, cell_width in layout(width):
-            heading = column.heading + ("▾" if column.key == marked else "")
+        mark = "▴" if self.sort_reversed else "▾"
+        segments = [Segment(fit(f" {mark}" if marked == "status" else "", LEAD), style)]
+        for column, cell_width in self.columns(width):
+            heading = heading_text(column, cell_width - (column.key == marked))
+            heading += mark if column.key == marked else ""
             segments += [Segment(fit(heading, cell_width), style), Segment(" ", style)]
         return self._line(segments, width, style)
 
@@ -339,9 +378,10 @@ class PaperTable(ScrollView, can_focus=True):
         segments = [
             Segment(SELECTED_MARK if selected else " ", styles.plain),
             Segment(STATUS_GLYPHS[paper.status], styles.status),
+            Segment(NOTE_MARK if paper.notes.strip() else " ", styles.tags),
             Segment(" ", styles.plain),
         ]
-        for column, cell_width in layout(width):
+        for column, cell_width in self.columns(width):
             style = {"title": styles.status, "tags": styles.tags}.get(column.key, styles.plain)
             segments.append(Segment(fit(values[column.key], cell_width), style))
             segments.append(Segment(" ", styles.plain))
