@@ -146,6 +146,7 @@ def test_command_completion_names_commands_then_keys() -> None:
         "tag sun2024b",
     ]
     assert command_candidates("list --", ["a"]) == []
+    assert command_candidates("mark ", ["a", "b"]) == ["mark a", "mark b"]
 
 
 @pytest.mark.parametrize(
@@ -259,3 +260,39 @@ def test_a_state_that_cannot_be_saved_says_why(tmp_path: Path) -> None:
     blocker.write_text("x")
     problem = save_state(TuiState(), blocker / "state.json")
     assert problem is not None and "state" in problem
+
+
+async def test_a_command_session_runs_shows_and_reports(library_path: Path) -> None:
+    from tui_helpers import static_text
+
+    from readlist.tui.dialogs.command import command_session
+
+    key = key_of(library_path, "Zero")
+    ran: list[bool] = []
+    app = DialogApp()
+    async with app.run_test() as pilot:
+        command_session(app, library_path, [key], ran=lambda: ran.append(True))  # type: ignore[arg-type]
+        await pilot.pause()
+        await pilot.press(*"tag zero-key", "enter")  # no such key: the command line says so
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandOutput) and app.screen.result.status != 0
+        await pilot.press("escape")
+        command_session(app, library_path, [key], ran=lambda: ran.append(True))  # type: ignore[arg-type]
+        await pilot.pause()
+        await pilot.press(*f"remove {key}", "enter")
+        await pilot.pause()
+        await pilot.press("n")  # asked first; no
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandOutput)
+        assert key in {p.key for p in fresh(library_path).papers()}
+        command_session(app, library_path, [key], ran=lambda: ran.append(True))  # type: ignore[arg-type]
+        await pilot.pause()
+        await pilot.press(*"mark ", "tab", *" read", "enter")  # tab completes the key
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandOutput) and app.screen.result.status == 0
+        assert key in static_text(app.screen.query_one("#command-text"))  # type: ignore[arg-type]
+    assert fresh(library_path).get(key).status.value == "read"
+    assert len(ran) == 2

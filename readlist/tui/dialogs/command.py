@@ -70,7 +70,7 @@ def command_candidates(value: str, keys: Sequence[str]) -> list[str]:
     word = words[-1]
     if len(words) == 1:
         pool: Sequence[str] = list(CLI_COMMANDS)
-    elif not word or word.startswith("-"):
+    elif word.startswith("-"):
         return []
     else:
         pool = keys
@@ -242,25 +242,38 @@ class CommandOutput(ModalScreen[None]):
             scroll.scroll_up()
 
 
-async def command_session(
+def command_session(
     app: App[object], library: Path, keys: Sequence[str], *, ran: Callable[[], None]
 ) -> None:
-    """Ask for a command, check it, run it, then show its output; ``ran`` after it ran.
+    """Ask for a command, check it, run it, show its output; ``ran`` once it ran.
 
-    Run it in a worker (it waits on dialogs): ``screen.run_worker(command_session(…))``.
+    Dialogs answer through callbacks, and only the command itself runs in a
+    worker, so nothing waits on a dialog (a worker waiting on one keeps the app
+    busy, and a test's wait for the workers would never end).
     """
-    argv = await app.push_screen_wait(CommandPrompt(keys))
-    if not argv:
-        return
-    line = "readlist " + shlex.join(argv)
-    check = check_command(argv)
-    if check.refusal:
-        app.notify(f"{line}: not from the prompt, {check.refusal}", severity="warning")
-        return
-    if check.danger:
-        question = Text(f"This will {check.danger}.\nRun {line}?")
-        if not await app.push_screen_wait(ConfirmScreen("Run a command", question, yes="run it")):
+
+    async def run_and_show(argv: list[str]) -> None:
+        result = await run_cli(library, argv, columns=max(app.size.width - 12, 40))
+        ran()
+        app.push_screen(CommandOutput(result))
+
+    def run(argv: list[str]) -> None:
+        app.run_worker(run_and_show(argv), group="command", description="run a command")
+
+    def chosen(argv: list[str] | None) -> None:
+        if not argv:
             return
-    result = await run_cli(library, argv, columns=max(app.size.width - 12, 40))
-    ran()
-    await app.push_screen_wait(CommandOutput(result))
+        line = "readlist " + shlex.join(argv)
+        check = check_command(argv)
+        if check.refusal:
+            app.notify(f"{line}: not from the prompt, {check.refusal}", severity="warning")
+        elif check.danger:
+            question = Text(f"This will {check.danger}.\nRun {line}?")
+            app.push_screen(
+                ConfirmScreen("Run a command", question, yes="run it"),
+                lambda yes: run(argv) if yes else None,
+            )
+        else:
+            run(argv)
+
+    app.push_screen(CommandPrompt(keys), chosen)
