@@ -17,9 +17,9 @@ from textual.notifications import SeverityLevel
 from readlist.store import Library
 from readlist.text import one_line, strip_controls
 from readlist.tui.commands import ReadlistCommands
+from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.library import LibraryScreen
-from readlist.tui.screens.note_editor import NoteEditor
 from readlist.tui.session import LibrarySession
 
 #: Signals that end the app; an unsaved note is kept as a draft first.

@@ -13,10 +13,10 @@ from tui_helpers import SIZE, fresh, key_of, settle
 from readlist.launch import EditedText
 from readlist.models import Status
 from readlist.tui.app import ReadlistApp
-from readlist.tui.screens.confirm import ConfirmScreen
+from readlist.tui.dialogs.confirm import ConfirmScreen
+from readlist.tui.dialogs.note_editor import NoteEditor
+from readlist.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from readlist.tui.screens.library import LibraryScreen
-from readlist.tui.screens.note_editor import NoteEditor
-from readlist.tui.screens.prompt import ChoicePrompt, TextPrompt
 from readlist.tui.widgets.paper_table import SELECTED_MARK, PaperTable
 
 

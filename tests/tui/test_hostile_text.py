@@ -15,10 +15,10 @@ from tui_helpers import Clock, build_library, fresh, settle, static_text
 from readlist.models import Paper
 from readlist.text import one_line, strip_controls
 from readlist.tui.app import ReadlistApp
-from readlist.tui.screens.confirm import ConfirmScreen
+from readlist.tui.dialogs.confirm import ConfirmScreen
+from readlist.tui.dialogs.note_editor import NoteEditor
+from readlist.tui.dialogs.prompt import ChoicePrompt, ImportPrompt, TextPrompt
 from readlist.tui.screens.library import LibraryScreen
-from readlist.tui.screens.note_editor import NoteEditor
-from readlist.tui.screens.prompt import ChoicePrompt, ImportPrompt, TextPrompt
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.triage import TriageScreen
 from readlist.tui.widgets.paper_table import PaperTable
@@ -213,7 +213,7 @@ async def test_hostile_text_is_literal_in_every_screen_and_dialog(
 
 
 async def test_path_and_tag_completion_never_offer_a_name_with_escapes(tmp_path: Path) -> None:
-    from readlist.tui.screens.prompt import PathSuggester, TagSuggester
+    from readlist.tui.dialogs.prompt import PathSuggester, TagSuggester
 
     (tmp_path / "f\x1b]0;T\x07.txt").write_text("x", encoding="utf-8")
     paths = PathSuggester()

@@ -10,10 +10,10 @@ from textual.widgets import Input
 from tui_helpers import SIZE, AppFactory, fresh, key_of, settle
 
 from readlist.tui.app import ReadlistApp
-from readlist.tui.screens.confirm import ConfirmScreen
+from readlist.tui.dialogs.confirm import ConfirmScreen
+from readlist.tui.dialogs.prompt import ImportPrompt, PathPrompt
+from readlist.tui.dialogs.welcome import WelcomeScreen
 from readlist.tui.screens.library import LibraryScreen
-from readlist.tui.screens.prompt import ImportPrompt, PathPrompt
-from readlist.tui.screens.welcome import WelcomeScreen
 from readlist.tui.widgets.paper_table import PaperTable
 
 

@@ -18,8 +18,8 @@ from readlist.store import Library
 from readlist.store.drafts import list_drafts
 from readlist.textmerge import OURS_MARKER, THEIRS_MARKER
 from readlist.tui.app import ReadlistApp
+from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.screens.library import LibraryScreen
-from readlist.tui.screens.note_editor import NoteEditor
 
 EDITOR = Path(__file__).resolve().parents[1] / "scripted_editor.py"
 

@@ -15,14 +15,14 @@ from tui_helpers import SIZE, settle, static_text
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.commands import ReadlistCommands
-from readlist.tui.screens.confirm import ConfirmScreen
+from readlist.tui.dialogs.confirm import ConfirmScreen
+from readlist.tui.dialogs.note_editor import NoteEditor
+from readlist.tui.dialogs.prompt import ChoicePrompt, ImportPrompt, PathPrompt, TextPrompt
+from readlist.tui.dialogs.welcome import WelcomeScreen
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.library import LibraryScreen
-from readlist.tui.screens.note_editor import NoteEditor
-from readlist.tui.screens.prompt import ChoicePrompt, ImportPrompt, PathPrompt, TextPrompt
 from readlist.tui.screens.stats import StatsScreen, weekly_counts
 from readlist.tui.screens.triage import TriageScreen
-from readlist.tui.screens.welcome import WelcomeScreen
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
 

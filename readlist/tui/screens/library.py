@@ -1,11 +1,10 @@
 """The main screen: search bar, paper table, detail pane, facet sidebar and counts.
 
-:class:`LibraryScreen` holds the keys, the layout and browsing (search, sort,
-facets, the detail pane). Its other jobs are parts it inherits:
-
-- :mod:`.library_view` — the papers on show, redrawn from the library and reloaded;
-- :mod:`.library_actions` — status, tags, notes, links and removal;
-- :mod:`.library_transfers` — the welcome, import and export flows.
+:class:`LibraryScreen` is one screen composing widgets. It holds the keys, the
+layout, the query and order, and redraws the widgets from the session's rows.
+What it does to papers is :class:`~readlist.tui.paper_actions.PaperActions`
+(shared with triage); the welcome, import and export flows are
+:class:`~readlist.tui.screens.library_transfers.LibraryTransfers`.
 """
 
 from __future__ import annotations
@@ -16,23 +15,25 @@ from datetime import date
 from time import monotonic
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
-from readlist.errors import QueryError
+from readlist.errors import QueryError, ReadlistError
 from readlist.models import Paper, Status
-from readlist.query import parse_query
+from readlist.query import Query, parse_query
+from readlist.store import Library
 from readlist.tui.literal import literal_lines
-from readlist.tui.screens.library_actions import LibraryActions
+from readlist.tui.paper_actions import PaperActions, plural
 from readlist.tui.screens.library_transfers import LibraryTransfers
-from readlist.tui.screens.library_view import SORT_CYCLE
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.triage import TriageScreen, TriageSummary
-from readlist.tui.session import LibrarySession
+from readlist.tui.session import Counts, LibrarySession
 from readlist.tui.widgets.counts_header import CountsHeader
 from readlist.tui.widgets.facet_sidebar import FacetSidebar
 from readlist.tui.widgets.paper_detail import PaperDetail
@@ -42,6 +43,8 @@ from readlist.tui.widgets.paper_table import PaperTable
 POLL_SECONDS = 1.0
 #: Least time between two redraws of the detail pane while the cursor moves.
 DETAIL_INTERVAL = 0.08
+#: The orders ``s`` cycles through.
+SORT_CYCLE = ("published", "added", "title", "author", "status")
 SEARCH_PLACEHOLDER = "Search: words, tag:x status:unread author:kim year:>=2023 cat:cv code:yes"
 
 _TERM = re.compile(r'-?[A-Za-z]+:"[^"]*"?|"[^"]*"?|\S+')
@@ -64,7 +67,7 @@ def toggle_term(query: str, field: str, value: str) -> str:
     return " ".join(terms)
 
 
-class LibraryScreen(LibraryActions, LibraryTransfers):
+class LibraryScreen(Screen[None]):
     """Browse, search and edit the library; every change is saved at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,11 +104,34 @@ class LibraryScreen(LibraryActions, LibraryTransfers):
     """Keys; tag, status, export and remove act on the selection when there is one."""
 
     def __init__(self, session: LibrarySession, *, today: Callable[[], date] = date.today) -> None:
-        """The main screen on ``session``'s library."""
-        super().__init__(session, today=today)
+        """The main screen on ``session``'s library; ``today`` dates the stats."""
+        super().__init__()
+        self.session = session
+        self.today = today
+        self.sort_by = SORT_CYCLE[0]
+        self.paper_actions = PaperActions(self, session, changed=self.refresh_view)
+        self.transfers = LibraryTransfers(self, session)
+        self._query: Query = parse_query("")
+        self._statuses = Counts.empty().statuses
+        self._poll_error: str | None = None
         self._detail_pending: Paper | None = None
         self._detail_timer: Timer | None = None
         self._detail_shown_at = 0.0
+
+    @property
+    def library(self) -> Library:
+        """The library on screen."""
+        return self.session.library
+
+    @property
+    def table(self) -> PaperTable:
+        """The paper table."""
+        return self.query_one(PaperTable)
+
+    @property
+    def search(self) -> Input:
+        """The search bar."""
+        return self.query_one("#search", Input)
 
     # -- layout ----------------------------------------------------------------
 
@@ -129,8 +155,90 @@ class LibraryScreen(LibraryActions, LibraryTransfers):
         self.refresh_view()
         self.set_interval(POLL_SECONDS, self._poll)
         self._warm_up()
-        if self._is_empty():
-            self.call_after_refresh(self._show_welcome)
+        if self.library_is_empty():
+            self.call_after_refresh(self.transfers.welcome)
+
+    # -- the rows on show --------------------------------------------------------
+
+    def library_is_empty(self) -> bool:
+        """Whether the library holds no papers (a damaged one is not empty)."""
+        try:
+            return self.session.read(len) == 0
+        except ReadlistError:
+            return False
+
+    def refresh_view(self, *, counts: bool = True, keep: str | None = None) -> None:
+        """Re-run the query and redraw the rows; ``counts``: the data changed too."""
+        try:
+            rows = self.session.rows(self._query, self.sort_by, counts=counts)
+        except ReadlistError as error:
+            self.notify(
+                str(error),
+                title="Cannot read the library",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
+        self.table.forget(self.table.selected - rows.known)
+        self.table.set_papers(rows.papers, keep=keep)
+        if rows.counts is not None:
+            self._statuses = rows.counts.statuses
+            self.query_one(FacetSidebar).show_counts(
+                rows.counts.statuses, rows.counts.tags, rows.counts.categories
+            )
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        self.query_one(CountsHeader).show_counts(
+            self._statuses,
+            shown=len(self.table.papers),
+            selected=len(self.table.selected),
+            sort_by=self.sort_by,
+        )
+
+    def library_changed(self) -> None:
+        """The library was reloaded from disk: redraw, keeping the cursor's paper."""
+        self.refresh_view()
+        self._warm_up()
+        if not self.library_is_empty():
+            self.transfers.close_welcome()
+
+    def _poll(self) -> None:
+        """Pick up changes another process (the CLI) saved."""
+        try:
+            changed = self.session.reload_if_changed()
+        except ReadlistError as error:
+            if str(error) != self._poll_error:
+                self.notify(
+                    str(error), title="Cannot reload the library", severity="error", markup=False
+                )
+            self._poll_error = str(error)
+            return
+        self._poll_error = None
+        if changed:
+            self.library_changed()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="warm-up",
+        exit_on_error=False,
+        description="build the search index",
+    )
+    def _warm_up(self) -> None:
+        self.session.warm_up()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker crashed (a bug): say so instead of failing silently."""
+        if event.state is WorkerState.ERROR and event.worker.group in ("import", "export"):
+            self.table.loading = False
+            self.notify(
+                str(event.worker.error),
+                title=f"{event.worker.group} failed",
+                severity="error",
+                markup=False,
+            )
 
     # -- search, facets and the detail pane ------------------------------------
 
@@ -221,14 +329,126 @@ class LibraryScreen(LibraryActions, LibraryTransfers):
         if by in SORT_CYCLE:
             self.sort_by = by
             self.table.sort_by = by
-            self._sorted = None
             self.refresh_view(counts=False)
 
     def action_filter(self, field: str, value: str) -> None:
         """Toggle ``field:value`` in the query."""
         self.search.value = toggle_term(self.search.value, field, value)
 
-    # -- other screens ---------------------------------------------------------
+    # -- what the paper keys act on --------------------------------------------
+
+    def _targets(self) -> list[str]:
+        """The selection when there is one, else the highlighted paper (keys still known)."""
+        if self.table.selected:
+            keys = sorted(self.table.selected)
+        else:
+            paper = self.table.highlighted
+            keys = [paper.key] if paper else []
+        try:
+            known = self.session.read(lambda library: {p.key for p in library.papers()})
+        except ReadlistError:
+            return []
+        return [key for key in keys if key in known]
+
+    def _current(self) -> Paper | None:
+        """The highlighted paper, fresh from the library."""
+        paper = self.table.highlighted
+        if paper is None:
+            self.notify("No paper here", severity="warning", markup=False)
+            return None
+        try:
+            return self.session.read(lambda library: library.get(paper.key))
+        except ReadlistError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return None
+
+    # -- paper keys ------------------------------------------------------------
+
+    def action_cycle_status(self) -> None:
+        """Move each target paper on: unread → reading → read → unread."""
+        keys = self._targets()
+        if not keys:
+            return
+        groups: dict[Status, list[str]] = {}
+        for paper in self.session.read(lambda library: [library.get(key) for key in keys]):
+            groups.setdefault(paper.status.next(), []).append(paper.key)
+
+        def change(library: Library) -> None:
+            for status, group in groups.items():
+                library.set_status(group, status)
+
+        statuses = ", ".join(status.value for status in groups)
+        self.paper_actions.write(change, f"{self.paper_actions.describe(keys)} → {statuses}")
+
+    def action_set_status(self, status: str) -> None:
+        """Give the target papers ``status``."""
+        keys = self._targets()
+        if keys:
+            new = Status(status)
+            self.paper_actions.write(
+                lambda library: library.set_status(keys, new),
+                f"{self.paper_actions.describe(keys)} → {new.value}",
+            )
+
+    def action_add_tags(self) -> None:
+        """Ask for tags and add them to the target papers."""
+        self.paper_actions.add_tags(self._targets())
+
+    def action_remove_tag(self) -> None:
+        """Pick one of the target papers' tags and remove it from them."""
+        self.paper_actions.remove_tag(self._targets())
+
+    def action_edit_note(self) -> None:
+        """Edit the highlighted paper's note in the app."""
+        if paper := self._current():
+            self.paper_actions.edit_note(paper)
+
+    def action_edit_note_externally(self) -> None:
+        """Edit the highlighted paper's note in $EDITOR (the app steps aside meanwhile)."""
+        if paper := self._current():
+            self.paper_actions.edit_note_externally(paper)
+
+    def action_open_code(self) -> None:
+        """Open the code link, or a repository search for the title."""
+        if paper := self._current():
+            self.paper_actions.open_code(paper)
+
+    def action_open_paper(self) -> None:
+        """Open a search for the paper's page."""
+        if paper := self._current():
+            self.paper_actions.open_paper(paper)
+
+    def action_copy_bibtex(self) -> None:
+        """Copy the highlighted paper's BibTeX entry to the clipboard."""
+        if paper := self._current():
+            self.paper_actions.copy_bibtex(paper)
+
+    def action_remove(self) -> None:
+        """Remove the target papers, after asking."""
+        self.paper_actions.remove(self._targets())
+
+    # -- import, export and other screens ----------------------------------------
+
+    def action_export(self) -> None:
+        """Export the selection (or the current view) to a BibTeX file."""
+        selected = self.table.selected
+        if selected:
+            papers = self.session.read(
+                lambda library: [p for p in library.papers() if p.key in selected]
+            )
+            what = plural(len(papers), "selected paper")
+        else:
+            papers = list(self.table.papers)
+            what = plural(len(papers), "paper") + " in this view"
+        self.transfers.export(papers, what)
+
+    def action_import_file(self) -> None:
+        """Ask for a file to import (or take the bundled samples)."""
+        self.transfers.ask_import()
+
+    def action_import_samples(self) -> None:
+        """Import the bundled sample listings."""
+        self.transfers.import_samples()
 
     def action_triage(self) -> None:
         """Go through the unread papers of this view one at a time."""

@@ -1,205 +1,157 @@
-"""Importing into and exporting from the library screen: the dialogs, workers and results.
+"""The library screen's welcome, import and export flows, each a worker that reads top to bottom.
 
-The workers call :mod:`readlist.tui.jobs` (domain code only) and post one message
-back; the handlers here turn it into notifications and a redraw.
+The slow part of each (parsing and merging, writing the file) runs in a thread
+and calls :mod:`readlist.tui.jobs` (domain code only); the dialogs are awaited
+with ``push_screen_wait``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
-from textual.message import Message
-from textual.worker import Worker, WorkerState
 
 from readlist.errors import ReadlistError
 from readlist.models import Paper
-from readlist.store import ImportReport
 from readlist.text import one_line
+from readlist.tui.dialogs.confirm import ConfirmScreen
+from readlist.tui.dialogs.prompt import ImportPrompt, PathPrompt
+from readlist.tui.dialogs.welcome import WelcomeScreen
 from readlist.tui.jobs import ImportChoice, run_export, run_import
-from readlist.tui.screens.confirm import ConfirmScreen
-from readlist.tui.screens.library_view import LibraryView, plural
-from readlist.tui.screens.prompt import ImportPrompt, PathPrompt
-from readlist.tui.screens.welcome import WelcomeChoice, WelcomeScreen
+from readlist.tui.session import LibrarySession
+
+if TYPE_CHECKING:
+    from readlist.tui.screens.library import LibraryScreen
 
 DEFAULT_EXPORT_PATH = "~/readlist-export.bib"
 
 
-class LibraryTransfers(LibraryView):
-    """The welcome, import and export flows; mixed into the library screen."""
+class LibraryTransfers:
+    """Greets an empty library, imports into it and exports from it, for the library screen."""
 
-    @dataclass
-    class Imported(Message):
-        """An import worker finished."""
+    def __init__(self, screen: LibraryScreen, session: LibrarySession) -> None:
+        """The flows of ``screen`` on ``session``'s library."""
+        self.screen = screen
+        self.session = session
+        #: The welcome screen while it is up (an empty library); papers arriving close it.
+        self._welcome: WelcomeScreen | None = None
 
-        choice: ImportChoice
-        report: ImportReport
+    def _notify(self, message: str, **options: object) -> None:
+        self.screen.notify(message, markup=False, **options)  # type: ignore[arg-type]
 
-    @dataclass
-    class Exported(Message):
-        """An export worker wrote a file."""
+    # -- welcome -----------------------------------------------------------------
 
-        path: Path
-        count: int
+    def welcome(self) -> None:
+        """Greet an empty library (once); the answer starts an import."""
+        if self._welcome is None:
+            self._welcome = WelcomeScreen()
+            self.screen.run_worker(self._greet(self._welcome), group="welcome", exclusive=True)
 
-    @dataclass
-    class JobFailed(Message):
-        """An import or export worker failed with a user-level error."""
+    async def _greet(self, welcome: WelcomeScreen) -> None:
+        choice = await self.screen.app.push_screen_wait(welcome)
+        self._welcome = None
+        if choice == "samples":
+            self.import_samples()
+        elif choice == "file":
+            self.ask_import()
 
-        title: str
-        error: str
+    def close_welcome(self) -> None:
+        """Papers arrived (another process imported): the welcome screen goes."""
+        if self._welcome is not None:
+            self._welcome.dismiss(None)
 
     # -- import ------------------------------------------------------------------
 
-    def _show_welcome(self) -> None:
-        if self._welcome is not None:
-            return
-
-        def chosen(choice: WelcomeChoice | None) -> None:
-            self._welcome = None
-            if choice == "samples":
-                self.start_import(ImportChoice())
-            elif choice == "file":
-                self.action_import_file()
-
-        self._welcome = WelcomeScreen()
-        self.app.push_screen(self._welcome, chosen)
-
-    def action_import_file(self) -> None:
+    def ask_import(self) -> None:
         """Ask for a file to import (or take the bundled samples)."""
+        self.screen.run_worker(self._ask_import(), group="import-prompt", exclusive=True)
 
-        def chosen(choice: ImportChoice | None) -> None:
-            if choice is not None:
-                self.start_import(choice)
-            elif self._is_empty():
-                self._show_welcome()
+    async def _ask_import(self) -> None:
+        choice = await self.screen.app.push_screen_wait(ImportPrompt())
+        if choice is not None:
+            self.start_import(choice)
+        elif self.screen.library_is_empty():
+            self.welcome()
 
-        self.app.push_screen(ImportPrompt(), chosen)
-
-    def action_import_samples(self) -> None:
+    def import_samples(self) -> None:
         """Import the bundled sample listings."""
         self.start_import(ImportChoice())
 
     def start_import(self, choice: ImportChoice) -> None:
         """Import in a worker; the table shows a loading indicator meanwhile."""
-        self.table.loading = True
-        self.notify(f"Importing {choice.label}…", markup=False)
-        self._import(choice)
+        self.screen.run_worker(
+            self._import(choice),
+            group="import",
+            exclusive=True,
+            exit_on_error=False,
+            description="import papers",
+        )
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="import",
-        exit_on_error=False,
-        description="import papers",
-    )
-    def _import(self, choice: ImportChoice) -> None:
+    async def _import(self, choice: ImportChoice) -> None:
+        table = self.screen.table
+        table.loading = True
+        self._notify(f"Importing {choice.label}…")
         try:
-            report = run_import(self.library.path, choice)
+            report = await asyncio.to_thread(run_import, self.session.library.path, choice)
         except (ReadlistError, OSError) as error:
-            self.post_message(self.JobFailed("Import failed", str(error)))
-        else:
-            self.post_message(self.Imported(choice, report))
-
-    @on(Imported)
-    def _imported(self, message: Imported) -> None:
-        self.table.loading = False
-        report = message.report
+            self._failed("Import failed", str(error))
+            return
+        finally:
+            table.loading = False
         try:
             self.session.reload_if_changed()
         except ReadlistError as error:
-            self.notify(str(error), severity="error", markup=False)
-        self._library_changed()
-        self.notify(report.summary(), title=f"Imported {message.choice.label}", markup=False)
+            self._notify(str(error), severity="error")
+        self.screen.library_changed()
+        self._notify(report.summary(), title=f"Imported {choice.label}")
         for warning in report.warnings[:5]:
-            self.notify(warning, title="Import warning", severity="warning", markup=False)
+            self._notify(warning, title="Import warning", severity="warning")
+
+    def _failed(self, title: str, error: str) -> None:
+        self._notify(error, title=title, severity="error", timeout=10)
+        if self.screen.library_is_empty():
+            self.welcome()
 
     # -- export ------------------------------------------------------------------
 
-    def action_export(self) -> None:
-        """Export the selection (or the current view) to a BibTeX file."""
-        if self.table.selected:
-            papers: list[Paper] = [p for p in self.library.papers() if p.key in self.table.selected]
-            what = plural(len(papers), "selected paper")
-        else:
-            papers = list(self.table.papers)
-            what = plural(len(papers), "paper") + " in this view"
+    def export(self, papers: list[Paper], what: str) -> None:
+        """Ask where to export ``papers`` (described as ``what``) as BibTeX, then write them."""
         if not papers:
-            self.notify("Nothing to export", markup=False)
+            self._notify("Nothing to export")
             return
-
-        def confirmed(path: Path, yes: bool | None) -> None:
-            if yes:
-                self.start_export(papers, path)
-
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
-            from readlist.export_file import check_export_path
-
-            try:  # the library's own files are refused before any question
-                check_export_path(path, self.library.path)
-            except ReadlistError as error:
-                self.notify(str(error), title="Export", severity="error", markup=False)
-                return
-            if path.exists():
-                question = Text(f"{one_line(str(path))} exists. Replace it?")
-                self.app.push_screen(
-                    ConfirmScreen("Export", question, yes="replace it"),
-                    lambda yes: confirmed(path, yes),
-                )
-            else:
-                self.start_export(papers, path)
-
-        default = str(Path(DEFAULT_EXPORT_PATH).expanduser())
-        self.app.push_screen(PathPrompt(f"Export {what} as BibTeX to", value=default), chosen)
-
-    def start_export(self, papers: Iterable[Paper], path: Path) -> None:
-        """Export in a worker."""
-        self.notify(f"Exporting to {path}…", markup=False)
-        self._export(list(papers), path)
-
-    @work(
-        thread=True,
-        exclusive=True,
-        group="export",
-        exit_on_error=False,
-        description="export BibTeX",
-    )
-    def _export(self, papers: list[Paper], path: Path) -> None:
-        try:
-            count = run_export(papers, path, self.library.path)
-        except (ReadlistError, OSError, ValueError) as error:
-            self.post_message(self.JobFailed("Export failed", str(error)))
-        else:
-            self.post_message(self.Exported(path, count))
-
-    @on(Exported)
-    def _exported(self, message: Exported) -> None:
-        entries = "entry" if message.count == 1 else "entries"
-        self.notify(
-            f"Wrote {message.count} {entries} to {message.path}", title="Exported", markup=False
+        self.screen.run_worker(
+            self._export(papers, what),
+            group="export",
+            exclusive=True,
+            exit_on_error=False,
+            description="export BibTeX",
         )
 
-    # -- failures ----------------------------------------------------------------
+    async def _export(self, papers: list[Paper], what: str) -> None:
+        from readlist.export_file import check_export_path
 
-    @on(JobFailed)
-    def _job_failed(self, message: JobFailed) -> None:
-        self.table.loading = False
-        self.notify(message.error, title=message.title, severity="error", timeout=10, markup=False)
-        if self._is_empty():
-            self._show_welcome()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker crashed (a bug): say so instead of failing silently."""
-        if event.state is WorkerState.ERROR and event.worker.group in ("import", "export"):
-            self.table.loading = False
-            self.notify(
-                str(event.worker.error),
-                title=f"{event.worker.group} failed",
-                severity="error",
-                markup=False,
-            )
+        app = self.screen.app
+        default = str(Path(DEFAULT_EXPORT_PATH).expanduser())
+        path = await app.push_screen_wait(PathPrompt(f"Export {what} as BibTeX to", value=default))
+        if path is None:
+            return
+        library_path = self.session.library.path
+        try:  # the library's own files are refused before any question
+            check_export_path(path, library_path)
+        except ReadlistError as error:
+            self._notify(str(error), title="Export", severity="error")
+            return
+        if path.exists():
+            question = Text(f"{one_line(str(path))} exists. Replace it?")
+            if not await app.push_screen_wait(ConfirmScreen("Export", question, yes="replace it")):
+                return
+        self._notify(f"Exporting to {path}…")
+        try:
+            count = await asyncio.to_thread(run_export, papers, path, library_path)
+        except (ReadlistError, OSError, ValueError) as error:
+            self._failed("Export failed", str(error))
+            return
+        entries = "entry" if count == 1 else "entries"
+        self._notify(f"Wrote {count} {entries} to {path}", title="Exported")

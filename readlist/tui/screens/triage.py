@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -15,11 +15,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from readlist.errors import KeyLookupError, ReadlistError
 from readlist.models import Paper, Status
-from readlist.store import Library, NoteSave
-from readlist.text import one_line
-from readlist.tui.browser import code_url, open_link, paper_url
-from readlist.tui.screens.note_editor import NoteEditor, saved_message
-from readlist.tui.screens.prompt import TagSuggester, TextPrompt, split_tags
+from readlist.tui.paper_actions import PaperActions
 from readlist.tui.session import LibrarySession
 from readlist.tui.widgets.paper_detail import PaperDetail
 
@@ -79,6 +75,7 @@ class TriageScreen(Screen[TriageSummary]):
         self.index = 0
         self.summary = TriageSummary(total=len(self.keys))
         self.finished = False
+        self.paper_actions = PaperActions(self, session, changed=self._redraw)
 
     @property
     def paper(self) -> Paper | None:
@@ -86,7 +83,7 @@ class TriageScreen(Screen[TriageSummary]):
         if self.finished or self.index >= len(self.keys):
             return None
         try:
-            return self.session.library.get(self.keys[self.index])
+            return self.session.read(lambda library: library.get(self.keys[self.index]))
         except ReadlistError:
             return None
 
@@ -109,7 +106,7 @@ class TriageScreen(Screen[TriageSummary]):
         """Show the paper at ``index``, skipping papers removed meanwhile."""
         while self.index < len(self.keys):
             try:
-                paper = self.session.library.get(self.keys[self.index])
+                paper = self.session.read(lambda library: library.get(self.keys[self.index]))
             except KeyLookupError:
                 self.index += 1
                 continue
@@ -155,17 +152,11 @@ class TriageScreen(Screen[TriageSummary]):
         self.index += 1
         self._show()
 
-    def _write(self, change: Callable[[Library], object]) -> bool:
-        try:
-            self.session.write(change)
-        except ReadlistError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return False
-        return True
-
     def _set_status(self, status: Status) -> bool:
         paper = self.paper
-        return paper is not None and self._write(lambda lib: lib.set_status([paper.key], status))
+        return paper is not None and self.paper_actions.write(
+            lambda library: library.set_status([paper.key], status)
+        )
 
     def action_reading(self) -> None:
         """Read it now: mark it reading and move on."""
@@ -185,62 +176,37 @@ class TriageScreen(Screen[TriageSummary]):
             self.summary.skipped += 1
             self._next()
 
+    def _redraw(self) -> None:
+        """Show the paper again after a change."""
+        if not self.finished:
+            self.query_one(PaperDetail).show(self.paper)
+
+    def _tagged(self) -> None:
+        self.summary.tagged += 1
+
+    def _noted(self) -> None:
+        self.summary.noted += 1
+
     def action_tag(self) -> None:
         """Add tags to this paper."""
-        paper = self.paper
-        if paper is None:
-            return
-        known = [tag for tag, _ in self.session.library.tag_counts().most_common()]
-
-        def answered(text: str | None) -> None:
-            tags = split_tags(text or "")
-            if tags and self._write(lambda lib: lib.add_tags([paper.key], tags)):
-                self.summary.tagged += 1
-                self.query_one(PaperDetail).show(self.paper)
-
-        self.app.push_screen(
-            TextPrompt(
-                f"Add tags to {one_line(paper.title)}",
-                suggester=TagSuggester(known),
-                hint="space or comma between tags · → completes · escape cancels",
-            ),
-            answered,
-        )
+        if paper := self.paper:
+            self.paper_actions.add_tags([paper.key], then=self._tagged)
 
     def action_note(self) -> None:
         """Write a note about this paper."""
-        paper = self.paper
-        if paper is None:
-            return
-        key = paper.key
-
-        def save(text: str, base: str) -> NoteSave:
-            return self.session.write(lambda lib: lib.save_note(key, text, base=base))
-
-        def closed(saved: NoteSave | None) -> None:
-            if saved is not None:
-                self.summary.noted += 1
-                self.notify(saved_message(saved), markup=False)
-                self.query_one(PaperDetail).show(self.paper)
-
-        editor = NoteEditor(
-            one_line(paper.title),
-            paper.notes,
-            save=save,
-            keep_draft=lambda text: self.session.library.save_draft(key, text),
-        )
-        self.app.push_screen(editor, closed)
+        if paper := self.paper:
+            self.paper_actions.edit_note(paper, then=self._noted)
 
     def action_open_code(self) -> None:
         """Open the code link (or a repository search)."""
         paper = self.paper
-        if paper is not None and open_link(self.app, code_url(paper)):
+        if paper is not None and self.paper_actions.open_code(paper):
             self.summary.opened += 1
 
     def action_open_paper(self) -> None:
         """Open a search for the paper's page."""
         paper = self.paper
-        if paper is not None and open_link(self.app, paper_url(paper)):
+        if paper is not None and self.paper_actions.open_paper(paper):
             self.summary.opened += 1
 
     def action_scroll(self, direction: str) -> None:

@@ -23,7 +23,7 @@ from textual.widgets import Static, TextArea
 from readlist.errors import ReadlistError
 from readlist.store import NoteOutcome, NoteSave
 from readlist.text import strip_controls
-from readlist.tui.screens.confirm import ConfirmScreen
+from readlist.tui.dialogs.confirm import ConfirmScreen
 
 #: Saves ``text`` as an edit of ``base``; raises :class:`ReadlistError` when it cannot.
 NoteSaver = Callable[[str, str], NoteSave]

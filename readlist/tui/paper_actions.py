@@ -1,0 +1,252 @@
+"""What a screen can do to papers, written once for the library and triage screens.
+
+Saving a change, asking for tags, removing a tag, editing a note (in the app or in
+``$EDITOR``), opening links and copying BibTeX: each reports what happened as a
+notification and calls the screen's ``changed`` callback after a save, so the
+screen redraws in its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import SuspendNotSupported
+from textual.screen import Screen
+
+from readlist.errors import ReadlistError
+from readlist.models import Paper
+from readlist.store import Library, NoteOutcome, NoteSave
+from readlist.text import one_line
+from readlist.tui.browser import code_url, open_link, paper_url
+from readlist.tui.dialogs.confirm import ConfirmScreen
+from readlist.tui.dialogs.note_editor import CONFLICT_MESSAGE, NoteEditor, saved_message
+from readlist.tui.dialogs.prompt import ChoicePrompt, TagSuggester, TextPrompt, split_tags
+from readlist.tui.jobs import bibtex_entry
+from readlist.tui.session import LibrarySession
+
+#: Called after a change was saved.
+Changed = Callable[[], None]
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 paper`` / ``3 papers``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class PaperActions:
+    """Status, tag, note, link, BibTeX and remove actions on papers, for one screen."""
+
+    def __init__(self, screen: Screen[Any], session: LibrarySession, changed: Changed) -> None:
+        """Actions from ``screen`` on ``session``'s library; ``changed`` redraws after a save."""
+        self.screen = screen
+        self.session = session
+        self.changed = changed
+
+    @property
+    def library(self) -> Library:
+        """The library acted on."""
+        return self.session.library
+
+    def notify(self, message: str, **options: Any) -> None:
+        """A plain-text notification."""
+        self.screen.notify(message, markup=False, **options)
+
+    def describe(self, keys: Sequence[str]) -> str:
+        """The paper's title for one key, else ``N selected papers``."""
+        if len(keys) == 1:
+            try:
+                return one_line(self.session.read(lambda library: library.get(keys[0])).title)
+            except ReadlistError:
+                return keys[0]
+        return plural(len(keys), "selected paper")
+
+    def write(self, change: Callable[[Library], object], done: str = "") -> bool:
+        """Apply ``change`` (saved at once), redraw, and say what happened."""
+        try:
+            self.session.write(change)
+        except ReadlistError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return False
+        self.changed()
+        if done:
+            self.notify(done)
+        return True
+
+    # -- tags --------------------------------------------------------------------
+
+    def add_tags(self, keys: Sequence[str], then: Changed | None = None) -> None:
+        """Ask for tags and add them to the papers with ``keys``; ``then`` runs after a save."""
+        if not keys:
+            return
+        what = self.describe(keys)
+        known = [tag for tag, _ in self.session.read(Library.tag_counts).most_common()]
+
+        def answered(text: str | None) -> None:
+            tags = split_tags(text or "")
+            done = f"Tagged {what}: {' '.join(tags)}"
+            saved = bool(tags) and self.write(lambda lib: lib.add_tags(keys, tags), done)
+            if saved and then is not None:
+                then()
+
+        self.screen.app.push_screen(
+            TextPrompt(
+                f"Add tags to {what}",
+                placeholder="tag another-tag",
+                hint="space or comma between tags · → completes a known tag · escape cancels",
+                suggester=TagSuggester(known),
+            ),
+            answered,
+        )
+
+    def remove_tag(self, keys: Sequence[str]) -> None:
+        """Pick one of the papers' tags and remove it from them."""
+        try:
+            tags = self.session.read(
+                lambda library: sorted({tag for key in keys for tag in library.get(key).tags})
+            )
+        except ReadlistError as error:
+            self.notify(str(error), severity="error")
+            return
+        if not tags:
+            self.notify("No tags to remove")
+            return
+        what = self.describe(keys)
+
+        def answered(tag: str | None) -> None:
+            if tag:
+                self.write(
+                    lambda library: library.remove_tags(keys, [tag]),
+                    f"Removed tag {tag} from {what}",
+                )
+
+        self.screen.app.push_screen(ChoicePrompt(f"Remove a tag from {what}", tags), answered)
+
+    # -- removal -----------------------------------------------------------------
+
+    def remove(self, keys: Sequence[str], then: Changed | None = None) -> None:
+        """Remove the papers with ``keys``, after asking; ``then`` runs once they are gone."""
+        if not keys:
+            return
+
+        def answered(yes: bool | None) -> None:
+            done = f"Removed {plural(len(keys), 'paper')}"
+            if yes and self.write(lambda library: library.remove(keys), done) and then:
+                then()
+
+        question = Text("Remove ")
+        question.append(self.describe(keys), style="bold")
+        question.append(" from the library? Its tags, status and note go too.")
+        self.screen.app.push_screen(ConfirmScreen("Remove", question, yes="remove"), answered)
+
+    # -- notes -------------------------------------------------------------------
+
+    def edit_note(
+        self,
+        paper: Paper,
+        base: str | None = None,
+        text: str | None = None,
+        then: Changed | None = None,
+    ) -> None:
+        """The in-app editor on ``text``, saved as an edit of ``base``.
+
+        ``base`` is the note as it was (default: the paper's note); ``text`` what the
+        editor shows at first (default: ``base``).
+        """
+        key = paper.key
+        started_from = paper.notes if base is None else base
+
+        def save(new: str, edited_from: str) -> NoteSave:
+            return self.session.write(lambda library: library.save_note(key, new, base=edited_from))
+
+        def closed(saved: NoteSave | None) -> None:
+            if saved is not None:
+                self.changed()
+                self.notify(saved_message(saved))
+                if then is not None:
+                    then()
+
+        editor = NoteEditor(
+            one_line(paper.title),
+            started_from,
+            save=save,
+            keep_draft=lambda draft: self.session.read(
+                lambda library: library.save_draft(key, draft)
+            ),
+            text=text,
+        )
+        self.screen.app.push_screen(editor, closed)
+
+    def edit_note_externally(self, paper: Paper) -> None:
+        """Edit the paper's note in $EDITOR (the app steps aside meanwhile)."""
+        from readlist.launch import EditorError, edit_text
+
+        base = paper.notes
+        try:
+            with self.screen.app.suspend():
+                edited = edit_text(base)
+        except SuspendNotSupported:
+            self.notify(
+                "Cannot hand the terminal to an editor here; press n instead", severity="warning"
+            )
+            return
+        except EditorError as error:
+            kept = ""
+            if error.lost_file:
+                kept = f". {self._keep_draft(paper.key, error.text)}"
+            self.notify(f"{error}{kept}", title="Note not changed", severity="error")
+            return
+        if edited.warning:
+            self.notify(edited.warning, severity="warning")
+        text = edited.text.rstrip("\n")
+        edited.discard()
+        if text == base:
+            return
+        try:
+            saved = self.session.write(
+                lambda library: library.save_note(paper.key, text, base=base)
+            )
+        except ReadlistError as error:
+            # The editor is gone: reopen the text in the app, where ctrl+s tries again.
+            self.notify(
+                f"{error}. {self._keep_draft(paper.key, text)}",
+                title="Note not saved",
+                severity="error",
+                timeout=20,
+            )
+            self.edit_note(paper, base, text)
+            return
+        self.changed()
+        if saved.outcome is NoteOutcome.CONFLICT:
+            self.notify(CONFLICT_MESSAGE, severity="warning", timeout=20)
+            self.edit_note(paper, saved.text)
+        else:
+            self.notify(saved_message(saved))
+
+    def _keep_draft(self, key: str, text: str) -> str:
+        """Keep ``text`` as a draft of the note of ``key``; a sentence saying where."""
+        try:
+            return f"A draft is kept in {self.session.read(lambda lib: lib.save_draft(key, text))}"
+        except ReadlistError as error:
+            return f"No draft could be kept either ({error})"
+
+    # -- links and BibTeX --------------------------------------------------------
+
+    def open_code(self, paper: Paper) -> bool:
+        """Open the code link, or a repository search for the title; whether it was opened."""
+        return open_link(self.screen.app, code_url(paper)) is not None
+
+    def open_paper(self, paper: Paper) -> bool:
+        """Open a search for the paper's page; whether it was opened."""
+        return open_link(self.screen.app, paper_url(paper)) is not None
+
+    def copy_bibtex(self, paper: Paper) -> None:
+        """Copy the paper's BibTeX entry to the clipboard."""
+        try:
+            entry = bibtex_entry(paper)
+        except (ReadlistError, ValueError) as error:
+            self.notify(str(error), title="No BibTeX", severity="error")
+            return
+        self.screen.app.copy_to_clipboard(entry)
+        self.notify(f"Copied the BibTeX entry {paper.key}")
