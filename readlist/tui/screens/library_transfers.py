@@ -1,8 +1,10 @@
-"""The library screen's welcome, import and export flows, each a worker that reads top to bottom.
+"""The library screen's welcome, import and export flows.
 
-The slow part of each (parsing and merging, writing the file) runs in a thread
-and calls :mod:`readlist.tui.jobs` (domain code only); the dialogs are awaited
-with ``push_screen_wait``.
+Import and export are workers that read top to bottom: the slow part (parsing
+and merging, writing the file) runs in a thread and calls :mod:`readlist.tui.jobs`
+(domain code only); export awaits its dialogs with ``push_screen_wait``. The
+welcome and import prompts answer through callbacks instead: a worker waiting
+on a dialog would count as work in progress for as long as the dialog is up.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from readlist.models import Paper
 from readlist.text import one_line
 from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.prompt import ImportPrompt, PathPrompt
-from readlist.tui.dialogs.welcome import WelcomeScreen
+from readlist.tui.dialogs.welcome import WelcomeChoice, WelcomeScreen
 from readlist.tui.jobs import ImportChoice, run_export, run_import
 from readlist.tui.session import LibrarySession
 
@@ -45,17 +47,18 @@ class LibraryTransfers:
 
     def welcome(self) -> None:
         """Greet an empty library (once); the answer starts an import."""
-        if self._welcome is None:
-            self._welcome = WelcomeScreen()
-            self.screen.run_worker(self._greet(self._welcome), group="welcome", exclusive=True)
+        if self._welcome is not None:
+            return
 
-    async def _greet(self, welcome: WelcomeScreen) -> None:
-        choice = await self.screen.app.push_screen_wait(welcome)
-        self._welcome = None
-        if choice == "samples":
-            self.import_samples()
-        elif choice == "file":
-            self.ask_import()
+        def chosen(choice: WelcomeChoice | None) -> None:
+            self._welcome = None
+            if choice == "samples":
+                self.import_samples()
+            elif choice == "file":
+                self.ask_import()
+
+        self._welcome = WelcomeScreen()
+        self.screen.app.push_screen(self._welcome, chosen)
 
     def close_welcome(self) -> None:
         """Papers arrived (another process imported): the welcome screen goes."""
@@ -66,14 +69,14 @@ class LibraryTransfers:
 
     def ask_import(self) -> None:
         """Ask for a file to import (or take the bundled samples)."""
-        self.screen.run_worker(self._ask_import(), group="import-prompt", exclusive=True)
 
-    async def _ask_import(self) -> None:
-        choice = await self.screen.app.push_screen_wait(ImportPrompt())
-        if choice is not None:
-            self.start_import(choice)
-        elif self.screen.library_is_empty():
-            self.welcome()
+        def chosen(choice: ImportChoice | None) -> None:
+            if choice is not None:
+                self.start_import(choice)
+            elif self.screen.library_is_empty():
+                self.welcome()
+
+        self.screen.app.push_screen(ImportPrompt(), chosen)
 
     def import_samples(self) -> None:
         """Import the bundled sample listings."""
