@@ -26,7 +26,7 @@ from readlist.tui.dialogs.command import (
     run_cli,
 )
 from readlist.tui.dialogs.export import ExportChoice, ExportDialog, with_suffix_for
-from readlist.tui.screens.prompt import ImportPrompt, path_candidates
+from readlist.tui.dialogs.prompt import ImportPrompt, path_candidates
 from readlist.tui.state import STATE_ENV, TuiState, load_state, save_state, state_path
 
 

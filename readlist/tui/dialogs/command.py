@@ -30,9 +30,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from readlist.text import strip_controls
+from readlist.tui.dialogs.confirm import ConfirmScreen
+from readlist.tui.dialogs.prompt import CompletingInput, Dialog
 from readlist.tui.literal import literal, literal_lines
-from readlist.tui.screens.confirm import ConfirmScreen
-from readlist.tui.screens.prompt import CompletingInput, Dialog
 
 #: Most candidates offered for one word.
 MAX_CANDIDATES = 50

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from readlist.tui.screens.prompt import Dialog, PathInput
+from readlist.tui.dialogs.prompt import Dialog, PathInput
 from readlist.tui.state import EXPORT_FORMATS
 
 #: How each format is named in the dialog, and the file suffix it suggests.
