@@ -1,7 +1,8 @@
 """Writing an export to a file (atomically) or to a stream, a piece at a time.
 
 An export never lands on the files the library depends on: :func:`check_export_path`
-refuses the library, its abstracts file, its lock and anything in its backup folder
+refuses the library, its abstracts file, its export registry, its lock and anything in
+its backup folder
 (by resolved path and by device and inode, so a symlink or a hard link is caught too),
 and anything that is not a regular file (a FIFO, a device, a folder). A symlink is
 written through: its target is replaced atomically and the link stays a link.
@@ -18,7 +19,7 @@ from typing import TextIO
 from readlist.errors import ReadlistError
 from readlist.exporters import export_chunks
 from readlist.models import Paper
-from readlist.paths import abstracts_path, lock_path
+from readlist.paths import abstracts_path, exports_path, lock_path
 from readlist.store.atomic import atomic_write, describe_file_kind
 from readlist.store.backup import backup_folder
 
@@ -99,10 +100,10 @@ def _is_protected(real: Path, found: os.stat_result | None, library: Path) -> bo
 
 
 def _library_files(library: Path) -> Iterator[Path]:
-    """The library file, its abstracts, its lock, and every file in its backup folder."""
+    """The library file, its abstracts, its export registry, its lock, and its backups."""
     real = Path(os.path.realpath(library))
     for path in {library, real}:
-        yield from (path, abstracts_path(path), lock_path(path))
+        yield from (path, abstracts_path(path), exports_path(path), lock_path(path))
     folder = backup_folder(real).parent
     try:
         for entry in os.scandir(folder):

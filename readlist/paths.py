@@ -26,6 +26,12 @@ def abstracts_path(library: str | os.PathLike[str]) -> Path:
     return path.with_name(f"{path.stem}.abstracts{path.suffix}")
 
 
+def exports_path(library: str | os.PathLike[str]) -> Path:
+    """The registry of the exports kept up to date for the library at ``library``, beside it."""
+    path = Path(library)
+    return path.with_name(f"{path.stem}.exports{path.suffix}")
+
+
 def lock_path(library: str | os.PathLike[str]) -> Path:
     """The lock file that guards the library at ``library`` (and its abstracts), beside it."""
     path = Path(library)

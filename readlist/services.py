@@ -2,18 +2,41 @@
 
 :func:`open_library` is how both faces open a library: the path's symlink is
 resolved once (the library, its abstracts, its lock and its backups then all sit
-beside the real file) and the daily backup is taken before the first change.
+beside the real file), the daily backup is taken before the first change, and
+every save rewrites the exports kept up to date (:mod:`readlist.kept_exports`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 
 from readlist.paths import real_library_path
 from readlist.store import Library
 from readlist.store.backup import daily_backup
+from readlist.text import escape_controls
 
 
-def open_library(path: str | os.PathLike[str]) -> Library:
-    """The library at ``path`` (through a symlink, the real file), backed up daily."""
-    return Library(real_library_path(path), before_first_write=daily_backup)
+def warn_on_stderr(message: str) -> None:
+    """Write ``message`` as one ``warning:`` line on standard error."""
+    sys.stderr.write(f"warning: {escape_controls(message)}\n")
+
+
+def open_library(
+    path: str | os.PathLike[str], *, warn: Callable[[str], None] = warn_on_stderr
+) -> Library:
+    """The library at ``path`` (through a symlink, the real file), backed up daily.
+
+    After every save the kept exports it changes are rewritten; a failure to
+    write one is reported through ``warn`` and never fails the save.
+    """
+
+    def keep_exports(library: Library, changed: list[str]) -> None:
+        from readlist.kept_exports import refresh_kept_exports
+
+        refresh_kept_exports(library, changed, warn)
+
+    return Library(
+        real_library_path(path), before_first_write=daily_backup, after_save=keep_exports
+    )

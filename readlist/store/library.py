@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -86,6 +86,7 @@ class Library:
         *,
         before_first_write: Callable[[Path], None] | None = None,
         storage: type[SafeJSONStorage] = SafeJSONStorage,
+        after_save: Callable[[Library, list[str]], None] | None = None,
     ) -> None:
         """Open (without creating) the library at ``path``; it is read on first use.
 
@@ -93,6 +94,9 @@ class Library:
         this library first replaces an existing file (used for daily backups).
         ``storage`` keeps the library and its abstracts: files, or memory in tests
         (:class:`~readlist.store.storage.MemoryStorage`).
+        ``after_save`` is called, still under the lock, after every save with this
+        library and the keys of the papers saved, added or removed (used to keep
+        exports up to date); it must not raise.
         """
         self.path = Path(path)
         self._db = TinyDB(str(self.path), storage=storage)
@@ -101,6 +105,7 @@ class Library:
             abstracts_path(self.path), lock=self._storage.lock, storage=storage
         )
         self._before_first_write = before_first_write
+        self._after_save = after_save
         self._wrote = False
         self._generation = -1
         #: Papers built so far from ``_docs`` (a command on one paper builds one).
@@ -117,6 +122,10 @@ class Library:
         self._damage: dict[str, list[str]] = {}
         #: Stored records that are not paper records at all, described; never indexed.
         self._unusable: list[str] = []
+
+    def locked(self) -> AbstractContextManager[object]:
+        """Hold the library's inter-process lock (re-entrant), e.g. to change a file beside it."""
+        return self._storage.locked()
 
     @property
     def abstracts_path(self) -> Path:
@@ -377,6 +386,9 @@ class Library:
             self._papers[paper.key] = paper
         self._inline_abstracts = False
         self._generation = self._storage.generation
+        if self._after_save is not None:
+            inserted = [str(record["key"]) for record in insert]
+            self._after_save(self, [*replace, *removed, *inserted])
 
     def _write_records(
         self, replace: dict[str, Record], removed: Sequence[str], insert: Sequence[Record]
