@@ -524,6 +524,8 @@ def parse_bibtex(
     entries.reverse()
     while entries:  # popped, so each raw entry is freed once its paper is made
         entry = entries.pop()
+        if entry.repeated:
+            context.warnings.append(_repeated_fields(entry.start_line, entry.key, entry.repeated))
         paper = _paper(entry.start_line, entry.entry_type, entry.key, entry.fields, context)
         if paper is not None:
             papers.append(paper)
@@ -552,11 +554,7 @@ def _parse_with_bibtexparser(
             block.ignore_error_block, Entry
         ):
             entry = block.ignore_error_block
-            keys = ", ".join(sorted(block.duplicate_keys))
-            warnings.append(
-                f"line {(entry.start_line or 0) + 1} ({entry.key}): field(s) {keys} "
-                "given more than once; the first value is kept"
-            )
+            warnings.append(_repeated_fields(entry.start_line, entry.key, block.duplicate_keys))
             paper = _entry_paper(entry, context)
         elif isinstance(block, DuplicateBlockKeyBlock):
             warnings.append(
@@ -585,6 +583,14 @@ def _parse_with_bibtexparser(
         for block in library.blocks
     )
     return _outcome(papers, context, definitions=definitions, entries=entry_count)
+
+
+def _repeated_fields(start_line: int | None, key: str, names: Iterable[str]) -> str:
+    """The warning for an entry that gives the fields ``names`` more than once."""
+    return (
+        f"line {(start_line or 0) + 1} ({key}): field(s) {', '.join(sorted(names))} "
+        "given more than once; the first value is kept"
+    )
 
 
 def _entry_paper(entry: Entry, context: _FileContext) -> Paper | None:

@@ -52,6 +52,8 @@ class SplitEntry:
     entry_type: str  # lowercased, like bibtexparser's
     key: str
     fields: list[tuple[str, str]]
+    #: Field names written more than once (exactly), as bibtexparser reports them.
+    repeated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,7 @@ class _Splitter:
         index = head.end()
         fields: list[tuple[str, str]] = []
         names: set[str] = set()
+        repeated: set[str] = set()
         end_of_entry = head.group(2) == "}"
         while not end_of_entry:
             field = _FIELD_NAME.match(text, index)
@@ -217,7 +220,7 @@ class _Splitter:
                 index = field.end()
                 break
             if name in names:
-                raise _Unsupported  # bibtexparser reports the repeat; let it
+                repeated.add(name)  # kept, as bibtexparser keeps it; the reader warns
             names.add(name)
             value, after = self._value(field.end())
             tail = _FIELD_END.match(text, after)
@@ -226,4 +229,4 @@ class _Splitter:
             fields.append((name, value))
             index = tail.end()
             end_of_entry = tail.group(1) == "}"
-        return SplitEntry(line, entry_type, key, fields), index
+        return SplitEntry(line, entry_type, key, fields, frozenset(repeated)), index

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.model import DuplicateFieldKeyBlock, Entry
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,16 +38,27 @@ def outcome(parse: object, text: str) -> Outcome:
 def reference_split(text: str) -> SplitFile | None:
     """bibtexparser's split of ``text`` (values as written), or None when it reports a problem."""
     library = bibtexparser.parse_string(text, parse_stack=[])
-    if library.failed_blocks:
+    repeats = {
+        id(block.ignore_error_block): frozenset(block.duplicate_keys)
+        for block in library.failed_blocks
+        if isinstance(block, DuplicateFieldKeyBlock)
+    }
+    if len(repeats) < len(library.failed_blocks):
         return None
+    found = [
+        block.ignore_error_block if isinstance(block, DuplicateFieldKeyBlock) else block
+        for block in library.blocks
+        if isinstance(block, Entry | DuplicateFieldKeyBlock)
+    ]
     entries = [
         SplitEntry(
             entry.start_line,
             entry.entry_type,
             entry.key,
             [(field.key, field.value) for field in entry.fields],
+            repeats.get(id(entry), frozenset()),
         )
-        for entry in library.entries
+        for entry in found
     ]
     strings = [(string.key, string.value) for string in library.strings]
     preambles = [preamble.value.strip() for preamble in library.preambles]
@@ -194,12 +206,23 @@ def test_concatenations_take_the_fast_path_as_written() -> None:
     assert_same_as_bibtexparser(text)
 
 
+def test_a_repeated_field_takes_the_fast_path_and_keeps_the_first_value() -> None:
+    # One repeated field is no reason to hand a whole file to bibtexparser.
+    text = "@misc{k, title = {T}, note = {n}, title = {U}}\n@misc{j, title = {V}}"
+    split = split_entries(text)
+    assert split is not None
+    assert split.entries[0].repeated == {"title"}
+    papers, warnings = parse_bibtex(text, source_name="r.bib")
+    assert [paper.title for paper in papers] == ["T", "V"]
+    assert warnings == ["line 1 (k): field(s) title given more than once; the first value is kept"]
+    assert_same_as_bibtexparser(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "@article(k, title = {T})",  # parentheses: bibtexparser's own rules
         "@misc{k, title = {T}}\n@misc{k, title = {U}}",  # repeated key
-        "@misc{k, title = {T}, title = {U}}",  # repeated field
         "@misc{k, title = {T\n@misc{j, title = {U}}",  # never closed
         "@misc{k, title = {A\\\nB}}",  # escaped newline: bibtexparser's line count differs
         '@misc{k, title = "a{"}b"}',  # bibtexparser's {"} escape
