@@ -260,7 +260,11 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
     """Export citations as BibTeX, CSL-JSON or Markdown."""
+    from readlist.cli.exports import cmd_project_export, wants_project_export
     from readlist.export_file import write_export
+
+    if wants_project_export(args):
+        return cmd_project_export(args, library)
 
     if args.keys:
         papers = [library.resolve(k.strip()) for k in args.keys.split(",") if k.strip()]

@@ -21,6 +21,7 @@ from readlist.cli.commands import (
     cmd_tui,
     cmd_untag,
 )
+from readlist.cli.exports import cmd_exports
 from readlist.cli.maintenance import cmd_doctor, cmd_restore
 from readlist.models import Status
 from readlist.text import escape_controls
@@ -128,6 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     command.add_argument("--keys", metavar="K1,K2", help="only these keys (or unique prefixes)")
     command.add_argument("--ascii", action="store_true", help="LaTeX accents instead of UTF-8")
+    command.add_argument("--aux", metavar="FILE", help="the papers a LaTeX .aux file cites")
+    command.add_argument(
+        "--tex", metavar="FILE", help="the papers a .tex file and the files it includes cite"
+    )
+    command.add_argument(
+        "--keep-updated",
+        action="store_true",
+        help="rewrite FILE whenever a change to the library changes it",
+    )
+    command.set_defaults(usage_error=command.error)
+
+    command = add("exports", cmd_exports, "list the exports kept up to date, or remove one")
+    command.add_argument("action", nargs="?", choices=["remove"], help="remove one")
+    command.add_argument("which", nargs="?", metavar="FILE|N", help="its file or number")
+    command.add_argument("--json", action="store_true", help="print as JSON")
+    command.set_defaults(usage_error=command.error)
 
     add("tui", cmd_tui, "open the interactive interface (the default)")
 
@@ -141,4 +158,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Arguments that name files: any bytes the system allows are kept (as surrogate escapes).
-PATH_ARGUMENTS = frozenset({"library", "files", "output", "backup"})
+PATH_ARGUMENTS = frozenset({"library", "files", "output", "backup", "aux", "tex", "which"})

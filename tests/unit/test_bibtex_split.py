@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.model import DuplicateFieldKeyBlock, Entry
 import pytest
+from bibtexparser.model import DuplicateFieldKeyBlock, Entry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
