@@ -20,6 +20,7 @@ from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    ExplicitComment,
     ParsingFailedBlock,
     String,
 )
@@ -570,6 +571,8 @@ def _parse_with_bibtexparser(
             continue
         elif isinstance(block, Entry):
             paper = _entry_paper(block, context)
+        elif isinstance(block, ExplicitComment) and (commented := comment_entry(block)) is not None:
+            paper = _entry_paper(commented, context)
         else:
             continue
         if paper is not None:
@@ -583,6 +586,27 @@ def _parse_with_bibtexparser(
         for block in library.blocks
     )
     return _outcome(papers, context, definitions=definitions, entries=entry_count)
+
+
+#: A block bibtexparser takes for ``@comment`` whose type only starts so (``@COMMENTED``).
+_LONGER_COMMENT_TYPE = re.compile(r"@(comment\w+)[ \t]*(?=\{)", re.IGNORECASE)
+
+
+def comment_entry(block: ExplicitComment) -> Entry | None:
+    """The entry a ``@commented{…}`` block is, which bibtexparser reads as a comment.
+
+    BibTeX skips only ``@comment`` itself; ``@COMMENTED`` is jurabib's type for a
+    legal commentary. None for a real comment.
+    """
+    raw = block.raw or ""
+    found = _LONGER_COMMENT_TYPE.match(raw)
+    if found is None:
+        return None
+    parsed = parse_string("@misc" + raw[found.end() :], parse_stack=[])
+    if len(parsed.blocks) != 1 or len(parsed.entries) != 1:
+        return None
+    entry = parsed.entries[0]
+    return Entry(found.group(1).lower(), entry.key, entry.fields, block.start_line, raw)
 
 
 def _repeated_fields(start_line: int | None, key: str, names: Iterable[str]) -> str:

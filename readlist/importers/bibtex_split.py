@@ -105,7 +105,7 @@ class _Splitter:
             line += text.count("\n", counted_to, start.start())
             counted_to = start.start()
             kind = start.group().lower()
-            if kind.startswith("@comment"):
+            if kind.startswith("@comment") and kind[1:].strip() == "comment":
                 position = self._closing_brace(opening) + 1
             elif kind.startswith("@preamble"):
                 closing = self._closing_brace(opening)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-from bibtexparser.model import DuplicateFieldKeyBlock, Entry
+from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ExplicitComment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readlist.importers import ImportFormatError
-from readlist.importers.bibtex import _parse_with_bibtexparser, parse_bibtex
+from readlist.importers.bibtex import _parse_with_bibtexparser, comment_entry, parse_bibtex
 from readlist.importers.bibtex_split import SplitEntry, SplitFile, split_entries
 
 DATA = Path(__file__).parent / "data"
@@ -49,6 +49,10 @@ def reference_split(text: str) -> SplitFile | None:
         block.ignore_error_block if isinstance(block, DuplicateFieldKeyBlock) else block
         for block in library.blocks
         if isinstance(block, Entry | DuplicateFieldKeyBlock)
+        or (isinstance(block, ExplicitComment) and comment_entry(block) is not None)
+    ]
+    found = [
+        comment_entry(block) if isinstance(block, ExplicitComment) else block for block in found
     ]
     entries = [
         SplitEntry(
@@ -204,6 +208,21 @@ def test_concatenations_take_the_fast_path_as_written() -> None:
     assert split.strings == [("stoc", '"STOC"')]
     assert split.entries[0].fields == [("booktitle", '"Proc. ACM" #\n  stoc # {, 1984}')]
     assert_same_as_bibtexparser(text)
+
+
+def test_a_type_that_only_starts_with_comment_is_an_entry_on_both_paths() -> None:
+    # jurabib's @COMMENTED (a legal commentary): BibTeX skips only @comment itself.
+    text = "@COMMENTED{erm, title = {Kommentar}, year = 1993}\n@comment{not an entry}"
+    split = split_entries(text)
+    assert split is not None
+    assert [(e.entry_type, e.key) for e in split.entries] == [("commented", "erm")]
+    papers, _ = parse_bibtex(text)
+    assert [(p.key, p.title) for p in papers] == [("erm", "Kommentar")]
+    assert_same_as_bibtexparser(text)
+    # ... also in a file only bibtexparser reads (a repeated key sends it there).
+    odd = text + "\n@misc{k, title = {A}}\n@misc{k, title = {B}}"
+    assert split_entries(odd) is None
+    assert [p.key for p in parse_bibtex(odd)[0]] == ["erm", "k"]
 
 
 def test_a_repeated_field_takes_the_fast_path_and_keeps_the_first_value() -> None:
