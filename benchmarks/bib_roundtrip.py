@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "unit"))
 
-from bibtex_probe import bibtex_print  # noqa: E402
+from bibtex_probe import bibtex_print, cited_keys  # noqa: E402
 
 from readlist.errors import ReadlistError  # noqa: E402
 from readlist.exporters import export  # noqa: E402
@@ -139,12 +139,7 @@ def measure(corpus: Corpus, *, latex: bool, latex_max_kb: int) -> Measure:
     result = Measure(corpus.group, corpus.name, len(corpus.data) // 1024)
     with tempfile.TemporaryDirectory(prefix="bib-roundtrip-") as folder:
         original, exported, error = round_trip(corpus, Path(folder))
-    everything = bibtex_print(original)
-    # Every entry of the file is cited by its key as written (BibTeX folds only ASCII
-    # case), on both sides alike; not a key BibTeX lists only because a crossref names
-    # it, nor an entry without a key, which nothing can cite.
-    written = {key.lower(): key for key in _ENTRY_KEY.findall(original)}
-    cited = [written[key] for key in everything.titles if key in written]
+    cited = cited_keys(original)  # every entry, by its key as written; the same both sides
     before = bibtex_print(original, cited=cited)
     result.entries = len(cited)
     titled = [key.lower() for key in cited if before.titles.get(key.lower())]
@@ -172,8 +167,8 @@ def measure(corpus: Corpus, *, latex: bool, latex_max_kb: int) -> Measure:
     return result
 
 
-#: An entry's key where it starts (``@type{key,``), not ``@string``/``@preamble``/``@comment``.
-_ENTRY_KEY = re.compile(r"@(?!string\b|preamble\b|comment\b)\w+\s*[{(]\s*([^,\s]+)\s*,", re.I)
+#: Biber's ``[2450] Biber.pm:130> `` prefix: a time and a source line, not part of the message.
+_BIBER_PREFIX = re.compile(r"^\[\d+\] [\w.:]+> ")
 _NUMBERS = re.compile(r"\b(line|lines|input line|page)\s+\d+(--\d+)?|\b\d+(\.\d+)?(pt|sp)\b")
 _INTERESTING = re.compile(
     r"warning|error|^!|undefined|I was expecting|I'm skipping|WARN -|ERROR -", re.I
@@ -212,7 +207,8 @@ def build(bib: str, keys: list[str], engine: str) -> collections.Counter[str]:
                 continue
             for line in path.read_text("utf-8", errors="replace").splitlines():
                 if _INTERESTING.search(line) and "Rerun" not in line and "rerun" not in line:
-                    lines[_NUMBERS.sub(r"\1 N", line.strip())] += 1
+                    message = _BIBER_PREFIX.sub("", line.strip())
+                    lines[_NUMBERS.sub(r"\1 N", message)] += 1
     return lines
 
 
@@ -265,7 +261,12 @@ def main() -> int:
     """Measure the corpus and print a line per file (and the table or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--latex", action="store_true", help="also build with pdflatex")
-    parser.add_argument("--latex-max-kb", type=int, default=400)
+    parser.add_argument("--latex-max-kb", type=int, default=100)
+    parser.add_argument(
+        "--latex-groups",
+        default="TeX Live,biber,bibtexparser,JabRef",
+        help="build only the files of these sources (comma-separated)",
+    )
     parser.add_argument("--only", default="", help="only files whose name contains this")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--json", type=Path, help="write every file's figures here")
@@ -279,7 +280,8 @@ def main() -> int:
         if args.only and args.only not in item.name:
             continue
         start = time.perf_counter()
-        result = measure(item, latex=args.latex, latex_max_kb=args.latex_max_kb)
+        latex = args.latex and item.group in args.latex_groups.split(",")
+        result = measure(item, latex=latex, latex_max_kb=args.latex_max_kb)
         results.append(result)
         lost = result.titled - min(result.keys_kept, result.titles_same, result.names_same)
         print(

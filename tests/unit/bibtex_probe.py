@@ -19,6 +19,11 @@ PROBE_BST = """\
 ENTRY { title author } {} {}
 INTEGERS { i n }
 STRINGS { s }
+FUNCTION {not}
+{   { #0 }
+    { #1 }
+  if$
+}
 FUNCTION {print.entry}
 { "KEY " cite$ * write$ newline$
   "TITLE " title "t" change.case$ * write$ newline$
@@ -40,6 +45,8 @@ ITERATE {print.entry}
 """
 
 _MISSING = re.compile(r'I didn\'t find a database entry for "([^"]*)"')
+#: An entry's key where it starts (``@type{key,``), not ``@string``/``@preamble``/``@comment``.
+_ENTRY_KEY = re.compile(r"@(?!string\b|preamble\b|comment\b)\w+\s*[{(]\s*([^,\s]+)\s*,", re.I)
 
 
 @dataclass
@@ -50,6 +57,17 @@ class Printed:
     names: dict[str, list[str]] = field(default_factory=dict)  # key → "{vv }{ll}" per author
     missing: set[str] = field(default_factory=set)  # cited keys BibTeX found no entry for
     log: str = ""
+
+
+def cited_keys(bib_text: str) -> list[str]:
+    """The keys to cite to see every entry of ``bib_text``: each as the file writes it.
+
+    As written, because BibTeX folds only ASCII case; only the file's own entries,
+    not a key BibTeX lists because a ``crossref`` names it, nor an entry without a
+    key, which nothing can cite.
+    """
+    written = {key.lower(): key for key in _ENTRY_KEY.findall(bib_text)}
+    return [written[key] for key in bibtex_print(bib_text).titles if key in written]
 
 
 def bibtex_print(bib_text: str, cited: list[str] | None = None) -> Printed:
@@ -93,4 +111,6 @@ def bibtex_print(bib_text: str, cited: list[str] | None = None) -> Printed:
         elif kind == "NAME" and key:
             printed.names[key].append(text)
     printed.missing = {match.lower() for match in _MISSING.findall(log)}
+    # The probe style itself must be sound, or every comparison made with it is empty.
+    assert "is an unknown function" not in log, log
     return printed
