@@ -15,6 +15,7 @@ cross-referenced entry after the entries that refer to it).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -180,3 +181,43 @@ def _refresh(library: Library, kept: KeptExport, changed: set[str]) -> bool:
             return False
     text = export(selection.papers, kept.format, ascii=kept.ascii)
     return write_if_changed(path, text, library=library.path, before=before)
+
+
+#: The keys found in each kept export's file, by path, with the file's stamp when read.
+_HELD: dict[str, tuple[tuple[int, int, int], frozenset[bytes]]] = {}
+#: The ids of a CSL-JSON file readlist wrote (``"id": "key"``).
+_CSL_IDS = re.compile(rb'^\s*"id": "((?:[^"\\]|\\.)*)"', re.M)
+
+
+def exports_holding(library: Path, paper: Paper) -> list[str]:
+    """The kept exports of the library at ``library`` whose file holds ``paper`` now.
+
+    Read from the files as they are (BibTeX entry keys, CSL-JSON ids; a Markdown
+    list names no keys, so it is never listed), each read again only when it
+    changed: cheap enough for an interface to ask at every cursor move.
+    """
+    try:
+        exports = ExportRegistry(library).exports()
+    except ReadlistError:
+        return []
+    key = export_key(paper).encode("utf-8")
+    return [kept.path for kept in exports if key in _keys_in(Path(kept.path), kept.format)]
+
+
+def _keys_in(path: Path, format: str) -> frozenset[bytes]:
+    """The keys (as UTF-8) the export file at ``path`` holds, read again only when it changed."""
+    try:
+        found = path.stat()
+    except OSError:
+        return frozenset()
+    stamp = (found.st_ino, found.st_size, found.st_mtime_ns)
+    cached = _HELD.get(str(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    pattern = {"bibtex": _BIBTEX_KEYS, "csl-json": _CSL_IDS}.get(format)
+    keys: frozenset[bytes] = frozenset()
+    if pattern is not None:
+        with contextlib.suppress(OSError):
+            keys = frozenset(pattern.findall(path.read_bytes()))
+    _HELD[str(path)] = (stamp, keys)
+    return keys

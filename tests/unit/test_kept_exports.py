@@ -9,7 +9,7 @@ import pytest
 
 from readlist.errors import LibraryError, ReadlistError
 from readlist.importers import parse_text
-from readlist.kept_exports import cited_papers, stable_order
+from readlist.kept_exports import cited_papers, exports_holding, stable_order
 from readlist.latex_project import Citations
 from readlist.models import Paper, Status
 from readlist.paths import exports_path
@@ -154,3 +154,20 @@ def test_a_damaged_registry_warns_and_the_change_is_saved(tmp_path: Path) -> Non
     library.add_tags(["child"], ["saved"])
     assert Library(library.path).tags_of("child") == ["saved"]
     assert len(warnings) == 1 and "is damaged" in warnings[0]
+
+
+def test_exports_holding_a_paper_are_read_from_the_files(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    library, target = kept_library(tmp_path, warnings)
+    notes = tmp_path / "list.md"
+    ExportRegistry(library.path).add(KeptExport(path=str(notes), format="markdown"))
+    csl = tmp_path / "all.json"
+    ExportRegistry(library.path).add(KeptExport(path=str(csl), format="csl-json", query="last"))
+    library.add_tags(["child", "Zed"], ["t"])  # writes the three files
+    child, zed = library.get("child"), library.get("Zed")
+    assert exports_holding(library.path, child) == [str(target)]  # the list names no keys
+    assert exports_holding(library.path, zed) == [str(csl)]
+    assert exports_holding(library.path, library.get("alone")) == []
+    ExportRegistry(library.path).remove(str(target))
+    assert exports_holding(library.path, child) == []
+    assert warnings == []
