@@ -1,6 +1,6 @@
 r"""Measure readlist's BibTeX round trip on real bibliographies (issue #10's corpus).
 
-    python benchmarks/bib_roundtrip.py [--latex] [--latex-max-kb 400] [--only TEXT]
+    python benchmarks/bib_roundtrip.py [--latex [--latex-all]] [--only TEXT]
                                        [--mirrors /work/.mirror] [--json OUT] [--table]
 
 Each ``.bib`` file is imported into an empty library in a temporary folder, exactly
@@ -11,10 +11,13 @@ exported with ``readlist export bibtex``'s code. Then, for the original and the 
   (``"t" change.case$``) and each author's ``{vv }{ll}`` parts, citing every key of the
   original: keys kept (of titled entries), titles the same, names the same, and the
   cited keys the export lacks that the original had ("new undefined citations");
-* with ``--latex`` (files up to ``--latex-max-kb``): a document that ``\nocite``\ s every
-  key of the original is built with ``pdflatex``+``bibtex`` (style ``plain``) and with
-  ``pdflatex``+``biber`` (``biblatex``); the warnings and errors of the export's build
-  that the original's build did not have are counted (line numbers left out).
+* with ``--latex``: a document that ``\nocite``\ s every key of the original is built
+  with ``pdflatex``, ``bibtex`` (style ``plain``), ``pdflatex`` and with ``pdflatex``,
+  ``biber`` (``biblatex``), ``pdflatex``; the warning and error lines of the export's
+  builds that the original's builds did not have are counted (line numbers, Biber's
+  timing prefix and temporary file names left out). A build takes a minute or more
+  on a busy machine, so only the files also in ``tests/unit/data/real_bib`` are
+  built, unless ``--latex-all``.
 
 The files come from where they are on this machine and are skipped when absent:
 TeX Live (every ``.bib`` under ``kpsewhich -var-value TEXMFDIST``) and the Git mirrors
@@ -51,6 +54,8 @@ from readlist.sources import RawSource, import_sources  # noqa: E402
 from readlist.store import Library  # noqa: E402
 
 #: The Git mirrors read, by the folder name ``fetch`` gives them, and the group they count in.
+#: The real files the unit tests use; ``--latex`` builds these (found by content).
+REAL_BIB = ROOT / "tests" / "unit" / "data" / "real_bib"
 MIRRORS = {
     "plk+biber": "biber",
     "sciunto-org+python-bibtexparser": "bibtexparser",
@@ -134,7 +139,7 @@ def round_trip(corpus: Corpus, work: Path) -> tuple[str, str, str]:
     return text, export(library.papers(), "bibtex"), ""
 
 
-def measure(corpus: Corpus, *, latex: bool, latex_max_kb: int) -> Measure:
+def measure(corpus: Corpus, *, latex: bool) -> Measure:
     """Round-trip one file and compare what BibTeX (and LaTeX) make of both sides."""
     result = Measure(corpus.group, corpus.name, len(corpus.data) // 1024)
     with tempfile.TemporaryDirectory(prefix="bib-roundtrip-") as folder:
@@ -157,7 +162,7 @@ def measure(corpus: Corpus, *, latex: bool, latex_max_kb: int) -> Measure:
             result.examples.append(f"{key}: {before.titles[key]!r} -> {after.titles.get(key)!r}")
     for key in sorted(after.missing - before.missing)[:3]:
         result.examples.append(f"undefined: {key}")
-    if latex and len(corpus.data) <= latex_max_kb * 1024:
+    if latex:
         for engine in ("bibtex", "biber"):
             old = build(original, cited, engine)
             new = build(exported, cited, engine)
@@ -167,8 +172,13 @@ def measure(corpus: Corpus, *, latex: bool, latex_max_kb: int) -> Measure:
     return result
 
 
-#: Biber's ``[2450] Biber.pm:130> `` prefix: a time and a source line, not part of the message.
+#: Biber's ``[2450] Biber.pm:130> `` prefix (a time and a source line) and the name of its
+#: temporary copy of the .bib: they differ from run to run, not part of the message.
 _BIBER_PREFIX = re.compile(r"^\[\d+\] [\w.:]+> ")
+_BIBER_TEMP = re.compile(r"\S*biber_tmp_\S*")
+#: Summary counts ("INFO - WARNINGS: 15", "(There were 2 warnings)"): the lines they count
+#: are compared one by one already.
+_SUMMARY = re.compile(r"^(INFO - (WARNINGS|ERRORS): \d+|\(There (was|were) \d+ \w+)")
 _NUMBERS = re.compile(r"\b(line|lines|input line|page)\s+\d+(--\d+)?|\b\d+(\.\d+)?(pt|sp)\b")
 _INTERESTING = re.compile(
     r"warning|error|^!|undefined|I was expecting|I'm skipping|WARN -|ERROR -", re.I
@@ -193,7 +203,7 @@ def build(bib: str, keys: list[str], engine: str) -> collections.Counter[str]:
             "\\end{document}\n",
             encoding="utf-8",
         )
-        steps = [["pdflatex"], [engine], ["pdflatex"], ["pdflatex"]]
+        steps = [["pdflatex"], [engine], ["pdflatex"]]
         for step in steps:
             arguments = ["-interaction=nonstopmode", "doc"] if step[0] == "pdflatex" else ["doc"]
             subprocess.run(
@@ -207,7 +217,9 @@ def build(bib: str, keys: list[str], engine: str) -> collections.Counter[str]:
                 continue
             for line in path.read_text("utf-8", errors="replace").splitlines():
                 if _INTERESTING.search(line) and "Rerun" not in line and "rerun" not in line:
-                    message = _BIBER_PREFIX.sub("", line.strip())
+                    message = _BIBER_TEMP.sub("BIB", _BIBER_PREFIX.sub("", line.strip()))
+                    if _SUMMARY.match(message):
+                        continue
                     lines[_NUMBERS.sub(r"\1 N", message)] += 1
     return lines
 
@@ -221,11 +233,15 @@ def corpus(mirrors: Path) -> Iterator[Corpus]:
     """Every file to measure, each distinct content once."""
     seen: set[str] = set()
     for item in (*texlive_files(), *mirror_files(mirrors)):
-        digest = hashlib.sha256(item.data).hexdigest()
+        digest = _digest(item.data)
         if digest in seen:
             continue
         seen.add(digest)
         yield item
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def table(results: list[Measure]) -> str:
@@ -261,11 +277,10 @@ def main() -> int:
     """Measure the corpus and print a line per file (and the table or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--latex", action="store_true", help="also build with pdflatex")
-    parser.add_argument("--latex-max-kb", type=int, default=100)
     parser.add_argument(
-        "--latex-groups",
-        default="TeX Live,biber,bibtexparser,JabRef",
-        help="build only the files of these sources (comma-separated)",
+        "--latex-all",
+        action="store_true",
+        help="build every file (default: those also in tests/unit/data/real_bib; minutes each)",
     )
     parser.add_argument("--only", default="", help="only files whose name contains this")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
@@ -275,13 +290,14 @@ def main() -> int:
     if shutil.which("bibtex") is None:
         print("bibtex is not installed: nothing measured", file=sys.stderr)
         return 1
+    committed = {_digest(path.read_bytes()) for path in REAL_BIB.glob("*.bib")}
     results = []
     for item in corpus(args.mirrors):
         if args.only and args.only not in item.name:
             continue
         start = time.perf_counter()
-        latex = args.latex and item.group in args.latex_groups.split(",")
-        result = measure(item, latex=latex, latex_max_kb=args.latex_max_kb)
+        latex = args.latex and (args.latex_all or _digest(item.data) in committed)
+        result = measure(item, latex=latex)
         results.append(result)
         lost = result.titled - min(result.keys_kept, result.titles_same, result.names_same)
         print(
