@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -35,8 +36,11 @@ def venue(paper: Paper) -> str:
     return fields.get("journal") or fields.get("booktitle") or ""
 
 
-def facts(paper: Paper) -> Text:
-    """Status, key, venue, ids, date, category, tags and links: one ``name  value`` line each."""
+def facts(paper: Paper, exports: Sequence[str] = ()) -> Text:
+    """Status, key, venue, ids, date, category, tags, kept exports and links: a line each.
+
+    ``exports`` are the files of the kept exports (``--keep-updated``) that hold the paper.
+    """
     known = identity(paper)
     rows = [
         ("status", f"{STATUS_GLYPHS[paper.status]} {paper.status.value}"),
@@ -47,6 +51,7 @@ def facts(paper: Paper) -> Text:
         ("published", paper.published or ""),
         ("category", paper.category or ""),
         ("tags", " ".join(paper.tags)),
+        ("exports", ", ".join(exports)),
         ("added", (paper.added or "")[:10]),
         ("read", (paper.read_at or "")[:10]),
     ]
@@ -109,7 +114,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
             title.update(Text(one_line(paper.title) or "(untitled)"))
             parts[".detail-authors"] = authors_line(paper)
             parts[".detail-affiliations"] = Text(", ".join(one_line(a) for a in paper.affiliations))
-            parts[".detail-facts"] = facts(paper)
+            parts[".detail-facts"] = facts(paper, self._kept_exports(paper))
             parts[".detail-abstract"] = Text(strip_controls(paper.abstract).strip())
         for selector, content in parts.items():
             widget = self.query_one(selector, Static)
@@ -123,6 +128,13 @@ class PaperDetail(VerticalScroll, can_focus=True):
             markdown = self.query_one(Markdown)
             markdown.display = bool(notes)
             markdown.update(notes)
+
+    def _kept_exports(self, paper: Paper) -> list[str]:
+        """The kept exports whose file holds ``paper`` now (read from the files, cached)."""
+        from readlist.kept_exports import exports_holding  # loads the exporters: on first use
+
+        library = getattr(self.app, "library", None)
+        return exports_holding(library.path, paper) if library is not None else []
 
     @on(Markdown.LinkClicked)
     def _open_note_link(self, event: Markdown.LinkClicked) -> None:
