@@ -204,12 +204,21 @@ def build(bib: str, keys: list[str], engine: str) -> collections.Counter[str]:
             encoding="utf-8",
         )
         steps = [["pdflatex"], [engine], ["pdflatex"]]
+        lines: collections.Counter[str] = collections.Counter()
         for step in steps:
             arguments = ["-interaction=nonstopmode", "doc"] if step[0] == "pdflatex" else ["doc"]
-            subprocess.run(
-                [*step, *arguments], cwd=work, capture_output=True, timeout=600, check=False
-            )
-        lines: collections.Counter[str] = collections.Counter()
+            try:
+                subprocess.run(
+                    [*step, *arguments],
+                    cwd=work,
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    timeout=300,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                lines[f"{step[0]} did not finish in 300 s"] += 1
+                break
         for log in ("doc.log", "doc.blg"):
             path = work / log
             if not path.exists():
