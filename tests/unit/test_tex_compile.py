@@ -7,10 +7,8 @@ Skipped (with the reason shown) only when a TeX program is not installed.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import shutil
 import subprocess
 import unicodedata
 from datetime import date
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from latex_decoding import latex_decoder
+from tex_tools import require_tex
 
 from readlist.exporters import to_bibtex
 from readlist.exporters.latex import MATH_ONE_ARG, MATH_SYMBOLS, MATH_TEXT_ARG, MATH_TWO_ARGS
@@ -46,13 +45,7 @@ BIBTEX_PROBLEMS = re.compile(
 BIBER_PROBLEMS = re.compile(r"^.*(?:WARN|ERROR).*$", re.MULTILINE)
 
 
-def require(*programs: str) -> None:
-    missing = [name for name in programs if shutil.which(name) is None]
-    if missing:
-        message = f"TeX toolchain not installed: {', '.join(missing)} not on PATH"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message} (CI must install it: see .ci/run)")
-        pytest.skip(message)
+require = require_tex
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
