@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _warn_damaged(library.damaged(everywhere=func is cmd_stats))
         return status
     except LibraryError as error:
-        from readlist.doctor import explain_library_error
+        from readlist.store.restore import explain_library_error
 
         err(explain_library_error(error, library_path(args.library)))
         return 1

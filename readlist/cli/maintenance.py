@@ -1,4 +1,4 @@
-"""The CLI's doctor and restore commands (their logic is in readlist.doctor and the store)."""
+"""The CLI's doctor and restore commands: the report text (the checks are in readlist.store)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from readlist.cli.streams import out
 from readlist.errors import ReadlistError
 from readlist.store import Library
 
-if TYPE_CHECKING:  # the doctor is imported only by the commands that use it
+if TYPE_CHECKING:  # the checks are imported only by the commands that use them
     from readlist.store.repair import AbstractRepair
 
 
 def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     """Check the library file for damage; ``--fix`` deletes leftovers of killed saves."""
-    from readlist.doctor import Severity, check_library, fix_library
+    from readlist.store.check import Severity, check_library
+    from readlist.store.repair import fix_library
 
     if args.fix:
         fixes = fix_library(library.path)
@@ -71,8 +72,8 @@ def _repair_lines(repair: AbstractRepair | None) -> list[str]:
 
 def cmd_restore(args: argparse.Namespace, library: Library) -> int:
     """List the library's backups, or restore one (named by date or path)."""
-    from readlist.doctor import find_backup, inspect_backup, restore_backup
     from readlist.store.backup import list_backups
+    from readlist.store.restore import find_backup, inspect_backup, restore_backup
 
     if args.backup is None:
         backups = list_backups(library.path)

@@ -1,4 +1,8 @@
-"""Repairs made by ``readlist doctor --fix``: the abstracts file, and records edited by hand.
+"""Repairs made by ``readlist doctor --fix``: leftovers, the abstracts file, records edited by hand.
+
+:func:`fix_library` makes them all. It only deletes temporary files that killed
+saves left behind, under the library lock (while the lock is held no save is
+running, so every such file is a leftover), and abstracts no paper names any more.
 
 Abstracts are stored under a digest of their text, so any backup's abstracts file
 that holds a digest holds exactly the right text (it is checked again before use).
@@ -10,6 +14,7 @@ file beside the library, which is only ever added to.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ from readlist.paths import abstracts_path
 from readlist.store.abstracts import abstract_digest, stored_texts
 from readlist.store.atomic import copy_atomically
 from readlist.store.backup import backup_folder, list_backups
+from readlist.store.check import leftover_files, record_problems
 from readlist.store.format import ABSTRACTS_KIND, ABSTRACTS_TABLE, PAPERS_TABLE
 from readlist.store.records import ABSTRACT_REF
 from readlist.store.storage import SafeJSONStorage
@@ -219,3 +225,49 @@ def quarantine_records(
         rest = {n: doc for n, doc in papers.items() if n not in damaged}
         records.write({**tables, PAPERS_TABLE: rest})
     return Quarantined(target, lines)
+
+
+@dataclass(frozen=True)
+class Fixes:
+    """What :func:`fix_library` did."""
+
+    #: Temporary files of killed saves, deleted.
+    removed: list[Path]
+    #: What was done to the abstracts file (``None``: the library could not be read).
+    abstracts: AbstractRepair | None
+    #: Damaged records moved into the quarantine file (``None``: none).
+    quarantined: Quarantined | None = None
+
+
+def fix_library(path: str | os.PathLike[str]) -> Fixes:
+    """Delete leftover temporary files, quarantine damaged records, repair the abstracts.
+
+    Records :func:`record_problems` finds fault with are moved, with their abstract,
+    into ``library.quarantine.json`` (:func:`~readlist.store.repair.quarantine_records`).
+    The abstracts file is made to hold exactly the texts the papers name: missing
+    ones are taken from the backups, unused ones dropped, and an unreadable file
+    is kept as a copy in the backup folder and rebuilt (see
+    :func:`~readlist.store.repair.repair_abstracts`).
+    """
+    library = Path(path)
+    if not library.parent.is_dir():
+        return Fixes([], None)
+    removed = []
+    with SafeJSONStorage(library).locked():
+        for tmp in leftover_files(library):
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise LibraryError(f"cannot delete {tmp}: {error.strerror}") from None
+            removed.append(tmp)
+    repair = quarantined = None
+    if library.is_file():
+        # Records first: the abstracts repair then drops the texts only they named,
+        # which the quarantine file holds by then.
+        quarantined = quarantine_records(library, record_problems)
+        # A damaged library file cannot be repaired here: check_library says so; restore helps.
+        with contextlib.suppress(LibraryError):
+            repair = repair_abstracts(library)
+    return Fixes(removed, repair, quarantined)

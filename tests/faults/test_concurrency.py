@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from readlist.doctor import Severity, check_library
 from readlist.models import Paper, Status
 from readlist.store import Library
+from readlist.store.check import Severity, check_library
 
 ROOT = Path(__file__).resolve().parents[2]
 PAPERS = 8

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from readlist.doctor import Severity, check_library, fix_library, inspect_backup
 from readlist.models import Paper
 from readlist.store import Library
 from readlist.store.backup import list_backups
+from readlist.store.check import Severity, check_library
+from readlist.store.repair import fix_library
+from readlist.store.restore import inspect_backup
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 60

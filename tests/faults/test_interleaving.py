@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from test_crash_safety import COUNTER_KEY, last_acknowledged
 
-from readlist.doctor import Severity, check_library
 from readlist.models import Paper
 from readlist.store import Library
+from readlist.store.check import Severity, check_library
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 10

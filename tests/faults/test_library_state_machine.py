@@ -43,11 +43,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from readlist.doctor import Severity, check_library
 from readlist.models import Paper, Status
 from readlist.sources import RawSource, import_sources
 from readlist.store import Library
 from readlist.store.backup import daily_backup, list_backups, snapshot
+from readlist.store.check import Severity, check_library
 
 #: More, longer and random runs when set (e.g. 500); the default is short and derandomized.
 EXAMPLES = int(os.environ.get("READLIST_STATEFUL_EXAMPLES", "0") or 0)

@@ -8,13 +8,15 @@ from pathlib import Path
 import orjson
 import pytest
 
-from readlist.doctor import Severity, check_library, fix_library, inspect_backup, restore_backup
 from readlist.errors import LibraryError
 from readlist.models import Paper, Status
 from readlist.paths import abstracts_path
 from readlist.store import Library, atomic
 from readlist.store.abstracts import AbstractStore, abstract_digest
 from readlist.store.backup import list_backups, snapshot
+from readlist.store.check import Severity, check_library
+from readlist.store.repair import fix_library
+from readlist.store.restore import inspect_backup, restore_backup
 
 ABSTRACT = "We study [bold]sparse[/bold] attention — with 100% recall and $V_1$."
 

@@ -1,4 +1,4 @@
-"""readlist.doctor: finding damage, cleaning leftovers, restoring backups."""
+"""readlist doctor's logic in the store: finding damage, cleaning leftovers, restoring backups."""
 
 from __future__ import annotations
 
@@ -11,24 +11,26 @@ import orjson
 import pytest
 from filelock import FileLock
 
-from readlist.doctor import (
+from readlist.errors import LibraryError
+from readlist.models import PAPER_FIELDS, Paper
+from readlist.store import Library
+from readlist.store.backup import backup_folder, daily_backup, list_backups
+from readlist.store.check import (
     FIELD_CHECKS,
     MAX_PER_KIND,
     Finding,
     Severity,
     check_library,
+    lock_holders,
+)
+from readlist.store.repair import fix_library
+from readlist.store.restore import (
     explain_library_error,
     find_backup,
-    fix_library,
     inspect_backup,
     latest_good_backup,
-    lock_holders,
     restore_backup,
 )
-from readlist.errors import LibraryError
-from readlist.models import PAPER_FIELDS, Paper
-from readlist.store import Library
-from readlist.store.backup import backup_folder, daily_backup, list_backups
 
 DAY = date(2026, 11, 24)
 LOCKS_TABLE = Path("/proc/locks")

@@ -1,17 +1,14 @@
-"""Checking a library file for damage, cleaning up after killed saves, restoring backups.
+"""Checking a library for damage, reading only: the findings ``readlist doctor`` reports.
 
-:func:`check_library` only reads. :func:`fix_library` only deletes temporary
-files that killed saves left behind, under the library lock (while the lock is
-held no save is running, so every such file is a leftover), and abstracts that
-no paper names any more.
-:func:`restore_backup` validates a backup, keeps the current files as a
-pre-restore backup (never rotated away), then replaces the library with the backup
-through the storage, atomically: its abstracts first, then the paper records.
+:func:`check_library` looks at the library file (its format through
+:func:`readlist.store.format.parse_file`, the same check the storage makes, then
+each record), its abstracts file, the lock, temporary files left by killed saves,
+the backups and unsaved note drafts. Each thing noticed is a :class:`Finding`;
+the CLI prints them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import time
@@ -24,12 +21,10 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from readlist.errors import LibraryError
 from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path, lock_path
-from readlist.store.abstracts import stored_texts
-from readlist.store.backup import Backup, backup_folder, keep_before_restore, list_backups
+from readlist.store.backup import backup_folder, list_backups
 from readlist.store.drafts import list_drafts
 from readlist.store.format import (
     ABSTRACTS_KIND,
@@ -39,15 +34,8 @@ from readlist.store.format import (
     FormatProblem,
     parse_file,
 )
+from readlist.store.locks import lock_holders
 from readlist.store.records import ABSTRACT_REF, read_record
-from readlist.store.repair import (
-    AbstractRepair,
-    Quarantined,
-    move_directory_aside,
-    quarantine_records,
-    repair_abstracts,
-)
-from readlist.store.storage import SafeJSONStorage
 
 #: At most this many findings of one kind are listed; the rest are counted.
 MAX_PER_KIND = 20
@@ -81,21 +69,6 @@ class Finding:
         return f"{self.severity}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Restored:
-    """What :func:`restore_backup` did."""
-
-    backup: Path
-    papers: int
-    #: The pre-restore copy of the file that was replaced, if there was one.
-    previous: Path | None
-    #: Where a directory found in place of the abstracts file was moved.
-    moved_directory: Path | None = None
-
-
-# -- checking ------------------------------------------------------------------
-
-
 def check_library(path: str | os.PathLike[str]) -> list[Finding]:
     """Everything wrong with (or worth knowing about) the library at ``path``."""
     library = Path(path)
@@ -115,7 +88,7 @@ def check_library(path: str | os.PathLike[str]) -> list[Finding]:
             tables, found = inspect_bytes(raw, library)
             findings += found
             if tables is not None:
-                findings += _abstract_findings(tables, abstracts_path(library))
+                findings += abstract_findings(tables, abstracts_path(library))
     findings += _backup_findings(library)
     findings += _draft_findings(library)
     return _capped(findings)
@@ -266,7 +239,7 @@ STORED_FIELDS: tuple[str, ...] = (*PAPER_FIELDS, ABSTRACT_REF)
 OPTIONAL_FIELDS = frozenset({"abstract", ABSTRACT_REF})
 
 
-def _abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:
+def abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:
     """What is wrong with the abstracts file at ``path`` for the library ``tables``."""
     records = tables.get(PAPERS_TABLE, {})
     named: dict[str, str] = {}
@@ -326,6 +299,7 @@ def _leftover(tmp: Path) -> Finding:
 
 
 def _age(seconds: float) -> str:
+    """A duration as doctor shows it: ``42 s``, ``17 min``, ``5 h``."""
     if seconds < 120:
         return f"{max(seconds, 0):.0f} s"
     if seconds < 7200:
@@ -358,55 +332,6 @@ def _lock_findings(library: Path) -> list[Finding]:
         return [Finding(Severity.WARNING, "locked", f"cannot take the lock {lock_file}: {error}")]
     lock.release()
     return []
-
-
-#: How much of a lock holder's command line doctor shows.
-MAX_COMMAND = 240
-#: The kernel's table of file locks (Linux).
-PROC_LOCKS = Path("/proc/locks")
-
-
-def lock_holders(lock_file: Path, locks_table: Path = PROC_LOCKS) -> list[tuple[int, str]]:
-    """Best effort: the processes holding a lock on ``lock_file``, as (pid, command line).
-
-    Read from Linux's ``/proc/locks`` (matched by device and inode) and
-    ``/proc/PID/cmdline``; empty where the platform cannot tell.
-    """
-    try:
-        st = os.stat(lock_file)
-        table = locks_table.read_text("ascii", "replace")
-    except OSError:
-        return []
-    wanted = (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
-    holders: dict[int, str] = {}
-    for line in table.splitlines():
-        # "1: FLOCK  ADVISORY  WRITE 4321 fd:01:1234567 0 EOF"; blocked waiters have "->".
-        fields = line.split()
-        if len(fields) < 6 or "->" in fields:
-            continue
-        pid, where = fields[4], fields[5].split(":")
-        if len(where) != 3 or not pid.lstrip("-").isdigit() or int(pid) <= 0:
-            continue
-        try:
-            found = (int(where[0], 16), int(where[1], 16), int(where[2]))
-        except ValueError:
-            continue
-        if found == wanted:
-            holders.setdefault(int(pid), _command_line(int(pid), locks_table.parent))
-    return sorted(holders.items())
-
-
-def _command_line(pid: int, proc: Path) -> str:
-    """The command line of process ``pid`` as one printable line ("?" if unknown)."""
-    try:
-        raw = (proc / str(pid) / "cmdline").read_bytes()
-    except OSError:
-        return "?"
-    words = raw.rstrip(b"\0").decode("utf-8", "replace").split("\0")
-    text = " ".join([os.path.basename(words[0]), *words[1:]])
-    # A command line is data: no control characters reach the terminal.
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return (text[: MAX_COMMAND - 1] + "…") if len(text) > MAX_COMMAND else (text or "?")
 
 
 def _backup_findings(library: Path) -> list[Finding]:
@@ -449,183 +374,3 @@ def _capped(findings: list[Finding]) -> list[Finding]:
         message = f"… and {len(rest)} more '{code}' findings like the above"
         shown.append(Finding(rest[0].severity, code, message, rest[0].fixable, len(rest)))
     return shown
-
-
-# -- fixing --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fixes:
-    """What :func:`fix_library` did."""
-
-    #: Temporary files of killed saves, deleted.
-    removed: list[Path]
-    #: What was done to the abstracts file (``None``: the library could not be read).
-    abstracts: AbstractRepair | None
-    #: Damaged records moved into the quarantine file (``None``: none).
-    quarantined: Quarantined | None = None
-
-
-def fix_library(path: str | os.PathLike[str]) -> Fixes:
-    """Delete leftover temporary files, quarantine damaged records, repair the abstracts.
-
-    Records :func:`record_problems` finds fault with are moved, with their abstract,
-    into ``library.quarantine.json`` (:func:`~readlist.store.repair.quarantine_records`).
-    The abstracts file is made to hold exactly the texts the papers name: missing
-    ones are taken from the backups, unused ones dropped, and an unreadable file
-    is kept as a copy in the backup folder and rebuilt (see
-    :func:`~readlist.store.repair.repair_abstracts`).
-    """
-    library = Path(path)
-    if not library.parent.is_dir():
-        return Fixes([], None)
-    removed = []
-    with SafeJSONStorage(library).locked():
-        for tmp in leftover_files(library):
-            try:
-                tmp.unlink()
-            except FileNotFoundError:
-                continue
-            except OSError as error:
-                raise LibraryError(f"cannot delete {tmp}: {error.strerror}") from None
-            removed.append(tmp)
-    repair = quarantined = None
-    if library.is_file():
-        # Records first: the abstracts repair then drops the texts only they named,
-        # which the quarantine file holds by then.
-        quarantined = quarantine_records(library, record_problems)
-        # A damaged library file cannot be repaired here: check_library says so; restore helps.
-        with contextlib.suppress(LibraryError):
-            repair = repair_abstracts(library)
-    return Fixes(removed, repair, quarantined)
-
-
-# -- backups -------------------------------------------------------------------
-
-
-def inspect_backup(path: Path) -> int:
-    """How many papers the backup file at ``path`` holds; :class:`LibraryError` if unusable."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LibraryError(f"cannot read backup {path}: {error.strerror}") from None
-    return len(_backup_tables(raw, path).get(PAPERS_TABLE, {}))
-
-
-def _backup_tables(raw: bytes, path: Path) -> dict[str, Any]:
-    """The tables of a usable backup; a :class:`LibraryError` saying why one is unusable."""
-    tables, findings = inspect_bytes(raw, path)
-    if tables is not None:
-        findings += _abstract_findings(tables, abstracts_path(path))
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if tables is None or errors:
-        reason = errors[0].message if errors else "unusable"
-        raise LibraryError(f"backup {reason}")
-    return tables
-
-
-def find_backup(path: str | os.PathLike[str], spec: str) -> Path:
-    """The backup named by ``spec``: a date (``2026-11-24``), a stamp, or a file path.
-
-    For a date, that day's daily backup is preferred over snapshots taken that day.
-    """
-    backups = list_backups(path)
-    same_day = [b for b in backups if b.stamp.startswith(spec)]
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{6})?", spec):
-        daily = [b for b in same_day if b.stamp == spec]
-        chosen = daily or same_day
-        if not chosen:
-            known = ", ".join(b.stamp for b in backups[:8]) or "none"
-            raise LibraryError(f"no backup from {spec} (backups: {known})")
-        return chosen[0].path
-    candidate = Path(spec).expanduser()
-    if not candidate.is_file():
-        raise LibraryError(f"no backup {spec!r}: give a date such as 2026-11-24 or a backup file")
-    return candidate
-
-
-def latest_good_backup(path: str | os.PathLike[str]) -> Backup | None:
-    """The newest backup that holds a usable library (daily ones before snapshots of a day)."""
-    backups = sorted(list_backups(path), key=lambda b: (b.stamp[:10], not b.is_snapshot, b.stamp))
-    for backup in reversed(backups):
-        try:
-            inspect_backup(backup.path)
-        except LibraryError:
-            continue
-        return backup
-    return None
-
-
-def restore_backup(
-    path: str | os.PathLike[str], backup: str | os.PathLike[str] | None = None
-) -> Restored:
-    """Replace the library at ``path`` by a backup (default: the newest usable one).
-
-    The backup is validated first and nothing changes if it is unusable. The
-    current file, if any, is kept as a pre-restore backup (which no rotation
-    deletes) before it is replaced.
-    The backup's abstracts are added to the abstracts file first (keeping the
-    current ones, so a kill between the two writes leaves a usable library).
-    """
-    library = Path(path)
-    if backup is None:
-        latest = latest_good_backup(library)
-        if latest is None:
-            raise LibraryError(f"no usable backup of {library}; nothing was changed")
-        source = latest.path
-    else:
-        source = Path(backup)
-    try:
-        raw = source.read_bytes()
-    except OSError as error:
-        raise LibraryError(f"cannot read backup {source}: {error.strerror}") from None
-    try:
-        tables = _backup_tables(raw, source)
-    except LibraryError as error:
-        raise LibraryError(f"{error}; nothing was changed") from None
-    texts = stored_texts(abstracts_path(source))
-    previous = None
-    storage = SafeJSONStorage(library)
-    with storage.locked():
-        moved = move_directory_aside(library)  # a directory in place of the abstracts file
-        if library.exists():
-            try:
-                previous = keep_before_restore(library)
-            except OSError as error:
-                raise LibraryError(
-                    f"cannot keep a copy of the current {library} ({error.strerror}); "
-                    "nothing was changed"
-                ) from None
-        if texts:
-            current = abstracts_path(library)
-            texts = {**stored_texts(current), **texts}
-            abstracts = SafeJSONStorage(current, kind=ABSTRACTS_KIND, lock=storage.lock)
-            abstracts.write({ABSTRACTS_TABLE: texts})
-        storage.write(tables)  # as every save: the current schema, and atomic
-    return Restored(
-        backup=source,
-        papers=len(tables.get(PAPERS_TABLE, {})),
-        previous=previous,
-        moved_directory=moved,
-    )
-
-
-def explain_library_error(error: LibraryError, path: str | os.PathLike[str]) -> str:
-    """The error's message, naming the backups when the library file itself is damaged."""
-    message = str(error)
-    library = Path(path)
-    try:
-        raw = library.read_bytes()
-    except OSError:
-        return message
-    tables, findings = inspect_bytes(raw, library)
-    if tables is not None:
-        findings = _abstract_findings(tables, abstracts_path(library))
-        if any(f.code in UNLOADABLE or f.code == ABSTRACTS_DIRECTORY for f in findings):
-            return f"{message}; readlist doctor --fix keeps a copy and rebuilds it from the backups"
-    if not any(f.code in UNLOADABLE for f in findings):
-        return message
-    latest = latest_good_backup(library)
-    if latest is None:
-        return f"{message}; no backups found (see: readlist doctor)"
-    return f"{message}; backups: readlist restore (latest {latest.label})"
