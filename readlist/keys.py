@@ -9,8 +9,8 @@ from string import ascii_lowercase
 
 from anyascii import anyascii
 
+from readlist.bib.names import split_name
 from readlist.models import Paper
-from readlist.names import split_name
 
 _STOPWORD_TEXT = (
     "a an the on of for with in to and or at by from into via is are be do does can "

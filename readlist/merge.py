@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
+from readlist.bib.names import split_name
 from readlist.models import Link, Paper, Source, normalize_tag
-from readlist.names import split_name
 
 # -- normalised text -----------------------------------------------------------
 

@@ -7,19 +7,22 @@ from collections.abc import Callable, Sequence
 
 from anyascii import anyascii
 
+# The exporters read these bibliographic facts from here.
+from readlist.bib.arxiv import arxiv_class as arxiv_class
+from readlist.bib.dates import MONTH_MACROS
+from readlist.bib.dates import date_parts as date_parts
+from readlist.bib.names import LOWER_SUFFIXES, PersonName, split_name
 from readlist.models import Paper
-from readlist.names import PersonName, split_name
 from readlist.text import one_line, strip_controls
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: The BibTeX month macros, January first (the exporters' name for them).
+MONTHS = MONTH_MACROS
 
 
 def person(name: str) -> PersonName | None:
     """``name`` split into parts, or ``None`` when it should be written literally.
 
-    Display-order names go through :func:`readlist.names.split_name`
+    Display-order names go through :func:`readlist.bib.names.split_name`
     (``Jan van den Berg``, ``Martin Luther King, Jr.``). A name that already
     has BibTeX's ``Last, First`` or ``Last, Jr, First`` form is read that way;
     a name with more commas is kept whole (an organisation).
@@ -32,7 +35,7 @@ def person(name: str) -> PersonName | None:
     parts = [part.strip() for part in name.split(",")]
     if not all(parts):
         return None
-    if len(parts) == 2 and parts[1].lower() in _SUFFIXES:
+    if len(parts) == 2 and parts[1].lower() in LOWER_SUFFIXES:
         display = split_name(parts[0])
         if not display.given or display.suffix:
             return None
@@ -42,46 +45,6 @@ def person(name: str) -> PersonName | None:
     if len(parts) == 3:
         return PersonName(given=parts[2], family=parts[0], suffix=parts[1])
     return None
-
-
-def date_parts(published: str | None) -> tuple[int, ...]:
-    """``(year,)``, ``(year, month)`` or ``(year, month, day)`` from an ISO date, as known."""
-    if not published:
-        return ()
-    parts: list[int] = []
-    for piece, low, high in zip(published.split("-")[:3], (1, 1, 1), (9999, 12, 31), strict=False):
-        if not piece.isdigit() or not low <= int(piece) <= high:
-            break
-        parts.append(int(piece))
-    return tuple(parts)
-
-
-# arXiv subject classes by their short code, as listings show them ("CV").
-_CS_CLASSES = (
-    "AI", "AR", "CC", "CE", "CG", "CL", "CR", "CV", "CY", "DB", "DC", "DL", "DM", "DS",
-    "ET", "FL", "GL", "GR", "GT", "HC", "IR", "IT", "LG", "LO", "MA", "MM", "MS", "NA",
-    "NE", "NI", "OH", "OS", "PF", "PL", "RO", "SC", "SD", "SE", "SI", "SY",
-)  # fmt: skip
-_ARXIV_PREFIX = {
-    **dict.fromkeys(_CS_CLASSES, "cs"),
-    **dict.fromkeys(("AS", "IV", "SP"), "eess"),
-    "ML": "stat",
-}
-_ARXIV_CLASS = re.compile(
-    r"(?:cs|econ|eess|math|stat|q-bio|q-fin|physics|astro-ph|cond-mat|nlin)\.[A-Za-z-]{2,}"
-    r"|(?:gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nucl-ex|nucl-th|quant-ph)"
-)
-
-
-def arxiv_class(category: str | None) -> str | None:
-    """The full arXiv class for a paper's category (``CV`` → ``cs.CV``), if it is one."""
-    if not category:
-        return None
-    category = category.strip()
-    if _ARXIV_CLASS.fullmatch(category):
-        return category
-    prefix = _ARXIV_PREFIX.get(category.upper())
-    return f"{prefix}.{category.upper()}" if prefix else None
 
 
 def paper_url(paper: Paper) -> str | None:

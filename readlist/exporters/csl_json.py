@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from readlist.bib.latex import latex_to_text
 from readlist.exporters._common import (
     arxiv_class,
     citation_key,
@@ -72,9 +73,7 @@ def _decode(value: str) -> str:
     value = clean_line(value)
     if not _LATEXISH.search(value) or not braces_balanced(value):
         return value
-    from pylatexenc.latex2text import LatexNodes2Text  # only for imported LaTeX
-
-    return clean_line(str(LatexNodes2Text(math_mode="verbatim").latex_to_text(value)))
+    return clean_line(latex_to_text(value))
 
 
 def csl_name(name: str) -> dict[str, str]:

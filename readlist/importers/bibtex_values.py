@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from readlist.bib.dates import MONTH_MACROS as BIBTEX_MONTHS
+
 #: The month macros every BibTeX style defines (``month = jun``); never undefined.
-MONTH_MACROS = frozenset(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-)
+MONTH_MACROS = frozenset(BIBTEX_MONTHS)
 
 #: The longest text one ``@string`` may expand to. Real ones are a few hundred
 #: characters; a chain that doubles each time (``a40 = a39 # a39``) would

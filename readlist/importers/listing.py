@@ -15,56 +15,26 @@ the comma-separated author list, then `` et al.`` when the list was cut, then
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 
+from readlist.bib.arxiv import category_class
+from readlist.bib.dates import month_number
+from readlist.bib.names import (
+    SUFFIXES,
+    is_initial,
+    is_name_piece,
+    is_name_word,
+    is_person_name_text,
+)
 from readlist.importers.detect import HEADER, ImportFormatError, is_header, split_lines
 from readlist.links import extract_links
 from readlist.models import Paper, Source
-from readlist.names import PARTICLES
 from readlist.text import one_line, strip_controls
 
-#: Listing category codes and the arXiv class each stands for. Unknown codes are kept as given.
-CATEGORIES: dict[str, str] = {
-    code: f"cs.{code}"
-    for code in (
-        "AI", "AR", "CC", "CE", "CG", "CL", "CR", "CV", "CY", "DB", "DC", "DL", "DM", "DS",
-        "ET", "FL", "GL", "GR", "GT", "HC", "IR", "IT", "LG", "LO", "MA", "MM", "MS", "NA",
-        "NE", "NI", "OH", "OS", "PF", "PL", "RO", "SC", "SD", "SE", "SI",
-    )
-} | {
-    "AS": "eess.AS", "IV": "eess.IV", "SP": "eess.SP", "SY": "eess.SY",
-    "ML": "stat.ML", "ME": "stat.ME", "AP": "stat.AP", "CO": "stat.CO", "TH": "stat.TH",
-    "OC": "math.OC", "PR": "math.PR", "ST": "math.ST", "QP": "quant-ph",
-}  # fmt: skip
-
-_MONTHS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-
-
 # -- names -----------------------------------------------------------------------
-
-
-#: Name suffixes that may follow the family name, with or without a comma.
-SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
-
-# Family-name prefixes written with an inner capital: McCarthy, MacDonald, DeShawn, LeCun.
-_CAMEL_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von", "Fitz", "Del")
-# Lowercase prefixes joined by a hyphen: al-Rashid, el-Sayed.
-_HYPHEN_PARTICLES = ("al-", "el-", "ul-", "bin-", "ibn-")
-_APOSTROPHES = "'’ʼ"
-_HYPHENS = "-‐‑"
-
-# Token shapes: A = uppercase letter, a = lowercase letter (or combining mark),
-# ' = apostrophe, - = hyphen, . = full stop, ? = anything else.
-_SEGMENT = r"(?:[Aa]')?Aa+(?:'a+)*"
-_NAME_WORD = re.compile(rf"{_SEGMENT}(?:-(?:{_SEGMENT}|a+))*")
-_INITIAL = re.compile(r"A\.(?:-?A\.)*|A|Aa\.")
 
 #: Lines longer than this are never split: no real title and author list is this long.
 MAX_SPLIT_LENGTH = 5000
@@ -72,114 +42,6 @@ MAX_SPLIT_LENGTH = 5000
 MAX_NAME_WORD = 50
 #: A title line that cannot be split, is this long, and has no line after it is an abstract.
 ABSTRACT_MIN = 400
-
-
-def _char_shape(char: str) -> str:
-    """The shape letter of one character (see the shape alphabet above)."""
-    if char.isupper() or char.istitle():
-        return "A"
-    if char.islower() or unicodedata.category(char) in ("Mn", "Mc"):
-        return "a"
-    if char in _APOSTROPHES:
-        return "'"
-    if char in _HYPHENS:
-        return "-"
-    if char == ".":
-        return "."
-    return "?"
-
-
-class _ShapeTable(dict[int, str]):
-    """A ``str.translate`` table from code point to shape letter, filled as characters come."""
-
-    #: Code points remembered at most, so hostile text cannot grow the table without end.
-    LIMIT = 1 << 14
-
-    def __missing__(self, code: int) -> str:
-        shape = _char_shape(chr(code))
-        if len(self) < self.LIMIT:
-            self[code] = shape
-        return shape
-
-
-_SHAPES = _ShapeTable()
-_HYPHEN_SPLIT = re.compile(f"[{_HYPHENS}]")
-
-
-@lru_cache(maxsize=1 << 16)  # a token is shaped for both the name-word and the initial test
-def _shape(token: str) -> str:
-    """``token`` reduced to letter classes (see the shape alphabet above)."""
-    shape = token.translate(_SHAPES)  # one C-level pass instead of a Python loop per character
-    if "A" not in shape[1:]:
-        return shape  # no inner capital: nothing for the prefix rule below to do
-    # An inner capital after a known prefix does not start a new word: McCarthy.
-    start = 0
-    for segment in _HYPHEN_SPLIT.split(token):
-        if segment.startswith(_CAMEL_PREFIXES):
-            for prefix in _CAMEL_PREFIXES:
-                end = start + len(prefix)
-                if segment.startswith(prefix) and shape[end : end + 1] == "A":
-                    if len(segment) > len(prefix) + 1:
-                        shape = shape[:end] + "a" + shape[end + 1 :]
-                    break
-        start += len(segment) + 1
-    return shape
-
-
-@lru_cache(maxsize=1 << 16)  # names repeat across a listing; tokens are tried many times
-def _is_name_word(token: str) -> bool:
-    """A capitalised name word: ``Smith``, ``Marie-Julie``, ``O'Brien``, ``McCarthy``."""
-    for prefix in _HYPHEN_PARTICLES:
-        if token.startswith(prefix) and len(token) > len(prefix):
-            token = token[len(prefix) :]
-            break
-    return _NAME_WORD.fullmatch(_shape(token)) is not None
-
-
-@lru_cache(maxsize=1 << 16)
-def _is_initial(token: str) -> bool:
-    """An initial: ``J.``, ``J``, ``J.K.``, ``J.-P.``, ``Ch.``."""
-    return _INITIAL.fullmatch(_shape(token)) is not None
-
-
-def is_person_name(tokens: list[str]) -> bool:
-    """Whether ``tokens`` read as one person's name in display order.
-
-    2–5 given/family words or initials, lowercase particles allowed between
-    them, the last one a capitalised family-name word, optionally followed by a
-    suffix (``Jr.``, ``III``).
-    """
-    if len(tokens) > 2 and tokens[-1] in SUFFIXES and _is_core_name(tokens[:-1]):
-        return True
-    return _is_core_name(tokens)
-
-
-def _is_core_name(core: list[str]) -> bool:
-    """Whether ``core`` is a name without suffix: words, initials and particles."""
-    if not 2 <= len(core) <= 8:
-        return False
-    if not (_is_name_word(core[0]) or _is_initial(core[0])) or not _is_name_word(core[-1]):
-        return False
-    words = 2
-    for token in core[1:-1]:
-        if token in PARTICLES:
-            continue
-        if not (_is_name_word(token) or _is_initial(token)):
-            return False
-        words += 1
-    return words <= 5
-
-
-@lru_cache(maxsize=1 << 16)  # the same people come back paper after paper
-def _is_person_name_text(name: str) -> bool:
-    """:func:`is_person_name` for the words of ``name``, which are joined by single spaces."""
-    return is_person_name(name.split(" "))
-
-
-@lru_cache(maxsize=1 << 16)
-def _is_name_piece(piece: str) -> bool:
-    """Whether ``piece`` may stand in a name: a name word, initial, particle or suffix."""
-    return _is_name_word(piece) or _is_initial(piece) or piece in PARTICLES or piece in SUFFIXES
 
 
 _AUTHOR_PIECE = re.compile(r"[^\s,&]+|[,&]")
@@ -201,7 +63,7 @@ def _parse_authors(text: str, start: int) -> list[str] | None:
         piece = match.group(0)
         if first:
             first = False
-            if not (_is_name_word(piece) or _is_initial(piece)):
+            if not (is_name_word(piece) or is_initial(piece)):
                 return None
         if piece in (",", "&", "and"):
             if not tokens:
@@ -212,18 +74,18 @@ def _parse_authors(text: str, start: int) -> list[str] | None:
                 authors[-1] = f"{authors[-1]} {tokens[0]}"
             else:
                 name = " ".join(tokens)  # pieces hold no space, so this splits back
-                if not _is_person_name_text(name):
+                if not is_person_name_text(name):
                     return None
                 authors.append(name)
             tokens = []
             last_separator = piece
             continue
         tokens.append(piece)
-        if len(tokens) > 9 or not _is_name_piece(piece):
+        if len(tokens) > 9 or not is_name_piece(piece):
             return None
     if authors and len(tokens) == 1 and tokens[0] in SUFFIXES and last_separator == ",":
         authors[-1] = f"{authors[-1]} {tokens[0]}"
-    elif tokens and _is_person_name_text(name := " ".join(tokens)):
+    elif tokens and is_person_name_text(name := " ".join(tokens)):
         authors.append(name)
     else:
         return None
@@ -282,7 +144,7 @@ def split_title_authors(line: str) -> tuple[str, list[str]] | None:
     The glue point is an uppercase letter right after a non-space character
     (``F|Z`` in ``RLHFZhiqing``, ``?|Z`` in ``Data?Zhen``). The positions are tried
     left to right and the first one where the rest of the line is a list of
-    plausible person names (:func:`is_person_name`) wins: a position inside the
+    plausible person names (:func:`readlist.bib.names.is_person_name`) wins: a position inside the
     title never does, because the rest would include the glued word
     (``RLHFZhiqing``, ``DetectionJinhyung``), which is no name. ``line`` must
     not carry `` et al.`` or affiliations (see :func:`parse_byline`).
@@ -295,7 +157,7 @@ def split_title_authors(line: str) -> tuple[str, list[str]] | None:
     for index, first_word in _glue_points(text):
         # Most glue points are inside the title, at a word that is no name; the
         # cached word tests tell that before any author list is attempted.
-        if not (_is_name_word(first_word) or _is_initial(first_word)):
+        if not (is_name_word(first_word) or is_initial(first_word)):
             continue
         authors = _parse_authors(text, index)
         if authors is not None:
@@ -345,17 +207,6 @@ def parse_byline(line: str) -> Byline | None:
 # -- dates -----------------------------------------------------------------------
 
 
-def month_number(name: str) -> int | None:
-    """1–12 for a month name or abbreviation (``Sep``, ``Sept``, ``september``), else ``None``."""
-    lowered = name.lower().rstrip(".")
-    if len(lowered) < 3:
-        return None
-    for number, full in enumerate(_MONTHS, start=1):
-        if full.startswith(lowered):
-            return number
-    return None
-
-
 def infer_date(month: int, day: int, year: int | None, today: date) -> date | None:
     """The date; without a year, the most recent such date not after ``today``.
 
@@ -402,7 +253,7 @@ def _parse_header(line: str, number: int, today: date, warnings: list[str]) -> _
     record = _Record(line=number, has_code=match["code"] is not None)
     code = match["category"]
     if code:
-        record.category = CATEGORIES.get(code, code)
+        record.category = category_class(code)
     else:
         warnings.append(f"line {number}: no category before the date in {line!r}")
     month = month_number(match["month"])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
+from sample_papers import rlhf_paper
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -39,15 +40,8 @@ class Clock:
 def sample_papers() -> list[Paper]:
     """Six papers with every kind of field, in a fixed order."""
     return [
-        Paper(
-            title="Aligning Large Multimodal Models with Factually Augmented RLHF",
-            authors=["Zhiqing Sun", "Sheng Shen", "Shengcao Cao"],
-            authors_truncated=True,
-            affiliations=["berkeley", "cmu"],
-            category="cs.CV",
-            published="2023-09-25",
+        rlhf_paper(
             abstract="We adapt RLHF from the text domain to vision-language alignment.",
-            has_code=True,
             links=[Link("https://github.com/llava-rlhf/LLaVA-RLHF", LinkKind.CODE)],
             tags=["rlhf", "vision"],
         ),

@@ -13,6 +13,7 @@ import bibtexparser
 import pytest
 from bibtexparser import middlewares
 from latex_decoding import latex_decoder
+from sample_papers import rlhf_links, rlhf_paper
 
 from readlist.exporters import FORMATS, bibtex_entry, export, to_bibtex
 from readlist.exporters.bibtex import bibtex_name, iter_bibtex
@@ -85,20 +86,10 @@ def expected_text(text: str, *, ascii: bool) -> str:
 
 
 def listing_paper(**changes: Any) -> Paper:
-    paper = Paper(
+    paper = rlhf_paper(
         key="sun2023aligning",
-        title="Aligning Large Multimodal Models with Factually Augmented RLHF",
-        authors=["Zhiqing Sun", "Sheng Shen", "Shengcao Cao"],
-        authors_truncated=True,
-        affiliations=["berkeley", "cmu"],
-        category="cs.CV",
-        published="2023-09-25",
         abstract="We adapt RLHF to vision-language alignment.",
-        has_code=True,
-        links=[
-            Link("https://llava-rlhf.github.io", LinkKind.PROJECT),
-            Link("https://github.com/llava-rlhf/LLaVA-RLHF", LinkKind.CODE),
-        ],
+        links=rlhf_links(),
         tags=["rlhf", "multimodal"],
         status=Status.READING,
         notes="Secret reading note",

@@ -13,7 +13,7 @@ from bibtexparser.middlewares.names import split_multiple_persons_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.importers.bibtex import (
+from readlist.bib.latex import (
     _BARE_PERCENT,
     _INLINE_MATH,
     _LETTER_MACRO,
@@ -22,11 +22,10 @@ from readlist.importers.bibtex import (
     _SYMBOL_ACCENT,
     _WORD_ACCENT,
     _accented,
-    _date_part,
     _fast_latex_to_text,
     latex_to_text,
-    split_names,
 )
+from readlist.importers.bibtex import _date_part, split_names
 from readlist.text import one_line
 
 _NEEDS_DECODER = re.compile(r"[\\$~%]|--|``|''|!`|\?`")

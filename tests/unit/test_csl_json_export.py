@@ -17,11 +17,12 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
+from sample_papers import rlhf_links, rlhf_paper
 
 from readlist.exporters import export, to_csl_json
 from readlist.exporters.csl_json import csl_item, csl_name
 from readlist.importers import parse_text
-from readlist.models import Link, LinkKind, Paper, Source, Status
+from readlist.models import Paper, Source, Status
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
@@ -67,18 +68,13 @@ def test_schema_really_checks() -> None:
 
 
 def test_listing_item() -> None:
-    paper = Paper(
+    paper = rlhf_paper(
         key="sun2023aligning",
-        title="Aligning Large Multimodal Models with Factually Augmented RLHF",
         authors=["Zhiqing Sun", "Jan van den Berg", "Martin Luther King Jr."],
-        authors_truncated=True,
-        category="cs.CV",
-        published="2023-09-25",
+        affiliations=[],
+        has_code=False,
         abstract="Line one.\nLine two.",
-        links=[
-            Link("https://llava-rlhf.github.io", LinkKind.PROJECT),
-            Link("https://github.com/llava-rlhf/LLaVA-RLHF", LinkKind.CODE),
-        ],
+        links=rlhf_links(),
         tags=["rlhf", "multimodal"],
         status=Status.READING,
         notes="private",

@@ -39,16 +39,25 @@ def test_only_the_store_package_imports_tinydb() -> None:
     assert users == ["store/library.py", "store/storage.py"]
 
 
-def test_cli_commands_run_without_loading_textual() -> None:
+def _loaded_after_the_cli(prefixes: tuple[str, ...], then_import: str = "") -> str:
+    """The modules starting with ``prefixes`` loaded, in a fresh Python, by the CLI's parser.
+
+    ``then_import``: modules imported after it too. Printed as a sorted list.
+    """
     code = (
         "import sys\n"
         "from readlist import cli\n"
         "cli.build_parser()\n"
-        "import readlist.importers, readlist.exporters, readlist.store\n"
-        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
+        + (f"import {then_import}\n" if then_import else "")
+        + f"print(sorted(m for m in sys.modules if m.startswith({prefixes!r})))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    return out.stdout.strip()
+
+
+def test_cli_commands_run_without_loading_textual() -> None:
+    stores = "readlist.importers, readlist.exporters, readlist.store"
+    assert _loaded_after_the_cli(("textual",), then_import=stores) == "[]"
 
 
 def test_the_cli_names_the_importers_formats() -> None:
@@ -59,12 +68,5 @@ def test_the_cli_names_the_importers_formats() -> None:
 
 
 def test_a_triage_command_loads_neither_importers_nor_exporters() -> None:
-    code = (
-        "import sys\n"
-        "from readlist import cli\n"
-        "cli.build_parser()\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('readlist.importers',"
-        " 'readlist.exporters', 'bibtexparser', 'pylatexenc'))))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    loaded = ("readlist.importers", "readlist.exporters", "bibtexparser", "pylatexenc")
+    assert _loaded_after_the_cli(loaded) == "[]"

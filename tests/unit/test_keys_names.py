@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from readlist.bib.names import split_name
 from readlist.keys import assign_key, base_key, unique_key
 from readlist.models import Paper
-from readlist.names import split_name
 
 
 @pytest.mark.parametrize(

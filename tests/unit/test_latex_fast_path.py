@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.importers.bibtex import _DECODER, _fast_latex_to_text, latex_to_text
+from readlist.bib.latex import _fast_latex_to_text, decoder, latex_to_text
+
+_DECODER = decoder()
 
 PIECES = st.sampled_from(
     [

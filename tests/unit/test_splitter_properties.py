@@ -11,23 +11,25 @@ from datetime import date
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from readlist.bib.names import PARTICLES as NAME_PARTICLES
+from readlist.bib.names import (
+    SUFFIXES,
+    _shape,
+    is_initial,
+    is_name_piece,
+    is_name_word,
+    is_person_name,
+    is_person_name_text,
+)
 from readlist.importers import FORMATS, ImportFormatError, parse_text
 from readlist.importers.listing import (
     MAX_NAME_WORD,
     MAX_SPLIT_LENGTH,
-    SUFFIXES,
     _glue_points,
-    _is_initial,
-    _is_name_piece,
-    _is_name_word,
-    _is_person_name_text,
     _parse_authors,
-    _shape,
-    is_person_name,
     parse_byline,
     split_title_authors,
 )
-from readlist.importers.listing import PARTICLES as NAME_PARTICLES
 from readlist.text import one_line
 
 UPPER = "ABCDEFGHIJKLMNOPRSTUVWZÉÖÜŁØŽÇ"
@@ -386,11 +388,8 @@ def test_shape_matches_the_per_character_loop(token: str) -> None:
 @given(tokens=st.lists(st.one_of(st.sampled_from(GLUE_PIECES), person()), min_size=1, max_size=9))
 def test_name_tests_on_joined_names_match_the_token_tests(tokens: list[str]) -> None:
     pieces = [piece for token in tokens for piece in token.split()] or ["A"]
-    assert _is_person_name_text(" ".join(pieces)) == is_person_name(pieces)
+    assert is_person_name_text(" ".join(pieces)) == is_person_name(pieces)
     for piece in pieces:
-        assert _is_name_piece(piece) == (
-            _is_name_word(piece)
-            or _is_initial(piece)
-            or piece in NAME_PARTICLES
-            or piece in SUFFIXES
+        assert is_name_piece(piece) == (
+            is_name_word(piece) or is_initial(piece) or piece in NAME_PARTICLES or piece in SUFFIXES
         )
