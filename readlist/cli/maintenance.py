@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from readlist.cli.streams import out
 from readlist.errors import ReadlistError
 from readlist.store import Library
+from readlist.view import plural
 
 if TYPE_CHECKING:  # the checks are imported only by the commands that use them
     from readlist.store.repair import AbstractRepair
@@ -24,7 +25,7 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
             out(f"removed {removed}")
         if fixes.quarantined:
             moved = fixes.quarantined.records
-            out(f"moved {_plural(len(moved), 'damaged record')} to {fixes.quarantined.path}:")
+            out(f"moved {plural(len(moved), 'damaged record')} to {fixes.quarantined.path}:")
             for line in moved:
                 out(f"  {line}")
         for line in _repair_lines(fixes.abstracts):
@@ -34,17 +35,13 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
         out(str(finding))
     errors = sum(f.count for f in findings if f.severity is Severity.ERROR)
     warnings = sum(f.count for f in findings if f.severity is Severity.WARNING)
-    out(f"{library.path}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    out(f"{library.path}: {plural(errors, 'error')}, {plural(warnings, 'warning')}")
     if any(f.fixable for f in findings):
         out(
             "run 'readlist doctor --fix' to repair what it can "
             "(temporary files, abstracts, damaged records)"
         )
     return 1 if errors else 0
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _repair_lines(repair: AbstractRepair | None) -> list[str]:
@@ -58,15 +55,15 @@ def _repair_lines(repair: AbstractRepair | None) -> list[str]:
     if repair.damaged_copy:
         lines.append(f"kept the damaged abstracts file as {repair.damaged_copy}")
     if repair.recovered:
-        lines.append(f"recovered {_plural(repair.recovered, 'abstract')} from the backups")
+        lines.append(f"recovered {plural(repair.recovered, 'abstract')} from the backups")
     if repair.missing:
         shown = ", ".join(repair.missing[:10]) + (" …" if len(repair.missing) > 10 else "")
         lines.append(
-            f"{_plural(len(repair.missing), 'abstract')} found in no backup "
+            f"{plural(len(repair.missing), 'abstract')} found in no backup "
             f"(import their files again to get them back): {shown}"
         )
     if repair.dropped:
-        lines.append(f"dropped {_plural(repair.dropped, 'abstract')} that no paper names")
+        lines.append(f"dropped {plural(repair.dropped, 'abstract')} that no paper names")
     return lines
 
 

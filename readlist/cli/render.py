@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from readlist.models import Paper, Status
 from readlist.text import escape_controls, json_escape_controls, one_line, strip_controls
-from readlist.view import STATUS_GLYPHS, authors_short
+from readlist.view import STATUS_GLYPHS, authors_short, fit
 
 if TYPE_CHECKING:  # rich's console and tables cost 30 ms to import: only where used
     from rich.console import Console, RenderableType
@@ -30,13 +30,6 @@ def to_json(data: Any) -> str:
 
 
 _ANSI = {"key": "\x1b[36m", "tags": "\x1b[35m", "dim": "\x1b[2m", "reset": "\x1b[0m"}
-
-
-def _fit(text: str, width: int) -> str:
-    """``text`` padded or cut (with an ellipsis) to exactly ``width`` cells."""
-    if cell_len(text) > width:
-        return set_cell_size(text, max(width - 1, 0)) + "…"
-    return set_cell_size(text, width)
 
 
 def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> Iterator[str]:
@@ -73,10 +66,10 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
         return _ANSI[name] if color else ""
 
     for glyph, key, year, cat, authors, tags, code, title, done in rows:
-        title = title if title_w is None else _fit(title, title_w).rstrip()
+        title = title if title_w is None else fit(title, title_w).rstrip()
         line = (
-            f"{glyph} {on('key')}{_fit(key, key_w)}{on('reset')} {year:<4} {_fit(cat, cat_w)} "
-            f"{_fit(authors, author_w)} {on('tags')}{_fit(tags, tag_w)}{on('reset')} "
+            f"{glyph} {on('key')}{fit(key, key_w)}{on('reset')} {year:<4} {fit(cat, cat_w)} "
+            f"{fit(authors, author_w)} {on('tags')}{fit(tags, tag_w)}{on('reset')} "
             f"{code} {title}"
         )
         yield f"{on('dim')}{line}{on('reset')}" if done else line

@@ -25,14 +25,10 @@ from readlist.tui.dialogs.note_editor import CONFLICT_MESSAGE, NoteEditor, saved
 from readlist.tui.dialogs.prompt import ChoicePrompt, TagSuggester, TextPrompt, split_tags
 from readlist.tui.jobs import bibtex_entry
 from readlist.tui.session import LibrarySession
+from readlist.view import plural
 
 #: Called after a change was saved.
 Changed = Callable[[], None]
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 paper`` / ``3 papers``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class PaperActions:

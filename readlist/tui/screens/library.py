@@ -29,7 +29,7 @@ from readlist.models import Paper, Status
 from readlist.query import Query, parse_query
 from readlist.store import Library
 from readlist.tui.literal import literal_lines
-from readlist.tui.paper_actions import PaperActions, plural
+from readlist.tui.paper_actions import PaperActions
 from readlist.tui.screens.library_transfers import LibraryTransfers
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.triage import TriageScreen, TriageSummary
@@ -38,6 +38,7 @@ from readlist.tui.widgets.counts_header import CountsHeader
 from readlist.tui.widgets.facet_sidebar import FacetSidebar
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
+from readlist.view import plural
 
 #: How often to look for changes saved by another process.
 POLL_SECONDS = 1.0

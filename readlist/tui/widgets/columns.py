@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from readlist.models import Paper
 from readlist.text import one_line
@@ -118,12 +118,3 @@ def layout(width: int, wanted: Mapping[str, int] | None = None) -> list[tuple[Co
 def heading_text(column: Column, width: int) -> str:
     """The column's heading, shortened when the column is narrow."""
     return column.heading if cell_len(column.heading) <= width else column.short
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` padded or cut (with an ellipsis) to exactly ``width`` cells."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)

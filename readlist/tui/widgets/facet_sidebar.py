@@ -13,8 +13,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from readlist.models import Status
 from readlist.text import one_line
-from readlist.tui.widgets.columns import fit
-from readlist.view import STATUS_GLYPHS
+from readlist.view import STATUS_GLYPHS, fit
 
 #: Width of a facet's name; its count follows, right-aligned in 5 cells.
 NAME_WIDTH = 13

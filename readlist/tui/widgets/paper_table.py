@@ -31,11 +31,10 @@ from readlist.tui.widgets.columns import (
     Column,
     cell_values,
     content_widths,
-    fit,
     heading_text,
     layout,
 )
-from readlist.view import STATUS_GLYPHS
+from readlist.view import STATUS_GLYPHS, fit
 
 SELECTED_MARK = "▌"
 STATUS_CLASSES = {Status.UNREAD: "unread", Status.READING: "reading", Status.READ: "read"}
