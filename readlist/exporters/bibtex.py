@@ -1,5 +1,10 @@
 """BibTeX export: entries that BibTeX and Biber read without a single warning.
 
+Why ~480 lines: an entry is written either afresh or, for a paper read from a
+``.bib``, losslessly from its source fields; both paths share the name and field
+writers here. The LaTeX encoding is in :mod:`readlist.exporters.latex`, the facts
+(arXiv classes, months, names) in :mod:`readlist.bib`.
+
 A paper imported from a ``.bib`` file is written back as it was written, field by
 field, except for the values the user (or a later import) changed since: see
 :func:`_lossless_fields`.

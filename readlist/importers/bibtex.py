@@ -1,6 +1,6 @@
 """BibTeX files, read with bibtexparser v2 and decoded from LaTeX to Unicode (readlist.bib.latex).
 
-Why ~480 lines: it is one job, an entry's fields to a :class:`Paper` (names, dates,
+Why ~510 lines: it is one job, an entry's fields to a :class:`Paper` (names, dates,
 links, tags, title stand-ins), shared by the fast path and bibtexparser's path.
 The LaTeX decoder, the months and the name rules it reads live in :mod:`readlist.bib`.
 """

@@ -12,7 +12,7 @@ paper <-> record and the abstracts kept apart (:mod:`~readlist.store.records`,
 :mod:`~readlist.store.abstracts`), and what an import does
 (:mod:`~readlist.store.importing`).
 
-Why it is still ~570 lines: the :class:`Library` is the public API the CLI and the
+Why it is still ~590 lines: the :class:`Library` is the public API the CLI and the
 interface call (reads, searches, counts, triage changes, notes, imports), and each
 method is short; the in-memory read index (search texts, counts) is next to move
 out, into ``store/index.py``.
