@@ -215,11 +215,11 @@ def test_a_url_in_the_query_is_a_word_to_look_for() -> None:
     assert [p.key for p in parse_query("-https://github.com/x").filter(papers)] == ["word"]
 
 
-def test_search_text_is_each_field_on_its_own_line() -> None:
+def test_search_text_is_each_field_and_author_on_its_own_line() -> None:
     paper = Paper(
         title="Über Title", authors=["Zoë Müller", "Bo Li"], abstract="Abstract", notes="Note"
     )
-    assert search_text(paper) == "uber title\nzoe muller bo li\nabstract\nnote"
+    assert search_text(paper) == " uber title \n zoe muller \n bo li \n abstract \n note "
 
 
 def test_a_parsed_query_keeps_its_text() -> None:

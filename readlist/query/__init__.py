@@ -2,8 +2,10 @@
 
 Syntax (all terms must match; ``-`` before a term negates it):
 
-- free words match title, authors, abstract and notes, case- and accent-insensitively;
-- ``"quoted phrase"`` matches the phrase;
+- free words match the starts of words in the title, authors, abstract and notes,
+  case- and accent-insensitively (``quant`` finds "quantization", ``lora`` does not
+  find "exploration": see :mod:`readlist.query.words`);
+- ``"quoted phrase"`` matches the phrase's whole words in order;
 - ``tag:x``, ``status:unread``, ``author:kim``, ``title:word``, ``key:sun2023``,
   ``year:2023``, ``year:>=2023`` (also ``>``, ``<``, ``<=``, ``2020..2023``),
   ``cat:cs.CV`` (``cat:cv`` matches the class ``cs.CV`` too), ``code:yes|no``.
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 from readlist.errors import QueryError
 from readlist.models import Paper, Status, fold, normalize_tag
+from readlist.query.words import folded_text, phrase_needle, word_needle
 
 #: Filters the language knows, for error messages and completion.
 FIELDS = ("tag", "status", "author", "title", "key", "year", "cat", "code")
@@ -30,8 +33,8 @@ Predicate = Callable[[Paper, str], bool]
 
 
 def search_text(paper: Paper) -> str:
-    """The folded text that free words are matched against."""
-    return fold("\n".join((paper.title, " ".join(paper.authors), paper.abstract, paper.notes)))
+    """The folded text that free words are matched against (see :func:`folded_text`)."""
+    return folded_text((paper.title, *paper.authors, paper.abstract, paper.notes))
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,11 @@ def parse_query(text: str) -> Query:
     predicates: list[Predicate] = []
     for match in _TOKEN.finditer(text):
         negate, name, quoted, bare = match.groups()
-        value = quoted if quoted is not None else bare
-        predicate = _term(name.lower() if name else None, value or "", match.group(0))
+        if name is None and quoted is not None:
+            predicate: Predicate | None = _phrase(quoted)
+        else:
+            value = quoted if quoted is not None else bare
+            predicate = _term(name.lower() if name else None, value or "", match.group(0))
         if predicate is None:
             continue
         predicates.append(_negated(predicate) if negate else predicate)
@@ -76,7 +82,7 @@ def _negated(predicate: Predicate) -> Predicate:
 
 def _term(name: str | None, value: str, raw: str) -> Predicate | None:
     if name is None:
-        needle = fold(value).strip()
+        needle = word_needle(value)
         if not needle:
             return None
         return lambda _paper, haystack: needle in haystack
@@ -108,14 +114,21 @@ def _status(value: str) -> Predicate:
     return lambda paper, _h: paper.status in allowed
 
 
+def _phrase(value: str) -> Predicate | None:
+    needle = phrase_needle(value)
+    if not needle:
+        return None
+    return lambda _paper, haystack: needle in haystack
+
+
 def _author(value: str) -> Predicate:
-    needle = fold(value)
-    return lambda paper, _h: any(needle in fold(author) for author in paper.authors)
+    needle = word_needle(value)
+    return lambda paper, _h: any(needle in folded_text((author,)) for author in paper.authors)
 
 
 def _title(value: str) -> Predicate:
-    needle = fold(value)
-    return lambda paper, _h: needle in fold(paper.title)
+    needle = word_needle(value)
+    return lambda paper, _h: needle in folded_text((paper.title,))
 
 
 def _key(value: str) -> Predicate:
