@@ -479,6 +479,12 @@ def bibtex_derived(paper: Paper) -> str:
 
 
 _TAG_SPACE = re.compile(r"\s+")
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def split_tags(text: str) -> list[str]:
+    """Tags as typed, ``a, b c`` → ``["a", "b", "c"]``: the CLI and the interface split alike."""
+    return [tag for tag in _TAG_SEPARATORS.split(text) if tag]
 
 
 def normalize_tag(tag: str) -> str:

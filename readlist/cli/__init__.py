@@ -13,7 +13,7 @@ from readlist.cli.commands import MAX_WARNINGS_SHOWN, Command, cmd_import, cmd_s
 from readlist.cli.maintenance import cmd_doctor, cmd_restore
 from readlist.cli.parser import PATH_ARGUMENTS, build_parser
 from readlist.cli.streams import err, warn
-from readlist.errors import LibraryError, ReadlistError
+from readlist.errors import LibraryError, QueryError, ReadlistError
 from readlist.paths import library_path
 from readlist.services import open_library
 
@@ -84,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         err(explain_library_error(error, library_path(args.library)))
         return 1
+    except QueryError as error:  # the query is part of the command line: a usage error
+        err(str(error))
+        return 2
     except ReadlistError as error:
         err(str(error))
         return 1

@@ -10,7 +10,7 @@ from pathlib import Path
 from readlist.cli.render import make_console, paper_details, paper_lines
 from readlist.cli.streams import err, out, out_json, shown, warn
 from readlist.errors import ReadlistError
-from readlist.models import Paper, Status
+from readlist.models import Paper, Status, normalize_tag, split_tags
 from readlist.store import ImportStep, Library
 from readlist.text import escape_controls, one_line
 
@@ -33,7 +33,7 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
     if not sources:
         raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
     reports = import_sources(
-        library, sources, format=args.format, tags=args.tag, dry_run=args.dry_run
+        library, sources, format=args.format, tags=_typed_tags(args.tag), dry_run=args.dry_run
     )
     totals = total(reports)
     if not args.json:
@@ -77,11 +77,14 @@ def _out_steps(steps: Sequence[ImportStep]) -> None:
 
 
 def _selected(args: argparse.Namespace, library: Library) -> list[Paper]:
-    from readlist.query import sort_papers
+    from readlist.query import parse_query, sort_papers
 
-    papers = library.search(" ".join(args.query))
-    if args.sort:
+    query = parse_query(" ".join(args.query))
+    papers = library.search(query)
+    if args.sort:  # --sort wins over a sort: in the query
         papers = sort_papers(papers, args.sort)
+    elif query.sort is not None:
+        papers = sort_papers(papers, query.sort.name, reverse=query.sort.reverse)
     if args.limit is not None:
         papers = papers[: max(args.limit, 0)]
     return papers
@@ -120,7 +123,11 @@ def _keys(library: Library, prefixes: Sequence[str]) -> list[str]:
 def cmd_tag(args: argparse.Namespace, library: Library) -> int:
     """Add tags to a paper."""
     key = library.resolve_key(args.key)
-    library.add_tags([key], args.tags)
+    tags = _typed_tags(args.tags)
+    if not tags:
+        err("no tag given: tags are separated by commas or spaces")
+        return 2
+    library.add_tags([key], tags)
     out(f"{key}: {' '.join(library.tags_of(key)) or '(no tags)'}")
     return 0
 
@@ -128,9 +135,22 @@ def cmd_tag(args: argparse.Namespace, library: Library) -> int:
 def cmd_untag(args: argparse.Namespace, library: Library) -> int:
     """Remove tags from a paper."""
     key = library.resolve_key(args.key)
-    library.remove_tags([key], args.tags)
+    tags = _typed_tags(args.tags)
+    if not tags:
+        err("no tag given: tags are separated by commas or spaces")
+        return 2
+    present = library.tags_of(key)
+    for tag in tags:
+        if normalize_tag(tag) not in present:
+            warn(f"{key} has no tag '{escape_controls(normalize_tag(tag))}'")
+    library.remove_tags([key], tags)
     out(f"{key}: {' '.join(library.tags_of(key)) or '(no tags)'}")
     return 0
+
+
+def _typed_tags(texts: Sequence[str]) -> list[str]:
+    """The tags in the arguments, split as the interface splits them (``a,b`` is two)."""
+    return [tag for text in texts for tag in split_tags(text)]
 
 
 def cmd_mark(args: argparse.Namespace, library: Library) -> int:

@@ -69,8 +69,8 @@ def test_list_json_has_exactly_the_documented_fields(run_cli, listing: Path) -> 
 
 
 def test_triage_commands_change_the_library(run_cli, listing: Path, library_file: Path) -> None:
-    run_cli("import", str(listing), "--tag", "Week 1", check=True)
-    assert run_cli("tag", "sun", "rlhf", "To Read", check=True).stdout.strip() == (
+    run_cli("import", str(listing), "--tag", "Week-1", check=True)
+    assert run_cli("tag", "sun", "rlhf", "To-Read", check=True).stdout.strip() == (
         "sun2023aligning: rlhf to-read week-1"
     )
     run_cli("untag", "sun", "to-read", check=True)

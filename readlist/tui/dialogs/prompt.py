@@ -18,18 +18,12 @@ from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from readlist.models import split_tags as split_tags  # the one tag splitter, also the CLI's
 from readlist.text import one_line, strip_controls
 from readlist.tui.jobs import ImportChoice
 from readlist.tui.literal import literal
 
-_TAG_SPLIT = re.compile(r"[,\s]+")
-
 T = TypeVar("T")
-
-
-def split_tags(text: str) -> list[str]:
-    """Tags typed as ``a, b c`` → ``["a", "b", "c"]``."""
-    return [tag for tag in _TAG_SPLIT.split(text) if tag]
 
 
 class TagSuggester(Suggester):
