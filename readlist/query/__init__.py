@@ -21,6 +21,7 @@ The modules: :mod:`~readlist.query.lexer` (tokens), :mod:`~readlist.query.parser
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ __all__ = [
     "search_text",
     "sort_name",
     "sort_papers",
+    "term_text",
 ]
 
 
@@ -82,6 +84,11 @@ class Query:
         """The query written out in a standard form, which parses to the same query."""
         parts = [str(part) for part in (self.root, self.sort) if part is not None]
         return " ".join(parts)
+
+
+def term_text(name: str, value: str) -> str:
+    """``name:value`` as a query term, in quotes when the value holds a space, ( ) or |."""
+    return f'{name}:"{value}"' if re.search(r"[\s()|]", value) else f"{name}:{value}"
 
 
 def parse_query(text: str) -> Query:

@@ -257,8 +257,8 @@ class _Parser:
                 # "RLHF:" or a URL is text to look for, not a filter.
                 return _word(f"{token.name}:{token.text}", token.position)
             raise QueryError(
-                f"unknown field '{token.name}:' at position {token.position} "
-                f"(fields: {', '.join(FIELDS)}; to look for the text, put it in quotes)"
+                f"unknown filter '{token.name}:' at position {token.position} "
+                f"(filters: {', '.join(FIELDS)}; to look for the text, put it in quotes)"
             )
         if name == "sort":
             self._sort(token, depth, negated)

@@ -61,7 +61,7 @@ def test_a_malformed_query_is_a_usage_error_through_the_real_command(run_cli, li
         (["status:done"], "unknown status 'done' at position 1 (use unread, reading, read)"),
         (
             ["foo:bar"],
-            "unknown field 'foo:' at position 1 (fields: tag, status, author, title, key, year, "
+            "unknown filter 'foo:' at position 1 (filters: tag, status, author, title, key, year, "
             "cat, code, has, added, read, sort; to look for the text, put it in quotes)",
         ),
     ],

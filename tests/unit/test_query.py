@@ -87,7 +87,7 @@ def test_query_language(query: str, expected: list[str]) -> None:
     [
         (
             "colour:red",
-            "unknown field 'colour:' at position 1 (fields: tag, status, author, title, key, "
+            "unknown filter 'colour:' at position 1 (filters: tag, status, author, title, key, "
             "year, cat, code, has, added, read, sort; to look for the text, put it in quotes)",
         ),
         ("year:soon", "bad year 'soon' at position 1 (use 2023, >=2023, <2020 or 2020..2023)"),

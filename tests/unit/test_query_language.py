@@ -60,7 +60,7 @@ def test_or_groups_and_negation(query: str, expected: list[str]) -> None:
         ('title:"flash', "the quote at position 7 is not closed"),
         (
             "foo:bar",
-            "unknown field 'foo:' at position 1 (fields: tag, status, author, title, key, year, "
+            "unknown filter 'foo:' at position 1 (filters: tag, status, author, title, key, year, "
             "cat, code, has, added, read, sort; to look for the text, put it in quotes)",
         ),
         ("year:>=20x", "bad year '>=20x' at position 1 (use 2023, >=2023, <2020 or 2020..2023)"),
@@ -305,3 +305,15 @@ def test_parsing_raises_only_query_errors_and_printing_is_stable(text: str) -> N
     assert str(again) == standard
     assert again.sort == parsed.sort
     assert keys(standard) == keys(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "term"),
+    [("ml", "tag:ml"), ("c(x)", 'tag:"c(x)"'), ("a|b", 'tag:"a|b"')],
+)
+def test_a_term_built_from_a_value_means_that_value(value: str, term: str) -> None:
+    from readlist.query import term_text
+
+    assert term_text("tag", value) == term
+    tagged = [Paper(key="hit", title="x", tags=[value]), Paper(key="miss", title="y", tags=["a"])]
+    assert keys(term, tagged) == ["hit"]

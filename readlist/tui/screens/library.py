@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from readlist.errors import QueryError, ReadlistError
 from readlist.models import Paper, Status
-from readlist.query import Query, parse_query
+from readlist.query import Query, parse_query, term_text
 from readlist.store import Library
 from readlist.tui.literal import literal_lines
 from readlist.tui.paper_actions import PaperActions
@@ -57,7 +57,7 @@ def toggle_term(query: str, field: str, value: str) -> str:
     A paper has one status and one category, so a new ``status:``/``cat:`` term
     replaces the old one; tags add up.
     """
-    term = f'{field}:"{value}"' if re.search(r"\s", value) else f"{field}:{value}"
+    term = term_text(field, value)
     terms = _TERM.findall(query)
     if term in terms:
         terms.remove(term)
