@@ -24,6 +24,9 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
     """Import listing, search-result or BibTeX files (or the bundled samples)."""
     from readlist.sources import file_source, import_sources, sample_sources, stdin_source, total
 
+    tags = _typed_tags(args.tag)
+    if tags is None:
+        return 2
     sources = sample_sources() if args.sample else []
     for name in args.files:
         if name == "-":
@@ -32,9 +35,7 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             sources.append(file_source(name))
     if not sources:
         raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
-    reports = import_sources(
-        library, sources, format=args.format, tags=_typed_tags(args.tag), dry_run=args.dry_run
-    )
+    reports = import_sources(library, sources, format=args.format, tags=tags, dry_run=args.dry_run)
     totals = total(reports)
     if not args.json:
         dry = " (dry run)" if args.dry_run else ""
@@ -124,8 +125,7 @@ def cmd_tag(args: argparse.Namespace, library: Library) -> int:
     """Add tags to a paper."""
     key = library.resolve_key(args.key)
     tags = _typed_tags(args.tags)
-    if not tags:
-        err("no tag given: tags are separated by commas or spaces")
+    if tags is None:
         return 2
     library.add_tags([key], tags)
     out(f"{key}: {' '.join(library.tags_of(key)) or '(no tags)'}")
@@ -136,8 +136,7 @@ def cmd_untag(args: argparse.Namespace, library: Library) -> int:
     """Remove tags from a paper."""
     key = library.resolve_key(args.key)
     tags = _typed_tags(args.tags)
-    if not tags:
-        err("no tag given: tags are separated by commas or spaces")
+    if tags is None:
         return 2
     present = library.tags_of(key)
     for tag in tags:
@@ -148,9 +147,16 @@ def cmd_untag(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
-def _typed_tags(texts: Sequence[str]) -> list[str]:
-    """The tags in the arguments, split as the interface splits them (``a,b`` is two)."""
-    return [tag for text in texts for tag in split_tags(text)]
+def _typed_tags(texts: Sequence[str]) -> list[str] | None:
+    """The tags in the arguments, split as the interface splits them (``a,b`` is two).
+
+    None, after saying so, when they hold no tag at all (``' , '``).
+    """
+    tags = [tag for text in texts for tag in split_tags(text)]
+    if texts and not tags:
+        err("no tag given: tags are separated by commas or spaces")
+        return None
+    return tags
 
 
 def cmd_mark(args: argparse.Namespace, library: Library) -> int:

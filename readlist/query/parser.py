@@ -96,12 +96,12 @@ class Not(Node):
 
     def __str__(self) -> str:
         inner = self.node
-        return f"-({inner})" if isinstance(inner, All | Either) else f"-{inner}"
+        return f"-({inner})" if isinstance(inner, _Group) else f"-{inner}"
 
 
 @dataclass(frozen=True)
-class All(Node):
-    """Terms side by side: every one must match."""
+class _Group(Node):
+    """Terms joined by one operator."""
 
     nodes: tuple[Node, ...]
 
@@ -109,27 +109,24 @@ class All(Node):
     def reads_abstract(self) -> bool:  # type: ignore[override]
         """Whether any part reads the abstract."""
         return any(node.reads_abstract for node in self.nodes)
+
+
+@dataclass(frozen=True)
+class All(_Group):
+    """Terms side by side: every one must match."""
 
     def matches(self, paper: Paper, haystack: str) -> bool:
         """Whether every part matches."""
         return all(node.matches(paper, haystack) for node in self.nodes)
 
     def __str__(self) -> str:
-        return " ".join(
-            f"({node})" if isinstance(node, Either) else str(node) for node in self.nodes
-        )
+        parts = (f"({node})" if isinstance(node, Either) else str(node) for node in self.nodes)
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)
-class Either(Node):
+class Either(_Group):
     """``a OR b``: one of them must match."""
-
-    nodes: tuple[Node, ...]
-
-    @property
-    def reads_abstract(self) -> bool:  # type: ignore[override]
-        """Whether any part reads the abstract."""
-        return any(node.reads_abstract for node in self.nodes)
 
     def matches(self, paper: Paper, haystack: str) -> bool:
         """Whether some part matches."""

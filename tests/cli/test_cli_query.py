@@ -95,8 +95,12 @@ def test_tags_split_at_commas_and_spaces_as_in_the_interface(library: Library, c
     assert library.get("lora").tags == ["a", "b", "c", "d", "e"]
     status, out, _ = run(library, capsys, "import", "--tag", "x,y", "--sample")
     assert status == 0 and library.search("tag:x tag:y")
-    status, _, err = run(library, capsys, "tag", "lora", " , ")
-    assert (status, err) == (2, "readlist: no tag given: tags are separated by commas or spaces\n")
+    for command in (["tag", "lora", " , "], ["untag", "lora", ","], ["import", "--tag", ","]):
+        status, _, err = run(library, capsys, *command)
+        assert (status, err) == (
+            2,
+            "readlist: no tag given: tags are separated by commas or spaces\n",
+        )
 
 
 def test_untag_of_a_tag_the_paper_lacks_warns_and_succeeds(library: Library, capsys) -> None:
