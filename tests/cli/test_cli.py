@@ -132,7 +132,7 @@ def test_errors_are_one_line_with_exit_codes(run_cli, listing: Path, tmp_path: P
     for args, code in [
         (("show", "nobody"), 1),
         (("show", "s"), 1),
-        (("list", "colour:red"), 1),
+        (("list", "colour:red"), 2),  # a query error is a usage error
         (("mark", "sun", "done"), 2),
         (("import", "/nonexistent/file.txt"), 1),
         (("frobnicate",), 2),
