@@ -64,8 +64,22 @@ class Query:
         return self.root is None
 
     @property
+    def uses_text(self) -> bool:
+        """Whether matching reads :func:`search_text` (free words or phrases).
+
+        When it does not, :meth:`matches` may be given ``""`` as the haystack.
+        """
+        return self.root is not None and self.root.uses_text
+
+    @property
     def reads_abstract(self) -> bool:
-        """Whether matching needs papers' abstracts or their :func:`search_text`."""
+        """Whether matching needs papers' abstracts (through the text or directly).
+
+        The text is :func:`search_text`; ``has:abstract``, ``has:doi`` and ``has:arxiv``
+        read the abstract itself (the last two leave out links the abstract cites).
+        When this is false, papers loaded without their abstract match as they would
+        with it.
+        """
         return self.root is not None and self.root.reads_abstract
 
     def matches(self, paper: Paper, haystack: str | None = None) -> bool:

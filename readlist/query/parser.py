@@ -23,6 +23,8 @@ from readlist.query.words import phrase_needle, word_needle
 class Node:
     """A part of a parsed query."""
 
+    #: Whether matching reads the folded search text (free words and phrases).
+    uses_text: bool = True
     #: Whether matching needs the paper's abstract (free text, ``has:abstract``, …).
     reads_abstract: bool = True
 
@@ -70,6 +72,7 @@ class Term(Node):
     quoted: bool
     test: FieldTestFunction
     reads_abstract: bool = False
+    uses_text = False  # a filter reads the paper's fields, never the search text
 
     def matches(self, paper: Paper, haystack: str) -> bool:
         """Whether the paper passes the filter."""
@@ -84,6 +87,11 @@ class Not(Node):
     """``-term``: the papers the term does not match."""
 
     node: Node
+
+    @property
+    def uses_text(self) -> bool:  # type: ignore[override]
+        """Whether the negated part reads the search text."""
+        return self.node.uses_text
 
     @property
     def reads_abstract(self) -> bool:  # type: ignore[override]
@@ -104,6 +112,11 @@ class _Group(Node):
     """Terms joined by one operator."""
 
     nodes: tuple[Node, ...]
+
+    @property
+    def uses_text(self) -> bool:  # type: ignore[override]
+        """Whether any part reads the search text."""
+        return any(node.uses_text for node in self.nodes)
 
     @property
     def reads_abstract(self) -> bool:  # type: ignore[override]

@@ -279,11 +279,13 @@ def test_a_query_prints_in_a_standard_form(query: str, standard: str) -> None:
 
 
 def test_what_a_query_reads() -> None:
-    assert not parse_query("tag:x -status:read year:2020 has:note sort:title").reads_abstract
-    assert parse_query("tag:x OR lora").reads_abstract
-    assert parse_query('-"a phrase"').reads_abstract
-    assert parse_query("has:abstract").reads_abstract
-    assert not parse_query("").reads_abstract
+    fields_only = parse_query("tag:x -status:read year:2020 has:note (key:a OR title:b) sort:title")
+    assert not fields_only.reads_abstract and not fields_only.uses_text
+    for text in ("tag:x OR lora", '-"a phrase"', "-(tag:x lora)"):
+        assert parse_query(text).reads_abstract and parse_query(text).uses_text
+    for text in ("has:abstract", "-has:doi", "tag:x OR has:arxiv"):
+        assert parse_query(text).reads_abstract and not parse_query(text).uses_text
+    assert not parse_query("").reads_abstract and not parse_query("").uses_text
 
 
 PIECES = ["OR", "AND", "|", "(", ")", "-", '"', " ", ":", "..", ">=", "tag:", "year:",
