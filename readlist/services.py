@@ -12,6 +12,9 @@ import os
 import sys
 from collections.abc import Callable
 
+from readlist.config import key_formula
+from readlist.keyformula import KeyFormula
+from readlist.models import Paper
 from readlist.paths import real_library_path
 from readlist.store import Library
 from readlist.store.backup import daily_backup
@@ -29,8 +32,16 @@ def open_library(
     """The library at ``path`` (through a symlink, the real file), backed up daily.
 
     After every save the kept exports it changes are rewritten; a failure to
-    write one is reported through ``warn`` and never fails the save.
+    write one is reported through ``warn`` and never fails the save. New papers
+    get keys from the user's key formula, read from the settings when the first one
+    is made (a broken settings file only stops commands that add papers).
     """
+    formulas: list[KeyFormula] = []
+
+    def configured_key(paper: Paper) -> str:
+        if not formulas:
+            formulas.append(key_formula())
+        return formulas[0].key(paper)
 
     def keep_exports(library: Library, changed: list[str]) -> None:
         from readlist.kept_exports import refresh_kept_exports
@@ -38,5 +49,8 @@ def open_library(
         refresh_kept_exports(library, changed, warn)
 
     return Library(
-        real_library_path(path), before_first_write=daily_backup, after_save=keep_exports
+        real_library_path(path),
+        before_first_write=daily_backup,
+        after_save=keep_exports,
+        make_key=configured_key,
     )

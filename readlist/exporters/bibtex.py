@@ -35,11 +35,7 @@ from readlist.exporters.latex import (
     raw_value,
     url_value,
 )
-from readlist.importers.bibtex_values import (
-    MacroTable,
-    is_bibtex_key,
-    macros_used,
-)
+from readlist.importers.bibtex_values import MacroTable, macros_used
 from readlist.keys import is_valid_key
 from readlist.models import BIBTEX_DERIVED, Paper, Source, bibtex_derived
 from readlist.text import strip_controls
@@ -394,21 +390,27 @@ def _format_entry(
 
 
 def export_key(paper: Paper) -> str:
-    r"""The key a paper is exported under: its citation key, or the imported one.
+    r"""The key a paper is exported under: its own, or the imported one.
 
-    An imported key that readlist's own keys cannot be (``CorneilOS??``,
-    ``o'brien:x``) but BibTeX and ``\cite`` take is written exactly.
+    A key BibTeX and ``\cite`` take (``CorneilOS??``, ``o'brien:x``) is written
+    exactly. Libraries made before readlist kept such keys gave the paper a key of
+    its own at import: the key the file had is written for those.
     """
     source = paper.source
     if (
         source is not None
         and source.raw
         and source.key
-        and not is_valid_key(source.key)
-        and is_bibtex_key(source.key)
+        and source.key != paper.key
+        and not _OLD_KEY.fullmatch(source.key)
+        and is_valid_key(source.key)
     ):
         return source.key
-    return citation_key(paper)
+    return paper.key if is_valid_key(paper.key) else citation_key(paper)
+
+
+#: The keys readlist kept at import before it took every key BibTeX takes.
+_OLD_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
 
 def _file_header(papers: Sequence[Paper], *, ascii: bool) -> tuple[str, dict[str, str]]:

@@ -32,8 +32,9 @@ from bibtexparser.model import (
 from readlist.bib.dates import month_number
 from readlist.bib.latex import latex_to_text, unescape_specials
 from readlist.importers.bibtex_split import split_entries
-from readlist.importers.bibtex_values import MacroTable, is_bibtex_key, macros_used
+from readlist.importers.bibtex_values import MacroTable, macros_used
 from readlist.importers.detect import ImportFormatError
+from readlist.keys import is_valid_key
 from readlist.links import classify_url, extract_links
 from readlist.models import Link, LinkKind, Paper, Source, bibtex_derived, normalize_tag
 from readlist.text import one_line, strip_controls
@@ -294,7 +295,7 @@ def _paper(
         )
     if not key:
         warnings.append(f"{where}: entry has no citation key")
-    elif not is_bibtex_key(key):
+    elif not is_valid_key(key):
         warnings.append(
             f"{where}: citation key {key!r} cannot be cited in LaTeX as written; "
             "the export gives it a key of its own"

@@ -139,16 +139,6 @@ def value_pieces(raw: str) -> list[Piece] | None:
         position += 1
 
 
-#: What BibTeX and ``\cite`` take in a citation key: no space, comma, brace, quote,
-#: or a character LaTeX reads as special in ``\cite{…}`` (``#``, ``%``, ``~``, ``\``).
-_BIBTEX_KEY = re.compile(r'[^\s,{}"#%~\\]+')
-
-
-def is_bibtex_key(key: str) -> bool:
-    """Whether ``key`` can be written as a citation key exactly (``CorneilOS??``, ``o'brien:x``)."""
-    return key.isprintable() and _BIBTEX_KEY.fullmatch(key) is not None
-
-
 def macros_used(raw: str) -> list[str]:
     """The macro names (lowercased) in the value ``raw``, in order; none when it is no value."""
     if "#" not in raw and raw[:1] in ("{", '"'):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from readlist.errors import DamagedRecordError
-from readlist.keys import assign_key
+from readlist.keys import KeyMaker, assign_key
 from readlist.merge import Matcher, changed_fields, merge_papers
 from readlist.models import Paper, Status, normalize_tag
 
@@ -72,6 +72,7 @@ def plan_import(
     damage: Callable[[str], list[str]],
     extra_tags: Sequence[str],
     now: str,
+    make_key: KeyMaker | None = None,
 ) -> ImportPlan:
     """Match every entry of ``batches`` against the library's ``records`` and merge it.
 
@@ -79,6 +80,7 @@ def plan_import(
     what is wrong with a record edited by hand, once it was built (such a paper is
     left as it is). New papers get a free key, the ``extra_tags`` and ``now`` as
     their time stamps; changed known papers get ``now`` as their update time.
+    ``make_key`` makes new papers' keys (readlist's formula by default).
     """
     pending: dict[str, Paper] = {}
 
@@ -96,7 +98,7 @@ def plan_import(
         for incoming in papers:
             found, ident = matcher.find(incoming, batch)
             if found is None:
-                paper = new_paper(incoming, taken, extra_tags, now)
+                paper = new_paper(incoming, taken, extra_tags, now, make_key)
                 taken.add(paper.key)
                 pending[paper.key] = paper
                 matcher.add(paper.key, paper, batch, incoming, ident)
@@ -132,10 +134,16 @@ def plan_import(
     return ImportPlan(reports, pending)
 
 
-def new_paper(incoming: Paper, taken: set[str], extra_tags: Sequence[str], now: str) -> Paper:
+def new_paper(
+    incoming: Paper,
+    taken: set[str],
+    extra_tags: Sequence[str],
+    now: str,
+    make_key: KeyMaker | None = None,
+) -> Paper:
     """A copy of ``incoming`` as a new library paper: a free key, unread, stamped ``now``."""
     paper = incoming.copy()
-    paper.key = assign_key(paper, taken)
+    paper.key = assign_key(paper, taken, make_key)
     paper.tags = sorted({normalize_tag(t) for t in paper.tags} | set(extra_tags))
     paper.status = Status.UNREAD
     paper.added = paper.updated = now

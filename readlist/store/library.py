@@ -32,6 +32,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from readlist.errors import DamagedRecordError, KeyLookupError, LibraryError
+from readlist.keys import KeyMaker
 from readlist.models import Paper, Status, normalize_tag, now_iso, tag_from_input
 from readlist.paths import abstracts_path
 from readlist.query import Query, parse_query, search_text
@@ -87,6 +88,7 @@ class Library:
         before_first_write: Callable[[Path], None] | None = None,
         storage: type[SafeJSONStorage] = SafeJSONStorage,
         after_save: Callable[[Library, list[str]], None] | None = None,
+        make_key: KeyMaker | None = None,
     ) -> None:
         """Open (without creating) the library at ``path``; it is read on first use.
 
@@ -96,9 +98,11 @@ class Library:
         (:class:`~readlist.store.storage.MemoryStorage`).
         ``after_save`` is called, still under the lock, after every save with this
         library and the keys of the papers saved, added or removed (used to keep
-        exports up to date); it must not raise.
+        exports up to date); it must not raise. ``make_key`` makes new papers' keys
+        (the user's key formula; readlist's own by default).
         """
         self.path = Path(path)
+        self.make_key = make_key
         self._db = TinyDB(str(self.path), storage=storage)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
         self._abstracts = AbstractStore(
@@ -577,6 +581,7 @@ class Library:
                 lambda key: self._damage.get(key, []),
                 extra_tags,
                 now_iso(),
+                self.make_key,
             )
             pending = plan.pending
             inserts = [paper for key, paper in pending.items() if key not in self._doc_ids]

@@ -1,0 +1,60 @@
+"""The user's settings: a small ``config.toml`` in the user config folder (or ``$READLIST_CONFIG``).
+
+Read with :mod:`tomllib` when a setting is first needed, so that a broken file only
+stops the commands that use it. Today it holds one setting::
+
+    [keys]
+    formula = "auth.lower + year + shorttitle(1,1)"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_config_dir
+
+from readlist.errors import ReadlistError
+from readlist.keyformula import DEFAULT, KeyFormula, KeyFormulaError
+from readlist.paths import APP_NAME
+
+CONFIG_ENV = "READLIST_CONFIG"
+
+
+def config_path() -> Path:
+    """``$READLIST_CONFIG``, else ``config.toml`` in the user config folder."""
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The settings in ``path`` (default :func:`config_path`); ``{}`` when there is no file."""
+    path = config_path() if path is None else path
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        raise ReadlistError(f"settings file {path} is not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReadlistError(f"cannot read settings file {path}: {error}") from None
+
+
+def key_formula(path: Path | None = None) -> KeyFormula:
+    """The key formula of the settings (``[keys] formula``), else readlist's own."""
+    path = config_path() if path is None else path
+    keys = load_config(path).get("keys", {})
+    formula = keys.get("formula") if isinstance(keys, dict) else None
+    if formula is None:
+        return DEFAULT
+    if not isinstance(formula, str):
+        raise ReadlistError(f"settings file {path}: [keys] formula must be a string")
+    try:
+        return KeyFormula.parse(formula)
+    except KeyFormulaError as error:
+        raise ReadlistError(f"settings file {path}: {error}") from None
