@@ -31,6 +31,7 @@ def write_export(
     *,
     ascii: bool = False,
     library: str | os.PathLike[str] | None = None,
+    dialect: str = "bibtex",
 ) -> int:
     """Write ``papers`` in ``format`` to a file path (replaced atomically) or an open stream.
 
@@ -40,8 +41,9 @@ def write_export(
 
     The text is made and written an entry at a time, so exporting a large library
     needs no second copy of it in memory. Returns how many papers were written.
+    ``dialect``: how BibTeX aliases are written (:func:`readlist.exporters.to_bibtex`).
     """
-    chunks = export_chunks(papers, format, ascii=ascii)
+    chunks = export_chunks(papers, format, ascii=ascii, dialect=dialect)
     if isinstance(target, Path):
         real = check_export_path(target, library)
         if not real.parent.is_dir():  # a typo in a path should not make folders

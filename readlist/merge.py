@@ -338,7 +338,8 @@ def merge_papers(current: Paper, incoming: Paper, extra_tags: Iterable[str] = ()
     list or category replaces the known one; authors follow :func:`_richer_authors`;
     a date replaces the known one unless it is less precise (``2023`` never
     replaces ``2023-06-13``); links are united and ``has_code`` never turns off;
-    BibTeX fields (``eprint``, ``doi``, …) are added. Key, status, notes and
+    BibTeX fields (``eprint``, ``doi``, …) are added; the ``.bib`` key ``incoming``
+    was read with becomes an alias when it is not the known key. Key, status, notes and
     timestamps are the user's; tags are united with ``incoming``'s and ``extra_tags``.
     Merging a paper with itself changes nothing.
     """
@@ -359,6 +360,10 @@ def merge_papers(current: Paper, incoming: Paper, extra_tags: Iterable[str] = ()
     merged.links = _merged_links(current.links, incoming.links)
     merged.has_code = current.has_code or incoming.has_code
     merged.source = _merged_source(current.source, incoming.source)
+    if incoming.aliases or (incoming.source is not None and incoming.source.key):
+        aliases = _new_aliases(current, incoming)
+        if aliases:
+            merged.aliases = [*current.aliases, *aliases]
     tags = {normalize_tag(tag) for tag in (*incoming.tags, *extra_tags)} - {""}
     if not tags <= set(merged.tags):
         merged.tags = sorted(set(merged.tags) | tags)
@@ -367,6 +372,18 @@ def merge_papers(current: Paper, incoming: Paper, extra_tags: Iterable[str] = ()
         merged.source.file = incoming.source.file
         merged.source.format = incoming.source.format
     return merged
+
+
+def _new_aliases(current: Paper, incoming: Paper) -> list[str]:
+    r"""The keys ``incoming`` is cited by that ``current`` lacks: its ``.bib`` key, its aliases.
+
+    When an import finds that two keys are one paper (the same DOI in two files),
+    the paper keeps its key and the other becomes an alias, so ``\cite{other}``
+    keeps working.
+    """
+    known = {current.key, *current.aliases, _citation_key(current)}  # its own .bib key too
+    keys = (_citation_key(incoming), *incoming.aliases)
+    return [key for key in dict.fromkeys(keys) if key and key not in known]
 
 
 #: Fields :func:`changed_fields` never reports: the user's bookkeeping.

@@ -165,6 +165,7 @@ def _text_dict(value: object) -> dict[str, str]:
 #: The field names of a paper, in the order ``--json`` prints them.
 PAPER_FIELDS: tuple[str, ...] = (
     "key",
+    "aliases",
     "title",
     "authors",
     "authors_truncated",
@@ -186,14 +187,17 @@ PAPER_FIELDS: tuple[str, ...] = (
 
 @dataclass(slots=True)
 class Paper:
-    """One paper in the library, with the facts imported and the user's triage data.
+    r"""One paper in the library, with the facts imported and the user's triage data.
 
     ``published`` is an ISO date: ``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when
-    the source gave no more (BibTeX), or ``None`` when unknown.
+    the source gave no more (BibTeX), or ``None`` when unknown. ``aliases`` are
+    other citation keys of the paper (an import that merged two keys, a ``rekey``),
+    which find it and are exported so that ``\cite{old}`` keeps working.
     """
 
     title: str
     key: str = ""
+    aliases: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     authors_truncated: bool = False
     affiliations: list[str] = field(default_factory=list)
@@ -238,6 +242,7 @@ class Paper:
         return Paper(
             title=self.title,
             key=self.key,
+            aliases=list(self.aliases),
             authors=list(self.authors),
             authors_truncated=self.authors_truncated,
             affiliations=list(self.affiliations),
@@ -259,6 +264,7 @@ class Paper:
         """The JSON form, with exactly the names in :data:`PAPER_FIELDS`."""
         return {
             "key": self.key,
+            "aliases": list(self.aliases),
             "title": self.title,
             "authors": list(self.authors),
             "authors_truncated": self.authors_truncated,
@@ -292,6 +298,8 @@ class Paper:
         key = get("key", "")
         if type(key) is not str:
             key = _text(key, "key", problems)
+        aliases = get("aliases", _MISSING)  # absent from records written before aliases
+        aliases = _texts(aliases, "aliases", problems) if _not_texts(aliases) else list(aliases)
         title = get("title", "")
         if type(title) is not str:
             title = _text(title, "title", problems)
@@ -341,6 +349,7 @@ class Paper:
                 source = None
         return cls(
             key=key,
+            aliases=aliases,
             title=title,
             authors=authors,
             authors_truncated=truncated,

@@ -110,6 +110,8 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
 def cmd_show(args: argparse.Namespace, library: Library) -> int:
     """Show one paper."""
     paper = library.resolve(args.key)
+    if library.alias_of(args.key):
+        sys.stderr.write(shown(f"{args.key} is an alias of {paper.key}") + "\n")
     if args.json:
         out_json(paper.to_dict())
     else:
@@ -301,11 +303,16 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
         papers = _selected(args, library)
     if args.output and args.output != "-":
         write_export(
-            papers, args.export_format, Path(args.output), ascii=args.ascii, library=library.path
+            papers,
+            args.export_format,
+            Path(args.output),
+            ascii=args.ascii,
+            library=library.path,
+            dialect=args.dialect,
         )
         sys.stderr.write(shown(f"wrote {len(papers)} entries to {args.output}") + "\n")
     else:
-        write_export(papers, args.export_format, sys.stdout, ascii=args.ascii)
+        write_export(papers, args.export_format, sys.stdout, ascii=args.ascii, dialect=args.dialect)
     return 0
 
 

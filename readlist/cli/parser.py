@@ -6,6 +6,7 @@ import argparse
 from typing import NoReturn
 
 from readlist import __version__
+from readlist.cli.bib import cmd_check, cmd_rekey
 from readlist.cli.commands import (
     Command,
     cmd_export,
@@ -139,12 +140,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="rewrite FILE whenever a change to the library changes it",
     )
     command.set_defaults(usage_error=command.error)
+    command.add_argument(
+        "--dialect",
+        choices=["bibtex", "biblatex"],
+        default="bibtex",
+        help="how aliases are written: a copy of the entry per alias (bibtex), or ids (biblatex)",
+    )
 
     command = add("exports", cmd_exports, "list the exports kept up to date, or remove one")
     command.add_argument("action", nargs="?", choices=["remove"], help="remove one")
     command.add_argument("which", nargs="?", metavar="FILE|N", help="its file or number")
     command.add_argument("--json", action="store_true", help="print as JSON")
     command.set_defaults(usage_error=command.error)
+
+    command = add("rekey", cmd_rekey, "rename keys by the key formula; old keys become aliases")
+    command.add_argument("query", nargs="*", help="query (default: every paper)")
+    command.add_argument("--dry-run", action="store_true", help="show the new keys; change nothing")
+    command.add_argument(
+        "--force", action="store_true", help="rename keys imported from .bib files too"
+    )
+    command.add_argument("--json", action="store_true", help="print the renames as JSON")
+
+    command = add("check", cmd_check, "check BibTeX entries (fields, DOI, ISBN, braces, keys)")
+    command.add_argument("query", nargs="*", help="query (default: every paper)")
+    command.add_argument("--json", action="store_true", help="print the problems as JSON")
 
     add("tui", cmd_tui, "open the interactive interface (the default)")
 

@@ -76,7 +76,7 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
 
 
 #: Facts shown with control characters escaped, not dropped: they must be typed back.
-_NAMES = frozenset({"key", "tags", "source"})
+_NAMES = frozenset({"key", "aliases", "tags", "source"})
 
 
 def paper_details(paper: Paper) -> RenderableType:
@@ -97,6 +97,7 @@ def paper_details(paper: Paper) -> RenderableType:
     facts.add_column()
     rows = [
         ("key", paper.key),
+        ("aliases", " ".join(paper.aliases)),
         ("status", f"{STATUS_GLYPHS[paper.status]} {paper.status.value}"),
         ("published", paper.published or ""),
         ("category", paper.category or ""),

@@ -34,18 +34,24 @@ __all__ = [
 ]
 
 
-def export(papers: Sequence[Paper], format: str, *, ascii: bool = False) -> str:
+def export(
+    papers: Sequence[Paper], format: str, *, ascii: bool = False, dialect: str = "bibtex"
+) -> str:
     r"""``papers`` as text in ``format`` (one of :data:`FORMATS`).
 
     ``ascii``: BibTeX gets LaTeX accent macros instead of UTF-8, CSL-JSON
     ``\uXXXX`` escapes, Markdown an ASCII transliteration.
 
-    Raises ``ValueError`` for an unknown format.
+    ``dialect`` (BibTeX only): how aliases are written, see :func:`to_bibtex`.
+
+    Raises ``ValueError`` for an unknown format or dialect.
     """
-    return "".join(export_chunks(papers, format, ascii=ascii))
+    return "".join(export_chunks(papers, format, ascii=ascii, dialect=dialect))
 
 
-def export_chunks(papers: Sequence[Paper], format: str, *, ascii: bool = False) -> Iterator[str]:
+def export_chunks(
+    papers: Sequence[Paper], format: str, *, ascii: bool = False, dialect: str = "bibtex"
+) -> Iterator[str]:
     """:func:`export`'s text in pieces (an entry at a time), to write without holding it all.
 
     Raises ``ValueError`` for an unknown format, before any piece is made.
@@ -55,4 +61,6 @@ def export_chunks(papers: Sequence[Paper], format: str, *, ascii: bool = False) 
     except KeyError:
         choices = ", ".join(FORMATS)
         raise ValueError(f"unknown export format {format!r} (choose from {choices})") from None
+    if format == "bibtex":
+        return iter_bibtex(papers, ascii=ascii, dialect=dialect)
     return exporter(papers, ascii=ascii)

@@ -377,7 +377,12 @@ def _entry_type(paper: Paper) -> str:
 
 
 def _format_entry(
-    paper: Paper, key: str, strings: dict[str, str] | None = None, *, ascii: bool
+    paper: Paper,
+    key: str,
+    strings: dict[str, str] | None = None,
+    *,
+    ascii: bool,
+    ids: Sequence[str] = (),
 ) -> str:
     lines = [f"@{_entry_type(paper)}{{{key}"]
     source = paper.source
@@ -385,8 +390,40 @@ def _format_entry(
         fields = _lossless_fields(paper, source, key, strings, ascii=ascii)
     else:
         fields = _fields(paper, key, ascii=ascii)
+    if ids:
+        fields = _with_ids(fields, paper, ids)
     lines += [f"  {name} = {value}" for name, value in fields]
     return ",\n".join(lines) + "\n}\n"
+
+
+def _with_ids(
+    fields: list[tuple[str, str]], paper: Paper, ids: Sequence[str]
+) -> list[tuple[str, str]]:
+    """``fields`` with biblatex's ``ids`` naming ``ids`` too (after any the entry had)."""
+    had = paper.source.fields.get("ids", "") if paper.source is not None else ""
+    names = dict.fromkeys([*(n.strip() for n in had.split(",") if n.strip()), *ids])
+    value = ("ids", "{" + ",".join(names) + "}")
+    if any(name == "ids" for name, _ in fields):
+        return [value if name == "ids" else (name, v) for name, v in fields]
+    return [*fields, value]
+
+
+#: How ``export bibtex`` writes a paper's aliases (other keys that must keep resolving).
+DIALECTS = ("bibtex", "biblatex")
+
+
+def _aliases(paper: Paper, taken: set[str]) -> list[str]:
+    """The aliases of ``paper`` to write: those no other entry (or alias) is cited by.
+
+    Keys are compared without case, as BibTeX and Biber compare them; ``taken``
+    gains the ones returned.
+    """
+    written = []
+    for alias in paper.aliases:
+        if is_valid_key(alias) and alias.lower() not in taken:
+            taken.add(alias.lower())
+            written.append(alias)
+    return written
 
 
 def export_key(paper: Paper) -> str:
@@ -402,6 +439,7 @@ def export_key(paper: Paper) -> str:
         and source.raw
         and source.key
         and source.key != paper.key
+        and source.key not in paper.aliases
         and not _OLD_KEY.fullmatch(source.key)
         and is_valid_key(source.key)
     ):
@@ -462,23 +500,39 @@ def bibtex_entry(paper: Paper, *, ascii: bool = False) -> str:
     return _format_entry(paper, export_key(paper), ascii=ascii)
 
 
-def to_bibtex(papers: Sequence[Paper], *, ascii: bool = False) -> str:
+def to_bibtex(papers: Sequence[Paper], *, ascii: bool = False, dialect: str = "bibtex") -> str:
     """A .bib file for ``papers``: entries separated by blank lines, ending with a newline.
 
     Keys are made unique (a repeated key gets ``a``, ``b``, … appended) so
     neither BibTeX nor Biber rejects the file. An empty sequence gives ``""``.
+    A paper's aliases (:attr:`Paper.aliases`) keep resolving: for ``dialect``
+    ``biblatex`` in the entry's ``ids`` field, for ``bibtex`` (which has no
+    ``ids``) as a copy of the entry under each alias, right after it. An alias
+    that another entry is cited by is left out.
     """
-    return "".join(iter_bibtex(papers, ascii=ascii))
+    return "".join(iter_bibtex(papers, ascii=ascii, dialect=dialect))
 
 
-def iter_bibtex(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[str]:
+def iter_bibtex(
+    papers: Sequence[Paper], *, ascii: bool = False, dialect: str = "bibtex"
+) -> Iterator[str]:
     """:func:`to_bibtex` one entry at a time (with the blank line between entries).
 
     The ``@preamble`` and ``@string`` blocks of imported entries come first.
+    Raises ``ValueError`` for a dialect not in :data:`DIALECTS`.
     """
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown BibTeX dialect {dialect!r} (choose from {', '.join(DIALECTS)})")
     keys = unique_keys(papers, export_key)
+    taken = {key.lower() for key in keys}
     header, strings = _file_header(papers, ascii=ascii)
     if header:
         yield header + ("\n" if papers else "")
     for n, (paper, key) in enumerate(zip(papers, keys, strict=True)):
+        aliases = _aliases(paper, taken) if paper.aliases else []
+        if dialect == "biblatex":
+            yield ("\n" if n else "") + _format_entry(paper, key, strings, ascii=ascii, ids=aliases)
+            continue
         yield ("\n" if n else "") + _format_entry(paper, key, strings, ascii=ascii)
+        for alias in aliases:
+            yield "\n" + _format_entry(paper, alias, strings, ascii=ascii)

@@ -215,6 +215,7 @@ def _is_links(value: object) -> bool:
 #: For every field of :data:`PAPER_FIELDS`: a test of the stored value and what it should be.
 FIELD_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "key": (lambda v: isinstance(v, str), "a string"),
+    "aliases": (_is_str_list, "a list of strings"),
     "title": (lambda v: isinstance(v, str), "a string"),
     "authors": (_is_str_list, "a list of strings"),
     "authors_truncated": (lambda v: isinstance(v, bool), "true or false"),
@@ -235,8 +236,9 @@ FIELD_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
 }
 #: What a stored record may hold: a paper's fields, its abstract by reference or inline.
 STORED_FIELDS: tuple[str, ...] = (*PAPER_FIELDS, ABSTRACT_REF)
-#: Fields a stored record may lack: the abstract (inline only in schema 1 files).
-OPTIONAL_FIELDS = frozenset({"abstract", ABSTRACT_REF})
+#: Fields a stored record may lack: the abstract (inline only in schema 1 files), and
+#: the aliases (records written before readlist kept them).
+OPTIONAL_FIELDS = frozenset({"abstract", ABSTRACT_REF, "aliases"})
 
 
 def abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:

@@ -15,6 +15,7 @@ from readlist.errors import DamagedRecordError
 from readlist.keys import KeyMaker, assign_key
 from readlist.merge import Matcher, changed_fields, merge_papers
 from readlist.models import Paper, Status, normalize_tag
+from readlist.store.records import alias_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,7 @@ def plan_import(
     matcher = Matcher(load)
     for key, record in records.items():
         matcher.add_record(key, record)
-    taken = set(records)
+    taken = set(records) | set(alias_index(records))  # an alias is never a new paper's key
     reports: list[ImportReport] = []
     for batch, papers in enumerate(batches):
         report = ImportReport()

@@ -43,6 +43,7 @@ from readlist.store.importing import ImportReport, ImportStep, plan_import
 from readlist.store.records import (
     ABSTRACT_REF,
     Record,
+    alias_index,
     full_record,
     is_text,
     migrate_inline_abstracts,
@@ -117,6 +118,8 @@ class Library:
         #: The stored records by key: the storage's own dicts, kept current by every save.
         self._docs: dict[str, Record] = {}
         self._doc_ids: dict[str, int] = {}
+        #: The key of the paper each alias names (the first paper, if two claim it).
+        self._alias_of: dict[str, str] = {}
         self._haystacks: dict[str, str] = {}
         #: Counts by tag, status and category, with the generation they were taken at.
         self._count_cache: dict[str, tuple[int, Counter[Any]]] = {}
@@ -175,6 +178,7 @@ class Library:
         self._papers = {}
         self._docs = docs
         self._doc_ids = doc_ids
+        self._alias_of = alias_index(docs)
         self._haystacks = kept
         self._inline_abstracts = inline
         self._damage = {}
@@ -256,10 +260,15 @@ class Library:
         return self._paper(key)
 
     def resolve_key(self, key_or_prefix: str) -> str:
-        """The key that is, or uniquely starts with, ``key_or_prefix`` (no paper is built)."""
+        """The key that is, or has the alias, or uniquely starts with ``key_or_prefix``.
+
+        No paper is built.
+        """
         self.refresh()
         if key_or_prefix in self._doc_ids:
             return key_or_prefix
+        if key_or_prefix in self._alias_of:
+            return self._alias_of[key_or_prefix]
         wanted = key_or_prefix.lower()
         candidates = sorted(k for k in self._doc_ids if k.lower().startswith(wanted))
         if not candidates:
@@ -274,6 +283,46 @@ class Library:
     def resolve(self, key_or_prefix: str) -> Paper:
         """The paper whose key is, or uniquely starts with, ``key_or_prefix``."""
         return self._paper(self.resolve_key(key_or_prefix))
+
+    def alias_of(self, alias: str) -> str | None:
+        """The key of the paper that has ``alias`` as an alias (and not as its key), if any."""
+        self.refresh()
+        return None if alias in self._doc_ids else self._alias_of.get(alias)
+
+    def rename(
+        self, renames: Mapping[str, str], also: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """Give papers new keys (old → new); each old key becomes an alias of its paper.
+
+        ``also`` names more aliases by old key (the key an export wrote for the paper).
+
+        A new key must be free: no other paper's key or alias. Raises
+        :class:`KeyLookupError` (nothing changed) when a key is unknown or taken.
+        """
+        with self._storage.locked():
+            self.refresh()
+            new_keys = list(renames.values())
+            texts: dict[str, str] = {}
+            records: dict[str, Record] = {}
+            for old, new in renames.items():
+                if old not in self._docs:
+                    raise KeyLookupError(f"no paper with key '{old}'")
+                owner = new if new in self._doc_ids else self._alias_of.get(new)
+                if old == new:
+                    continue
+                if (owner is not None and owner != old) or new_keys.count(new) > 1:
+                    raise KeyLookupError(f"key '{new}' is taken")
+                paper = self._triage_paper(old)
+                more = (also or {}).get(old, ())
+                aliases = dict.fromkeys([*paper.aliases, old, *more])
+                paper.aliases = [alias for alias in aliases if alias != new]
+                paper.updated = now_iso()
+                paper.key = new
+                records[old] = triage_record(paper, self._docs[old], texts)
+            if records:
+                self._save(replace=records, texts=texts)
+                self._generation = -1  # the index is by key: read it again
+                self.refresh()
 
     def tags_of(self, key: str) -> list[str]:
         """The tags of the paper with exactly this key, without reading its abstract."""
@@ -388,6 +437,7 @@ class Library:
             self._haystacks.pop(key, None)
         for paper in built:
             self._papers[paper.key] = paper
+        self._alias_of = alias_index(self._docs)
         self._inline_abstracts = False
         self._generation = self._storage.generation
         if self._after_save is not None:

@@ -100,3 +100,15 @@ def record_tags(record: Record) -> list[str]:
 def is_text(value: object) -> bool:
     """Whether a stored value reads as a non-empty text (a string, or a number edited in)."""
     return bool(value) and type(value) in (str, int, float)
+
+
+def alias_index(records: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The key of the paper each alias names (the first, if two papers claim one)."""
+    index: dict[str, str] = {}
+    for key, record in records.items():
+        aliases = record.get("aliases")
+        if aliases and type(aliases) is list:
+            for alias in aliases:
+                if type(alias) is str:
+                    index.setdefault(alias, key)
+    return index

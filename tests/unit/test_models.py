@@ -12,6 +12,7 @@ def every_field_set() -> Paper:
     return Paper(
         title="Sparse Attention",
         key="lee2024sparse",
+        aliases=["Lee24"],
         authors=["Ann Lee"],
         authors_truncated=True,
         affiliations=["mit"],
