@@ -383,6 +383,7 @@ def _format_entry(
     *,
     ascii: bool,
     ids: Sequence[str] = (),
+    copy: bool = False,
 ) -> str:
     lines = [f"@{_entry_type(paper)}{{{key}"]
     source = paper.source
@@ -392,6 +393,8 @@ def _format_entry(
         fields = _fields(paper, key, ascii=ascii)
     if ids:
         fields = _with_ids(fields, paper, ids)
+    if copy:  # a copy under an alias: the entry's own ids would name two entries for Biber
+        fields = [(name, value) for name, value in fields if name != "ids"]
     lines += [f"  {name} = {value}" for name, value in fields]
     return ",\n".join(lines) + "\n}\n"
 
@@ -535,4 +538,4 @@ def iter_bibtex(
             continue
         yield ("\n" if n else "") + _format_entry(paper, key, strings, ascii=ascii)
         for alias in aliases:
-            yield "\n" + _format_entry(paper, alias, strings, ascii=ascii)
+            yield "\n" + _format_entry(paper, alias, strings, ascii=ascii, copy=True)

@@ -216,3 +216,12 @@ def test_every_alias_resolves_with_pdflatex_and_biber(
     bbl = read(tmp_path / "doc.bbl")
     for key in ("smith2020", "child", "proc"):
         assert f"\\entry{{{key}}}" in bbl
+
+
+def test_a_copy_under_an_alias_drops_the_entrys_own_ids() -> None:
+    text = "@article{k, title = {T}, author = {A. B}, journal = {J}, year = 2000, ids = {old}}"
+    paper = bib_papers(text, "ids.bib")[0]
+    paper.key, paper.aliases = "k", ["alias"]
+    exported = to_bibtex([paper])
+    assert exported.count("ids = {old}") == 1
+    assert "ids = {old,alias}" in to_bibtex([paper], dialect="biblatex")
