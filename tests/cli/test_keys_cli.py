@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
-from conftest import RunCLI
+#: The ``run_cli`` fixture of tests/conftest.py (not importable: tests/tui has a conftest too).
+RunCLI = Callable[..., subprocess.CompletedProcess[str]]
 
 BIB = """@article{CorneilOS??,
   author = {D. Corneil}, title = {Graphs}, journal = {J}, year = {1985}}
