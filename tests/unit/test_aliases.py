@@ -11,9 +11,9 @@ from test_tex_compile import (
     assert_clean_log,
     latex_passes,
     read,
-    require,
     run,
 )
+from tex_tools import require_tex
 
 from readlist.errors import KeyLookupError
 from readlist.exporters import to_bibtex
@@ -187,7 +187,7 @@ BIBLATEX = "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
 
 def _build(tmp_path: Path, bib: str, backend: str) -> None:
     """Cite every key of CITED; pdflatex, ``backend``, pdflatex ×2; assert no warning."""
-    require("pdflatex", backend)
+    require_tex("pdflatex", backend)
     if backend == "bibtex":
         _cite_document(tmp_path, bib, "", "\\bibliographystyle{plain}\n\\bibliography{refs}\n")
     else:

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tex_tools import require_tex
 
 from readlist.bibcheck import check_papers, isbn_ok
 from readlist.importers import parse_text
@@ -139,8 +140,7 @@ BIBTEX_FILES = sorted(p.name for p in REAL.glob("*.bib") if p.name != "biblatex-
 @pytest.mark.parametrize("name", BIBTEX_FILES)
 def test_the_real_files_say_what_bibtex_says(name: str, tmp_path: Path) -> None:
     """Missing fields and undefined macros are exactly what BibTeX (plain.bst) warns about."""
-    if shutil.which("bibtex") is None:
-        pytest.skip("TeX toolchain not installed: bibtex not on PATH")
+    require_tex("bibtex")
     text = (REAL / name).read_text("utf-8")
     problems = check_papers(papers_of(text, name))
     shutil.copy(REAL / name, tmp_path / name)
