@@ -134,7 +134,8 @@ def test_papers_not_from_bibtex_are_only_checked_for_keys() -> None:
     assert check_papers([Paper(title="From a listing", key="x")]) == []
 
 
-BIBTEX_FILES = sorted(p.name for p in REAL.glob("*.bib") if p.name != "biblatex-examples.bib")
+#: The files written for plain BibTeX (the others are biblatex's or test Biber's own rules).
+BIBTEX_FILES = ["serif.bib", "texnique.bib", "type.bib", "xampl.bib"]
 
 
 @pytest.mark.parametrize("name", BIBTEX_FILES)
