@@ -124,11 +124,12 @@ class _Entries:
 
 
 def _cited_keys(paper: Paper) -> list[str]:
-    r"""The keys ``\cite`` finds ``paper`` by: its key, its aliases, the key its file gave it."""
+    r"""The keys ``\cite`` finds ``paper`` by: its key and aliases, its file's key and ``ids``."""
     keys = [paper.key, *paper.aliases]
-    if paper.source is not None and paper.source.key:
-        keys.append(paper.source.key)
-    return list(dict.fromkeys(key for key in keys if key))
+    if paper.source is not None:
+        keys.append(paper.source.key or "")
+        keys += paper.source.fields.get("ids", "").split(",")  # biblatex's own aliases
+    return list(dict.fromkeys(key.strip() for key in keys if key.strip()))
 
 
 def check_papers(papers: Sequence[Paper], library: Iterable[Paper] | None = None) -> list[Problem]:

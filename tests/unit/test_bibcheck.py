@@ -168,3 +168,10 @@ def test_biblatex_examples_has_one_entry_short_of_a_required_field() -> None:
     assert [p.line() for p in problems] == [
         "vizedom:related: author/editor: @book needs it; one of author, editor is missing"
     ]
+
+
+def test_a_crossref_may_name_a_biblatex_ids_alias() -> None:
+    text = """@book{parent, ids = {old1, old2}, title = {B}, author = {A}, publisher = {P},
+      year = 2000}
+    @inbook{child, crossref = {old2}, title = {C}, author = {A}, chapter = 1}"""
+    assert lines(text) == []
