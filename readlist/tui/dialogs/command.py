@@ -58,6 +58,7 @@ CLI_COMMANDS = {
     "remove": "remove papers from the library",
     "stats": "counts by status, tag and category",
     "export": "export citations (bibtex, csl-json, markdown)",
+    "exports": "list the exports kept up to date, or remove one",
     "rekey": "rename keys by the key formula; old keys become aliases",
     "check": "check BibTeX entries (fields, DOI, ISBN, braces, keys)",
     "tui": "open the interactive interface (the default)",
