@@ -396,6 +396,8 @@ def _format_entry(
     if copy:  # a copy under an alias: the entry's own ids would name two entries for Biber
         fields = [(name, value) for name, value in fields if name != "ids"]
     lines += [f"  {name} = {value}" for name, value in fields]
+    if len(lines) == 1:  # no field at all: Biber wants the comma after the key
+        return f"{lines[0]},\n}}\n"
     return ",\n".join(lines) + "\n}\n"
 
 

@@ -499,3 +499,9 @@ def test_round_trip_samples(ascii: bool) -> None:
             assert decoded[: len(paper.authors)] == [normalised(a) for a in paper.authors]
         else:
             assert decode(field(entry, "key")) == normalised(paper.title)
+
+
+def test_an_imported_entry_with_no_field_left_keeps_the_comma_biber_needs() -> None:
+    # BibTeX reads "@book{k\n}", Biber stops the whole file at it ("expected ','").
+    papers = parse_text("@book{empty,\n%  author = {x}\n}\n", source_name="e.bib").papers
+    assert to_bibtex(papers) == "@book{empty,\n}\n"
