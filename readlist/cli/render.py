@@ -21,12 +21,13 @@ STATUS_STYLES = {Status.UNREAD: "bold", Status.READING: "yellow", Status.READ: "
 def to_json(data: Any) -> str:
     r"""Pretty JSON text (UTF-8 kept as is, but never a raw terminal control).
 
-    orjson escapes C0 controls; C1 controls (``\x9b`` starts an escape sequence
-    on some terminals) and bidi overrides it leaves raw, so they are escaped as
-    ``\u009b``: the same JSON value, safe to print.
+    orjson escapes C0 controls; DEL, C1 controls (``\x9b`` starts an escape
+    sequence on some terminals) and bidi overrides it leaves raw, so they are
+    escaped as ``\u009b``: the same JSON value, safe to print.
     """
     text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
-    return text if text.isascii() else json_escape_controls(text)
+    # DEL is ASCII, so the pure-ASCII fast path must still look for it.
+    return text if text.isascii() and "\x7f" not in text else json_escape_controls(text)
 
 
 _ANSI = {"key": "\x1b[36m", "tags": "\x1b[35m", "dim": "\x1b[2m", "reset": "\x1b[0m"}

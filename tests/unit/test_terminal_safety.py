@@ -39,6 +39,7 @@ def test_escape_controls_leaves_printable_text_and_prints_safely(text: str) -> N
 
 @given(st.text())
 @example("title \x9b2J \u202e \x1b[31m")
+@example("plain ascii with DEL \x7f")
 def test_json_output_has_no_raw_control_and_the_same_value(text: str) -> None:
     printed = to_json({"title": text, "tags": [text]})
     assert not _CONTROLS.search(printed)
