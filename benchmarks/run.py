@@ -40,22 +40,28 @@ DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 QUERY = "attention year:>=2022 -status:read"
 FILTER_TEXT = "sparse attention"
+FREE_WORD = "attention"
 CLI_TIMEOUT = 900.0
 
-#: (row, target at 10,000 papers in seconds) — 50,000 papers: every command < 5 s, < 500 MB.
-ROWS: list[tuple[str, float | None]] = [
-    ("import listing (CLI)", 2.0),
-    ("import BibTeX (CLI)", 2.0),
-    ("list (CLI, to /dev/null)", 0.5),
-    ("query (in-process, warm, median)", 0.05),
-    ("tag one paper (CLI)", 0.2),
-    ("mark one paper (CLI)", 0.2),
-    ("first change of the day (CLI, with backup)", None),
-    ("export BibTeX (CLI, to /dev/null)", 1.0),
-    ("export BibTeX (in-process, to /dev/null)", 1.0),
-    ("TUI first screen (headless)", 1.5),
-    ("TUI filter, per keystroke (Pilot key → table updated)", None),
-    ("TUI filter, app work per keystroke (median / max)", None),
+#: (row, target at 10,000 papers in seconds, target at 50,000 papers in seconds); a row
+#: without a 50,000 target is held to every command < 5 s and < 500 MB there.
+ROWS: list[tuple[str, float | None, float | None]] = [
+    ("import listing (CLI)", 2.0, None),
+    ("import BibTeX (CLI)", 2.0, None),
+    ("list (CLI, to /dev/null)", 0.5, None),
+    ("list tag:toread (CLI, no abstracts needed)", 0.3, 1.0),
+    ("list year:2022 (CLI, no abstracts needed)", 0.3, 1.0),
+    ("free-word query, first after the import (CLI, builds the index)", None, None),
+    ("free-word query (CLI, median)", 0.3, 1.0),
+    ("query (in-process, warm, median)", 0.05, None),
+    ("tag one paper (CLI)", 0.15, 1.0),
+    ("mark one paper (CLI)", 0.15, 1.0),
+    ("first change of the day (CLI, with backup)", None, None),
+    ("export BibTeX (CLI, to /dev/null)", 0.5, 1.0),
+    ("export BibTeX (in-process, to /dev/null)", None, None),
+    ("TUI first screen (headless)", 0.8, 1.0),
+    ("TUI filter, per keystroke (Pilot key → table updated)", None, None),
+    ("TUI filter, app work per keystroke (median / max)", None, None),
 ]
 COMMAND_LIMIT_50K = 5.0
 MEMORY_LIMIT_MB = 500.0
@@ -74,7 +80,10 @@ class Sample:
 
 
 def child_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "READLIST_LIBRARY"}
+    # Bytecode caches as an installed readlist has them (pip compiles them at install):
+    # without them every start compiles readlist's modules again (~50 ms).
+    skip = ("READLIST_LIBRARY", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
         XDG_DATA_HOME=str(home / "data"),
         XDG_CONFIG_HOME=str(home / "config"),
@@ -279,6 +288,9 @@ def measure(size: int, work: Path, *, repeat: int, quick: bool, tui: bool) -> di
         say("import bibtex")
         results["import BibTeX (CLI)"] = cli(work / f"bib-{size}.json", env, "import", str(bib))
     say("list")
+    results["free-word query, first after the import (CLI, builds the index)"] = cli(
+        library, env, "list", FREE_WORD
+    )
     results["list (CLI, to /dev/null)"] = median([cli(library, env, "list") for _ in range(repeat)])
     say("query")
     sample, data = child("query", library, env)
@@ -291,12 +303,20 @@ def measure(size: int, work: Path, *, repeat: int, quick: bool, tui: bool) -> di
         ).stdout
     )[0]["key"]  # fmt: skip
     say("tag / mark")
-    results["first change of the day (CLI, with backup)"] = cli(library, env, "tag", key, "first")
+    results["first change of the day (CLI, with backup)"] = cli(library, env, "tag", key, "toread")
     results["tag one paper (CLI)"] = median(
         [cli(library, env, "tag", key, f"bench-{n}") for n in range(repeat)]
     )
     results["mark one paper (CLI)"] = median(
         [cli(library, env, "mark", key, s) for s in ("reading", "read", "unread")[:repeat]]
+    )
+    say("list queries")
+    for query in ("tag:toread", "year:2022"):
+        results[f"list {query} (CLI, no abstracts needed)"] = median(
+            [cli(library, env, "list", query) for _ in range(repeat)]
+        )
+    results["free-word query (CLI, median)"] = median(
+        [cli(library, env, "list", FREE_WORD) for _ in range(repeat)]
     )
     say("export")
     results["export BibTeX (CLI, to /dev/null)"] = median(
@@ -342,24 +362,31 @@ def fmt_time(seconds: float | None) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds:.2f} s"
 
 
-def verdict(row: str, target: float | None, by_size: dict[int, dict[str, Sample]]) -> str:
+def verdict(
+    row: str, target: float | None, target_50k: float | None, by_size: dict[int, dict[str, Sample]]
+) -> str:
     marks = []
     ten = by_size.get(10000, {}).get(row)
     if target is not None and ten is not None and ten.seconds is not None:
         marks.append("10k ✅" if ten.seconds <= target else "10k ❌")
     fifty = by_size.get(50000, {}).get(row)
     if fifty is not None and fifty.seconds is not None and fifty.rss_mb is not None:
-        ok = fifty.seconds < COMMAND_LIMIT_50K and (fifty.rss_mb or 0) < MEMORY_LIMIT_MB
+        limit = target_50k if target_50k is not None else COMMAND_LIMIT_50K
+        ok = fifty.seconds <= limit and (fifty.rss_mb or 0) < MEMORY_LIMIT_MB
         marks.append("50k ✅" if ok else "50k ❌")
     return " ".join(marks)
 
 
 def table(by_size: dict[int, dict[str, Sample]]) -> str:
     sizes = sorted(by_size)
-    head = ["measurement", "target @10k", *[f"{s:,} papers" for s in sizes], "met?"]
+    head = ["measurement", "target @10k", "@50k", *[f"{s:,} papers" for s in sizes], "met?"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for row, target in ROWS:
-        cells = [row, "≤ " + fmt_time(target) if target else "—"]
+    for row, target, target_50k in ROWS:
+        cells = [
+            row,
+            "≤ " + fmt_time(target) if target else "—",
+            "≤ " + fmt_time(target_50k) if target_50k else "< 5 s",
+        ]
         for size in sizes:
             sample = by_size[size].get(row)
             if sample is None:
@@ -371,11 +398,11 @@ def table(by_size: dict[int, dict[str, Sample]]) -> str:
             if sample.note:
                 cell += f" ({sample.note})"
             cells.append(cell)
-        cells.append(verdict(row, target, by_size))
+        cells.append(verdict(row, target, target_50k, by_size))
         lines.append("| " + " | ".join(cells) + " |")
     peaks = [max((s.rss_mb or 0) for s in by_size[size].values()) for size in sizes]
     lines.append(
-        "| peak memory of any child | < 500 MB @50k | "
+        "| peak memory of any child | — | < 500 MB | "
         + " | ".join(f"{p:.0f} MB" for p in peaks)
         + " | |"
     )
@@ -422,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         tui = True
     except ImportError:
         tui = False
+    # An installed readlist has its bytecode compiled (pip does it at install): so here.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "readlist")], check=True)
     by_size: dict[int, dict[str, Sample]] = {}
     with tempfile.TemporaryDirectory(prefix="readlist-bench-") as tmp:
         for size in sizes:

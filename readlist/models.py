@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from anyascii import anyascii
-
 from readlist.errors import ReadlistError
 from readlist.text import escape_controls, strip_controls
 
@@ -65,11 +63,12 @@ class Link:
     def from_dict(cls, data: dict[str, Any]) -> Link:
         """Build a link from its JSON form, tolerating an unknown kind."""
         kind = data.get("kind", "other")
-        try:
-            link_kind = LinkKind(kind)
-        except (ValueError, TypeError):  # an unknown kind, or a list edited in by hand
-            link_kind = LinkKind.OTHER
+        link_kind = _LINK_KINDS.get(kind, LinkKind.OTHER) if type(kind) is str else LinkKind.OTHER
         return cls(url=str(data["url"]), kind=link_kind)
+
+
+#: Each link kind by its value (an unknown kind reads as ``other``).
+_LINK_KINDS = {kind.value: kind for kind in LinkKind}
 
 
 @dataclass(slots=True)
@@ -133,23 +132,42 @@ class Source:
     @classmethod
     def from_dict(cls, data: dict[str, Any], problems: list[str] | None = None) -> Source:
         """Build a source from its JSON form; wrong types are noted in ``problems`` (see Paper)."""
-        fields = data.get("fields")
+        get = data.get
+        fields = get("fields")
         if fields is None:
             fields = {}
-        elif type(fields) is not dict or not all(type(v) is str for v in fields.values()):
+        elif type(fields) is not dict or not set(map(type, fields.values())) <= {str}:
             fields = _text_fields(fields, problems)
+        else:
+            fields = dict(fields)  # JSON keys are always strings
+        # Each field is checked inline and only a wrong one goes through a helper, as in
+        # Paper.from_dict: ``export`` builds every source of the library.
+        file = get("file", "")
+        if type(file) is not str:
+            file = _text(file, "source.file", problems)
+        format = get("format", "")
+        if type(format) is not str:
+            format = _text(format, "source.format", problems)
+        entry_type = get("entry_type")
+        if entry_type is not None and type(entry_type) is not str:
+            entry_type = _optional_text(entry_type, "source.entry_type", problems)
+        key = get("key")
+        if key is not None and type(key) is not str:
+            key = _optional_text(key, "source.key", problems)
+        raw = get("raw")
+        strings = get("strings")
+        preamble = get("preamble")
+        derived = get("derived")
         return cls(
-            file=_text(data.get("file", ""), "source.file", problems),
-            format=_text(data.get("format", ""), "source.format", problems),
-            entry_type=_optional_text(data.get("entry_type"), "source.entry_type", problems),
-            key=_optional_text(data.get("key"), "source.key", problems),
-            fields={str(k): v for k, v in fields.items()},
-            raw=_text_dict(data.get("raw")),
-            strings=_text_dict(data.get("strings")),
-            preamble=[str(p) for p in data.get("preamble") or [] if isinstance(p, str)]
-            if isinstance(data.get("preamble"), list)
-            else [],
-            derived=derived if isinstance(derived := data.get("derived"), str) else "",
+            file=file,
+            format=format,
+            entry_type=entry_type,
+            key=key,
+            fields=fields,
+            raw=_text_dict(raw) if raw else {},
+            strings=_text_dict(strings) if strings else {},
+            preamble=[p for p in preamble if type(p) is str] if type(preamble) is list else [],
+            derived=derived if type(derived) is str else "",
         )
 
 
@@ -328,11 +346,10 @@ class Paper:
         links = _links(get("links", _MISSING), problems)
         tags = get("tags", _MISSING)
         tags = _texts(tags, "tags", problems) if _not_texts(tags) else list(tags)
-        status = get("status", "unread")
-        if type(status) is str and status in _STATUS_VALUES:
-            status = Status(status)
-        else:
-            status = _status(status, problems)
+        stored_status = get("status", "unread")
+        status = _STATUSES.get(stored_status) if type(stored_status) is str else None
+        if status is None:
+            status = _status(stored_status, problems)
         notes = get("notes", "")
         if type(notes) is not str:
             notes = _text(notes, "notes", problems)
@@ -374,6 +391,8 @@ class Paper:
 #: A field absent from a record (as opposed to one that is ``null``).
 _MISSING: Any = object()
 _STATUS_VALUES = frozenset(status.value for status in Status)
+#: Each status by its value: a dict lookup is several times faster than ``Status(value)``.
+_STATUSES = {status.value: status for status in Status}
 
 
 def _wrong(name: str, expected: str, value: object, problems: list[str] | None) -> None:
@@ -442,13 +461,21 @@ def _status(value: object, problems: list[str] | None) -> Status:
 def _links(value: object, problems: list[str] | None) -> list[Link]:
     if value is _MISSING or value == []:
         return []
-    if type(value) is not list or not all(
-        type(link) is dict and type(link.get("url")) is str for link in value
-    ):
-        _wrong("links", "a list of {url, kind}", value, problems)
-        if type(value) is not list:
-            return []
-        value = [link for link in value if type(link) is dict and type(link.get("url")) is str]
+    if type(value) is list:
+        links = []
+        for link in value:
+            if type(link) is not dict or type(url := link.get("url")) is not str:
+                break
+            kind = link.get("kind", "other")
+            # A dict lookup, not Link.from_dict: ``list`` builds every link of the library.
+            links.append(Link(url, _LINK_KINDS.get(kind, LinkKind.OTHER) if type(kind) is str
+                              else LinkKind.OTHER))  # fmt: skip
+        else:
+            return links
+    _wrong("links", "a list of {url, kind}", value, problems)
+    if type(value) is not list:
+        return []
+    value = [link for link in value if type(link) is dict and type(link.get("url")) is str]
     return [Link.from_dict(link) for link in value]
 
 
@@ -523,6 +550,8 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
+    from anyascii import anyascii  # imported here: it loads importlib.resources, tempfile, …
+
     return anyascii(text).lower()
 
 

@@ -347,15 +347,20 @@ def latex_value(text: str, *, ascii: bool = False, protect_case: bool = False) -
 
 def braces_balanced(value: str) -> bool:
     r"""Whether ``value``'s braces balance the way BibTeX counts them (``\{`` too)."""
+    opened = value.count("{")
+    if opened != value.count("}"):
+        return False
+    if not opened:
+        return True
     depth = 0
-    for char in value:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    for brace in _BRACES_RE.findall(value):  # only the braces: an abstract has few of them
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return True
+
+
+_BRACES_RE = re.compile("[{}]")
 
 
 def raw_value(value: str, *, ascii: bool = False) -> str:

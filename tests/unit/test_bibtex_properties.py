@@ -137,3 +137,12 @@ def test_entries_always_parse(
 @given(st.text(max_size=60))
 def test_math_checker_never_raises(body: str) -> None:
     assert is_valid_math(body) in (True, False)
+
+
+@given(st.text(alphabet="{}\\ab", max_size=30))
+def test_braces_balanced_counts_as_bibtex_does(value: str) -> None:
+    depths = [0]
+    for char in value:
+        if char in "{}":
+            depths.append(depths[-1] + (1 if char == "{" else -1))
+    assert braces_balanced(value) == (min(depths) == 0 and depths[-1] == 0)

@@ -56,3 +56,34 @@ def test_json_round_trip_keeps_every_field() -> None:
 def test_unknown_statuses_read_as_unread() -> None:
     assert Status.parse("reading") is Status.READING
     assert [Status.parse(v) for v in ("done", None, 3, ["read"])] == [Status.UNREAD] * 4
+
+
+def test_a_paper_read_from_a_record_shares_nothing_mutable_with_it() -> None:
+    record = every_field_set().to_dict()
+    record["source"].update(raw={"title": "{Sparse}"}, strings={"acl": "ACL"}, preamble=["x"])
+    paper = Paper.from_dict(record)
+    assert paper.to_dict() == record
+    source = paper.source
+    assert source is not None
+    for name in ("fields", "raw", "strings", "preamble"):
+        assert getattr(source, name) is not record["source"][name], name
+    for name in ("authors", "affiliations", "tags"):
+        assert getattr(paper, name) is not record[name], name
+
+
+def test_links_of_unknown_or_unreadable_kinds_read_as_other() -> None:
+    kinds = ["code", "weird", ["code"], None, 3]
+    problems: list[str] = []
+    paper = Paper.from_dict(
+        {
+            "title": "t",
+            "links": [{"url": f"https://x/{n}", "kind": k} for n, k in enumerate(kinds)],
+        },
+        problems,
+    )
+    assert [link.kind for link in paper.links] == [LinkKind.CODE, *[LinkKind.OTHER] * 4]
+    assert problems == []
+    assert [Link.from_dict({"url": "u", "kind": k}).kind for k in kinds] == [
+        LinkKind.CODE,
+        *[LinkKind.OTHER] * 4,
+    ]

@@ -1,0 +1,148 @@
+"""The search index: each paper's folded search text, kept in a file beside the library.
+
+A free-word query matches against :func:`readlist.query.search_text` of every
+paper. Building those texts needs the abstracts (most of a library's bytes)
+and folding them is most of a query's time, so ``<library>.search.json`` keeps
+them from one command to the next. The index is a cache: losing it, or any
+part of it, only costs time, and a stale entry is never used:
+
+- each entry holds a fingerprint of the record fields its text is made of
+  (:data:`SEARCHED_FIELDS`); an entry whose record changed since (another
+  process, a hand edit, a restore) is computed again;
+- the file names the abstracts file it was built against (inode, size and
+  modification time, as the storage tells a changed file); if that file changed
+  other than by readlist's own additions (:meth:`SearchIndex.restamp`), no entry
+  is used;
+- its first line holds a format version and the search text of a probe paper,
+  so a readlist that folds text differently ignores the whole file.
+
+The file is written atomically, without the library's lock: a reading command
+refreshes it, and two writers each leave a whole, self-checking file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from readlist.errors import LibraryError
+from readlist.models import Paper
+from readlist.query import search_text
+from readlist.store.atomic import atomic_write
+
+#: Bump when the file layout or the fingerprint changes.
+INDEX_VERSION = 1
+#: The record fields a paper's search text is made of (``abstract_ref`` names its
+#: abstract; ``abstract`` is an abstract still inline, in a schema 1 file).
+SEARCHED_FIELDS = ("title", "authors", "abstract_ref", "abstract", "notes")
+#: A paper whose search text tells whether this readlist folds text as the index did.
+_PROBE = Paper(
+    title="QLoRA: Zoë's LLaMA-2 über-Attention for k-means & GPT-4o",
+    authors=["Łukasz Kowalski", "Nguyễn Văn An", "山田 太郎"],
+    abstract="SqueezeLLM runs LLMs on edge devices; see https://github.com/x/y.",
+    notes="Read §3 — the KV-cache part.",
+)
+
+#: (inode, size, modification time in ns) of a file, or ``None`` when it is absent.
+Stamp = tuple[int, int, int] | None
+#: key → (fingerprint of its searched fields, search text).
+Entries = dict[str, tuple[str, str]]
+
+
+def index_path(library: str | os.PathLike[str]) -> Path:
+    """The index of the library at ``library``: ``library.json`` → ``library.search.json``."""
+    path = Path(library)
+    return path.with_name(f"{path.stem}.search{path.suffix}")
+
+
+def file_stamp(path: Path) -> Stamp:
+    """What tells a changed file: inode, size and modification time (``None``: absent)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def fingerprint(record: Mapping[str, Any]) -> str:
+    """A digest of the fields of a stored record that its search text is made of."""
+    values = tuple(record.get(name) for name in SEARCHED_FIELDS)
+    try:
+        encoded = orjson.dumps(values)
+    except TypeError:  # not JSON at all: cannot come from a file, never matches
+        return ""
+    return hashlib.blake2b(encoded, digest_size=8).hexdigest()
+
+
+def _header(abstracts: Stamp) -> bytes:
+    return orjson.dumps(
+        {"version": INDEX_VERSION, "probe": search_text(_PROBE), "abstracts": abstracts}
+    )
+
+
+class SearchIndex:
+    """The search texts of a library's papers, in a file that checks itself."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        """Use the index file at ``path`` (it need not exist)."""
+        self.path = Path(path)
+
+    def load(self, abstracts: Stamp) -> Entries:
+        """The entries, if the file was built against the abstracts file stamped ``abstracts``.
+
+        Empty when the file is absent, unreadable, of another version, folded
+        differently or built against other abstracts. Entries still need their
+        fingerprint checked against the current records (see :func:`fingerprint`).
+        """
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return {}
+        header, _, body = raw.partition(b"\n")
+        if header != _header(abstracts):
+            return {}
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return {}
+        if type(data) is not dict:
+            return {}
+        entries: Entries = {}
+        for key, entry in data.items():
+            if type(entry) is list and len(entry) == 2:
+                digest, text = entry
+                if type(digest) is str and type(text) is str:
+                    entries[key] = (digest, text)
+        return entries
+
+    def save(self, entries: Mapping[str, tuple[str, str]], abstracts: Stamp) -> None:
+        """Replace the file by ``entries``, built against the abstracts stamped ``abstracts``.
+
+        A cache that cannot be written (a read-only folder, a full disk) is left
+        as it was: the command goes on, and the next one tries again.
+        """
+        body = orjson.dumps({key: list(entry) for key, entry in entries.items()})
+        with contextlib.suppress(LibraryError, OSError):
+            atomic_write(self.path, _header(abstracts) + b"\n" + body)
+
+    def restamp(self, before: Stamp, after: Stamp) -> None:
+        """Readlist took the abstracts file from ``before`` to ``after`` (texts added, dropped).
+
+        Texts are named by a digest of their content, so such a change leaves every
+        entry built against ``before`` true: the index keeps them. An index built
+        against anything else is left as it is (and so unused).
+        """
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        header, newline, body = raw.partition(b"\n")
+        if header == _header(before) and newline:
+            with contextlib.suppress(LibraryError, OSError):
+                atomic_write(self.path, _header(after) + b"\n" + body)
