@@ -77,11 +77,12 @@ def _out_steps(steps: Sequence[ImportStep]) -> None:
             out(f"  same as {step.key} (no change): {title}")
 
 
-def _selected(args: argparse.Namespace, library: Library) -> list[Paper]:
+def _selected(args: argparse.Namespace, library: Library, *, abstracts: bool = True) -> list[Paper]:
+    """The papers the query, ``--sort`` and ``--limit`` select (``abstracts``: see search)."""
     from readlist.query import parse_query, sort_papers
 
     query = parse_query(" ".join(args.query))
-    papers = library.search(query)
+    papers = library.search(query, abstracts=abstracts)
     if args.sort:  # --sort wins over a sort: in the query
         papers = sort_papers(papers, args.sort)
     elif query.sort is not None:
@@ -93,7 +94,8 @@ def _selected(args: argparse.Namespace, library: Library) -> list[Paper]:
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
     """List papers matching a query."""
-    papers = _selected(args, library)
+    # The lines show no abstract: only --json needs the abstracts file read.
+    papers = _selected(args, library, abstracts=args.json)
     if args.json:
         out_json([paper.to_dict() for paper in papers])
         return 0

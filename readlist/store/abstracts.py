@@ -47,6 +47,15 @@ class AbstractStore:
         self._checked = -1
 
     @property
+    def stamp(self) -> tuple[int, int, int] | None:
+        """Inode, size and modification time of the file as last read or saved."""
+        return self._storage.stamp
+
+    def current_stamp(self) -> tuple[int, int, int] | None:
+        """Inode, size and modification time of the file now (``None``: absent)."""
+        return self._storage.current_stamp()
+
+    @property
     def generation(self) -> int:
         """Changes whenever the texts in memory change (a load or a save)."""
         return self._storage.generation

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,9 @@ import orjson
 
 from readlist.errors import LibraryError
 from readlist.models import Paper
-from readlist.query import search_text
+from readlist.query import Query, search_text
+from readlist.query.parser import Node, Not, Phrase, Term, Words
+from readlist.store.abstracts import AbstractStore
 from readlist.store.atomic import atomic_write
 
 #: Bump when the file layout or the fingerprint changes.
@@ -146,3 +148,69 @@ class SearchIndex:
         if header == _header(before) and newline:
             with contextlib.suppress(LibraryError, OSError):
                 atomic_write(self.path, _header(after) + b"\n" + body)
+
+
+def reads_abstracts_directly(query: Query) -> bool:
+    """Whether matching ``query`` reads papers' abstracts themselves, not only their search text.
+
+    ``has:abstract``, ``has:doi`` and ``has:arxiv`` do; free words and phrases read
+    the search text only, which the index gives without the abstracts. A kind of
+    query part this does not know counts as reading them.
+    """
+
+    def direct(node: Node) -> bool:
+        if isinstance(node, Words | Phrase):
+            return False
+        if isinstance(node, Term):
+            return node.reads_abstract
+        if isinstance(node, Not):
+            return direct(node.node)
+        parts: tuple[Node, ...] | None = getattr(node, "nodes", None)
+        return True if parts is None else any(direct(part) for part in parts)
+
+    return query.root is not None and direct(query.root)
+
+
+def fill_search_texts(
+    texts: MutableMapping[str, str],
+    keys: Iterable[str],
+    records: Mapping[str, Mapping[str, Any]],
+    index: SearchIndex | None,
+    abstracts: AbstractStore,
+    build: Callable[[str, Mapping[str, str]], Paper],
+) -> None:
+    """Add to ``texts`` the search text of each of ``keys``: from the index, else computed.
+
+    ``records`` are the stored records by key; ``build(key, abstracts)`` makes the
+    whole paper of ``key``. The abstracts file is read only when some entry is
+    missing or stale; the index is then written again with every text known.
+    ``index`` ``None``: no index file (a library kept in memory).
+    """
+    wanted = [key for key in keys if key not in texts]
+    if not wanted:
+        return
+    stamp = abstracts.current_stamp()
+    stored = index.load(stamp) if index is not None else {}
+    prints = {key: fingerprint(records[key]) for key in wanted}
+    for key in wanted:
+        entry = stored.get(key)
+        if entry is not None and entry[0] == prints[key]:
+            texts[key] = entry[1]
+    left = [key for key in wanted if key not in texts]
+    if not left:
+        return
+    abstract_texts = abstracts.texts()
+    for key in left:
+        texts[key] = search_text(build(key, abstract_texts))
+    if index is None or abstracts.stamp != stamp:
+        return  # or the abstracts changed while they were read: the next search writes it
+    entries: Entries = {}
+    for key, record in records.items():
+        text = texts.get(key)
+        digest = record.get("abstract_ref")
+        # A paper whose abstract is missing is not indexed: the text it names may
+        # come back (an import), and the entry would then be wrong.
+        if text is None or (digest and str(digest) not in abstract_texts):
+            continue
+        entries[key] = (prints.get(key) or fingerprint(record), text)
+    index.save(entries, stamp)

@@ -35,11 +35,17 @@ from readlist.errors import DamagedRecordError, KeyLookupError, LibraryError
 from readlist.keys import KeyMaker
 from readlist.models import Paper, Status, normalize_tag, now_iso, tag_from_input
 from readlist.paths import abstracts_path
-from readlist.query import Query, parse_query, search_text
+from readlist.query import Query, parse_query
 from readlist.store.abstracts import AbstractStore
 from readlist.store.drafts import save_draft
 from readlist.store.format import PAPERS_TABLE
 from readlist.store.importing import ImportReport, ImportStep, plan_import
+from readlist.store.index import (
+    SearchIndex,
+    fill_search_texts,
+    index_path,
+    reads_abstracts_directly,
+)
 from readlist.store.records import (
     ABSTRACT_REF,
     Record,
@@ -52,7 +58,7 @@ from readlist.store.records import (
     search_fields,
     triage_record,
 )
-from readlist.store.storage import SafeJSONStorage
+from readlist.store.storage import MemoryStorage, SafeJSONStorage
 from readlist.textmerge import merge
 
 __all__ = ["ImportReport", "ImportStep", "Library", "NoteOutcome", "NoteSave"]
@@ -120,7 +126,10 @@ class Library:
         self._doc_ids: dict[str, int] = {}
         #: The key of the paper each alias names (the first paper, if two claim it).
         self._alias_of: dict[str, str] = {}
+        #: Each paper's search text, by key (see :mod:`readlist.store.index`).
         self._haystacks: dict[str, str] = {}
+        # The search index is a file beside the library: none for one kept in memory.
+        self._index = None if issubclass(storage, MemoryStorage) else SearchIndex(index_path(path))
         #: Counts by tag, status and category, with the generation they were taken at.
         self._count_cache: dict[str, tuple[int, Counter[Any]]] = {}
         #: Whether some record still holds its abstract inline (a schema 1 file).
@@ -332,27 +341,48 @@ class Library:
         return record_tags(self._docs[key])
 
     def build_index(self) -> None:
-        """Compute the search text of every paper now (the first search does it anyway)."""
-        haystacks = self._haystacks
-        for paper in self.papers():
-            if paper.key not in haystacks:
-                haystacks[paper.key] = search_text(paper)
+        """Get the search text of every paper now (the first search does it anyway)."""
+        self._search_texts()
 
-    def search(self, query: str | Query) -> list[Paper]:
-        """The papers matching ``query`` (the shared query language), in library order."""
+    def _search_texts(self) -> dict[str, str]:
+        """Each paper's search text, from memory, the index file, or computed (and saved)."""
+        self.refresh()
+        fill_search_texts(
+            self._haystacks, self._doc_ids, self._docs, self._index, self._abstracts, self._paper
+        )
+        return self._haystacks
+
+    def search(self, query: str | Query, *, abstracts: bool = True) -> list[Paper]:
+        """The papers matching ``query`` (the shared query language), in library order.
+
+        Without ``abstracts`` the papers come without their abstract (empty), for
+        output that does not show it: then the abstracts file is never read, and a
+        free-word query reads the search index instead.
+        """
         compiled = parse_query(query) if isinstance(query, str) else query
-        papers = self.papers()
+        # has:abstract and the like read the abstract itself, not only the search text.
+        whole = abstracts or reads_abstracts_directly(compiled)
+        papers = self.papers() if whole else self._papers_without_abstracts()
         if compiled.is_empty:
             return papers
-        haystacks = self._haystacks
-        result = []
-        for paper in papers:
-            haystack = haystacks.get(paper.key)
-            if haystack is None:
-                haystack = haystacks[paper.key] = search_text(paper)
-            if compiled.matches(paper, haystack):
-                result.append(paper)
-        return result
+        if not compiled.uses_text:
+            return [paper for paper in papers if compiled.matches(paper, "")]
+        haystacks = self._search_texts()
+        return [paper for paper in papers if compiled.matches(paper, haystacks[paper.key])]
+
+    def _papers_without_abstracts(self) -> list[Paper]:
+        """Every paper, those not yet built without their abstract (not kept for later)."""
+        self.refresh()
+        papers = []
+        built = self._papers
+        for key in self._doc_ids:
+            paper = built.get(key)
+            if paper is None:
+                paper, problems = read_record(self._docs[key])
+                if problems:
+                    self._damage[key] = problems
+            papers.append(paper)
+        return papers
 
     def tag_counts(self) -> Counter[str]:
         """How many papers carry each tag."""
@@ -473,7 +503,10 @@ class Library:
         if all(digest in stored for digest in texts):
             return  # a re-import with the same abstracts: nothing to add
         named = {str(doc[ABSTRACT_REF]) for doc in self._docs.values() if doc.get(ABSTRACT_REF)}
+        before = self._abstracts.current_stamp()
         self._abstracts.save(texts, keep=named | texts.keys())
+        if self._index is not None:  # texts are named by digest: the index stays true
+            self._index.restamp(before, self._abstracts.current_stamp())
 
     def _change(self, keys: Iterable[str], change: Callable[[Paper], bool]) -> list[str]:
         """Apply ``change`` to copies of the named papers, save those it changed; their keys.

@@ -129,6 +129,15 @@ class SafeJSONStorage(Storage):
             ) from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
+    @property
+    def stamp(self) -> Stamp | None:
+        """Inode, size and modification time of the file as last read or saved."""
+        return self._stamp
+
+    def current_stamp(self) -> Stamp | None:
+        """Inode, size and modification time of the file now (``None``: absent)."""
+        return self._stat()
+
     def changed_on_disk(self) -> bool:
         """Whether the file differs from what was last loaded or saved."""
         return self._stat() != self._stamp

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 
 from readlist.models import PAPER_FIELDS, Paper, Status
-from readlist.query import search_text
+from readlist.paths import abstracts_path
+from readlist.query import parse_query, search_text
+from readlist.store import Library
+from readlist.store.abstracts import AbstractStore
 from readlist.store.index import (
     SEARCHED_FIELDS,
     SearchIndex,
     file_stamp,
     fingerprint,
     index_path,
+    reads_abstracts_directly,
 )
 
 STAMP = (1, 2, 3)
@@ -160,3 +166,138 @@ def test_fingerprints_tell_hand_edited_values_apart() -> None:
     record = _record()
     assert fingerprint({**record, "title": 5}) != fingerprint({**record, "title": "5"})
     assert fingerprint({**record, "notes": None}) != fingerprint({**record, "notes": ""})
+
+
+# -- the library's use of the index ------------------------------------------------
+
+QUERIES = (
+    "attention",
+    "müller",
+    "quant",
+    "lora",
+    '"sparse attention"',
+    "-attention",
+    "zyx",
+    "has:abstract",
+    "-has:abstract attention",
+    "tag:x OR lora",
+)
+
+
+def _papers() -> list[Paper]:
+    return [
+        Paper(title="Sparse Attention at Scale", authors=["Zoë Müller"], abstract="We quantize."),
+        Paper(title="QLoRA: Efficient Finetuning", authors=["Tim Dettmers"], abstract="LoRA."),
+        Paper(title="Exploration in Colorado", authors=["Ann Lee"], abstract="Sparse attention."),
+        Paper(title="No Abstract Here", authors=["Łukasz Kowalski"], notes="attention note"),
+    ]
+
+
+def _scan(library: Library, query: str) -> list[str]:
+    """The answer without any index: every paper's search text computed afresh."""
+    compiled = parse_query(query)
+    return [p.key for p in library.papers() if compiled.matches(p, search_text(p))]
+
+
+def _found(path: Path, query: str, *, abstracts: bool = False) -> list[str]:
+    return [p.key for p in Library(path).search(query, abstracts=abstracts)]
+
+
+@pytest.fixture
+def library_path(tmp_path: Path) -> Path:
+    path = tmp_path / "lib" / "library.json"
+    Library(path).import_papers(_papers())
+    return path
+
+
+def test_queries_answer_the_same_from_the_index_as_from_a_scan(library_path: Path) -> None:
+    expected = {query: _scan(Library(library_path), query) for query in QUERIES}
+    assert not index_path(library_path).exists()
+    assert {q: _found(library_path, q) for q in QUERIES} == expected  # builds the index
+    assert index_path(library_path).exists()
+    assert {q: _found(library_path, q) for q in QUERIES} == expected  # reads it
+    assert {q: _found(library_path, q, abstracts=True) for q in QUERIES} == expected
+
+
+def test_a_query_reads_no_abstracts_when_the_index_or_the_query_does_not_need_them(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _found(library_path, "attention")  # builds the index
+
+    def refuse(self: AbstractStore) -> None:
+        raise AssertionError("the abstracts file was read")
+
+    monkeypatch.setattr(AbstractStore, "texts", refuse)
+    assert len(_found(library_path, "attention")) == 3
+    assert len(_found(library_path, "-tag:x year:<2100 status:unread")) == 0  # no year
+    assert len(_found(library_path, "status:unread")) == 4
+
+
+def _edit_records(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = orjson.loads(path.read_bytes())
+    for record in data["papers"].values():
+        change(record)
+    path.write_bytes(orjson.dumps(data))
+
+
+def test_a_title_edited_by_hand_is_searched_as_it_now_is(library_path: Path) -> None:
+    _found(library_path, "attention")  # builds the index
+
+    def retitle(record: dict[str, Any]) -> None:
+        if record["title"].startswith("Sparse"):
+            record["title"] = "Dense Retrieval at Scale"
+
+    _edit_records(library_path, retitle)
+    assert _found(library_path, "dense") == _scan(Library(library_path), "dense") != []
+    assert _found(library_path, "sparse") == _scan(Library(library_path), "sparse")
+
+
+def test_abstracts_edited_by_hand_make_the_whole_index_stale(library_path: Path) -> None:
+    _found(library_path, "attention")
+    path = abstracts_path(library_path)
+    data = orjson.loads(path.read_bytes())
+    # Same digests, other texts: only the file's stamp tells.
+    data["abstracts"] = {digest: "Zebra crossing." for digest in data["abstracts"]}
+    path.write_bytes(orjson.dumps(data))
+    assert _found(library_path, "zebra") == _scan(Library(library_path), "zebra") != []
+    assert _found(library_path, "quantize") == []
+
+
+def test_an_import_keeps_the_index_and_its_new_papers_are_found(library_path: Path) -> None:
+    _found(library_path, "attention")
+    stamp = file_stamp(abstracts_path(library_path))
+    Library(library_path).import_papers([Paper(title="Mamba", abstract="Selective state spaces.")])
+    assert file_stamp(abstracts_path(library_path)) != stamp
+    assert (
+        len(SearchIndex(index_path(library_path)).load(file_stamp(abstracts_path(library_path))))
+        == 4
+    )
+    assert _found(library_path, "selective") == _scan(Library(library_path), "selective") != []
+
+
+def test_a_change_saved_by_another_library_is_seen_by_a_search(library_path: Path) -> None:
+    reader = Library(library_path)
+    assert [p.key for p in reader.search("zyzzyva")] == []
+    writer = Library(library_path)
+    key = writer.papers()[0].key
+    writer.set_note(key, "zyzzyva")
+    assert [p.key for p in reader.search("zyzzyva")] == [key]
+    assert _found(library_path, "zyzzyva") == [key]
+
+
+def test_a_paper_whose_abstract_is_missing_is_not_indexed(library_path: Path) -> None:
+    path = abstracts_path(library_path)
+    data = orjson.loads(path.read_bytes())
+    data["abstracts"] = {}
+    path.write_bytes(orjson.dumps(data))
+    assert _found(library_path, "quantize") == []
+    indexed = SearchIndex(index_path(library_path)).load(file_stamp(path))
+    records = orjson.loads(library_path.read_bytes())["papers"].values()
+    assert set(indexed) == {r["key"] for r in records if not r.get("abstract_ref")} != set()
+
+
+def test_which_queries_read_the_abstracts_themselves() -> None:
+    for query in ("has:abstract", "-has:doi", "tag:x OR has:arxiv", "lora has:abstract"):
+        assert reads_abstracts_directly(parse_query(query)), query
+    for query in ("lora", '"a phrase"', "-(tag:x lora)", "tag:x year:2020", ""):
+        assert not reads_abstracts_directly(parse_query(query)), query
