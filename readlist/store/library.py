@@ -9,13 +9,13 @@ rebuilt only when the file changed.
 The jobs around it live beside it in :mod:`readlist.store`: the file format
 (:mod:`~readlist.store.format`), the TinyDB storage (:mod:`~readlist.store.storage`),
 paper <-> record and the abstracts kept apart (:mod:`~readlist.store.records`,
-:mod:`~readlist.store.abstracts`), and what an import does
-(:mod:`~readlist.store.importing`).
+:mod:`~readlist.store.abstracts`), what an import does
+(:mod:`~readlist.store.importing`), and the search texts kept between commands
+(:mod:`~readlist.store.index`).
 
-Why it is still ~590 lines: the :class:`Library` is the public API the CLI and the
+Why it is still ~620 lines: the :class:`Library` is the public API the CLI and the
 interface call (reads, searches, counts, triage changes, notes, imports), and each
-method is short; the in-memory read index (search texts, counts) is next to move
-out, into ``store/index.py``.
+method is short; the counts by tag, status and category are next to move out.
 """
 
 from __future__ import annotations
