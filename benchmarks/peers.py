@@ -109,7 +109,12 @@ def run(command: list[str], env: dict[str, str], stdout: Path | None = None) -> 
 
 def isolated_env(home: Path) -> dict[str, str]:
     """An environment whose home, config, data, cache and state folders are under ``home``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "READLIST_"))}
+    # Bytecode caches as installed tools have them (pip compiles them at install).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("XDG_", "READLIST_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update(
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / "config"),
@@ -305,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"update {DOC.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     names = [name for name in args.tools.split(",") if name]
+    # readlist from this checkout is not compiled by an install: compile it as pip would.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "readlist")], check=True)
     with tempfile.TemporaryDirectory(prefix="readlist-peers-") as tmp:
         cache = args.cache or Path(tmp) / "venvs"
         cache.mkdir(parents=True, exist_ok=True)

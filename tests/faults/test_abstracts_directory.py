@@ -62,8 +62,22 @@ def test_tags_status_and_notes_still_save(broken: Path, run_cli: RunCLI) -> None
     assert abstracts_path(broken).is_dir()  # nothing was written over it
 
 
+def test_listing_shows_no_abstract_and_still_works(broken: Path, run_cli: RunCLI) -> None:
+    for args in (["list"], ["list", "tag:kept"], ["list", "year:>=2000"]):
+        result = run_cli(*args)
+        assert (result.returncode, result.stderr) == (0, ""), args
+    assert "lee2023a" in run_cli("list").stdout
+
+
 @pytest.mark.parametrize(
-    "args", [["list"], ["show", "lee2023a"], ["export", "bibtex"], ["import", "--sample"]]
+    "args",
+    [
+        ["list", "--json"],
+        ["list", "paper"],  # free words: the search index is built from the abstracts
+        ["show", "lee2023a"],
+        ["export", "bibtex"],
+        ["import", "--sample"],
+    ],
 )
 def test_commands_that_need_abstracts_give_one_line_naming_the_fix(
     broken: Path, run_cli: RunCLI, args: list[str]
