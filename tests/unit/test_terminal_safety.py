@@ -55,4 +55,3 @@ def test_a_tag_with_control_characters_is_refused(tag: str) -> None:
 
 def test_an_ordinary_tag_is_normalised() -> None:
     assert tag_from_input("  Machine Learning\t[x] ") == "machine-learning-[x]"
-
