@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import write_bib  # noqa: E402
+from run import wait_for  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- peers:start -->", "<!-- peers:end -->"
@@ -87,16 +88,7 @@ def run(command: list[str], env: dict[str, str], stdout: Path | None = None) -> 
     process = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=sink, stderr=errors, env=env
     )
-    deadline = start + STEP_TIMEOUT
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            break
-        time.sleep(0.002)
+    status, usage = wait_for(process, start + STEP_TIMEOUT)
     wall = time.perf_counter() - start
     if stdout:
         sink.close()  # type: ignore[union-attr]

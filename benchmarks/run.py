@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -101,6 +102,18 @@ def readlist_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "readlist"]
 
 
+def wait_for(process: subprocess.Popen[Any], deadline: float) -> tuple[int, Any]:
+    """Wait for ``process`` (killed at ``deadline``); its wait status and resource usage."""
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            return status, usage
+        if time.perf_counter() > deadline:
+            process.kill()
+            return os.wait4(process.pid, 0)[1:]
+        time.sleep(0.002)
+
+
 def timed(
     command: list[str], env: dict[str, str], *, on_line: Callable[[str, float], None] | None = None
 ) -> tuple[float, float, int, str]:
@@ -118,16 +131,7 @@ def timed(
         assert process.stdout is not None
         for line in process.stdout:
             on_line(line, time.perf_counter() - start)
-    deadline = start + CLI_TIMEOUT
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            break
-        time.sleep(0.002)
+    status, usage = wait_for(process, start + CLI_TIMEOUT)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     errors.seek(0)
