@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import write_bib  # noqa: E402
-from run import wait_for  # noqa: E402
+from run import machine, wait_for, write_doc  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- peers:start -->", "<!-- peers:end -->"
@@ -273,26 +273,6 @@ def table(tools: list[Tool], results: dict[str, dict[str, list[Run]]]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> str:
-    import platform
-
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
-
-
-def write_doc(report: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    if START not in text:
-        raise SystemExit(f"{DOC} has no {START} … {END} section")
-    before, _, rest = text.partition(START)
-    _, _, after = rest.partition(END)
-    DOC.write_text(f"{before}{START}\n{report}\n{END}{after}", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000, help="papers in the .bib")
@@ -330,9 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.size:,} papers, median of {args.runs} runs (the import: one run). "
         "Cells read `wall time (CPU time)`.\n\n" + table(tools, results)
     )
-    sys.stdout.write(report + "\n")
+    print(report)
     if args.write:
-        write_doc(report)
+        write_doc(report, START, END)
     return 0
 
 

@@ -430,11 +430,14 @@ def machine() -> str:
     )
 
 
-def write_doc(report: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
-    before, _, rest = text.partition(START)
-    _, _, after = rest.partition(END)
-    DOC.write_text(f"{before}{START}\n{report}\n{END}{after}", encoding="utf-8")
+def write_doc(report: str, start: str = START, end: str = END) -> None:
+    """Put ``report`` between the ``start`` and ``end`` markers of the performance doc."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{start}\n{end}\n"
+    if start not in text:
+        raise SystemExit(f"{DOC} has no {start} … {end} section")
+    before, _, rest = text.partition(start)
+    _, _, after = rest.partition(end)
+    DOC.write_text(f"{before}{start}\n{report}\n{end}{after}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
