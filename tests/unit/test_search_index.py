@@ -117,6 +117,7 @@ def _record() -> dict[str, object]:
 # A changed value of each field of a record, of the field's own type.
 _CHANGED: dict[str, object] = {
     "key": "other2020",
+    "aliases": ["old2020"],
     "title": "SqueezeLLM",
     "authors": ["Sehoon Kim"],
     "authors_truncated": True,
