@@ -24,6 +24,8 @@ def fit(text: str, width: int) -> str:
     """``text`` padded or cut (with an ellipsis) to exactly ``width`` cells."""
     if width <= 0:
         return ""
+    if text.isascii() and text.isprintable():  # a cell a character: `list` fits 40,000 fields
+        return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)

@@ -55,3 +55,22 @@ def test_a_tag_with_control_characters_is_refused(tag: str) -> None:
 
 def test_an_ordinary_tag_is_normalised() -> None:
     assert tag_from_input("  Machine Learning\t[x] ") == "machine-learning-[x]"
+
+
+@given(st.text(max_size=40), st.integers(min_value=-1, max_value=30))
+@example("Łukasz Kowalski et al.", 10)
+@example("東京 大学", 5)
+@example("plain ascii", 4)
+def test_fit_gives_what_rich_would(text: str, width: int) -> None:
+    from rich.cells import cell_len, set_cell_size
+
+    from readlist.view import fit
+
+    for field in (text, escape_controls(text)):
+        if width <= 0:
+            expected = ""
+        elif cell_len(field) > width:
+            expected = set_cell_size(field, width - 1) + "…"
+        else:
+            expected = set_cell_size(field, width)
+        assert fit(field, width) == expected
