@@ -417,7 +417,8 @@ class Matcher:
 
     Entries with distinct citation keys in one BibTeX source are never one paper
     (a journal's volumes share a title): a paper met in this import under one key
-    is not matched by another key from the same source (``batch``), nor is a
+    (or under none) is not matched by another key, or a keyless entry, from the
+    same source (``batch``), nor is a
     known paper read from a file of the same name under another key.
     """
 
@@ -497,8 +498,8 @@ class Matcher:
         found: str | None = None
         for key in candidates:
             met = self._met.get(key)
-            if citation and met and met[0] == batch and met[1] and met[1] != citation:
-                continue
+            if met and met[0] == batch and (citation or met[1]) and met[1] != citation:
+                continue  # two entries of one .bib, keyed differently (or one keyless)
             if not same_paper(ident, self._identity(key)):
                 continue
             known = self._load(key)

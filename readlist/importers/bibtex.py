@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library as BibLibrary
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
@@ -31,7 +32,7 @@ from bibtexparser.model import (
 
 from readlist.bib.dates import month_number
 from readlist.bib.latex import latex_to_text, unescape_specials
-from readlist.importers.bibtex_split import split_entries
+from readlist.importers.bibtex_split import split_entries, strip_field_comments
 from readlist.importers.bibtex_values import MacroTable, macros_used
 from readlist.importers.detect import ImportFormatError
 from readlist.keys import is_valid_key
@@ -418,6 +419,7 @@ def _parse_with_bibtexparser(
         raise ImportFormatError(f"cannot parse BibTeX: {one_line(str(error))[:200]}") from None
     context = _FileContext(source_name, MacroTable() if macros is None else macros)
     warnings = context.warnings
+    library = _without_field_comments(text, library, warnings)
     papers: list[Paper] = []
     for block in library.blocks:
         if isinstance(block, String):
@@ -460,6 +462,43 @@ def _parse_with_bibtexparser(
         for block in library.blocks
     )
     return _outcome(papers, context, definitions=definitions, entries=entry_count)
+
+
+def _failed_lines(library: BibLibrary) -> list[int]:
+    """The lines of the blocks bibtexparser could not read."""
+    return [
+        (block.start_line or 0) + 1
+        for block in library.blocks
+        if isinstance(block, ParsingFailedBlock)
+    ]
+
+
+def _without_field_comments(text: str, library: BibLibrary, warnings: list[str]) -> BibLibrary:
+    """``library`` read again without biber's ``%`` comments between fields, if that reads more.
+
+    biber reads ``% …`` to the end of the line between an entry's fields (its own test
+    files use it); bibtexparser stops at the ``%`` and loses the entry.
+    """
+    failed = _failed_lines(library)
+    broken = (block for block in library.blocks if isinstance(block, ParsingFailedBlock))
+    if not any("%" in (block.raw or "") for block in broken):
+        return library
+    stripped = strip_field_comments(text)  # line numbers stay as they were
+    if stripped == text:
+        return library
+    try:
+        again = parse_string(stripped, parse_stack=[])
+    except Exception:  # bibtexparser raises on its own internal errors
+        return library
+    still = _failed_lines(again)
+    if len(still) >= len(failed):
+        return library
+    read = ", ".join(str(line) for line in failed if line not in still)
+    warnings.append(
+        f"line {read}: % comments between fields (biber's syntax) left out;"
+        " BibTeX itself stops reading an entry at the first"
+    )
+    return again
 
 
 #: A block bibtexparser takes for ``@comment`` whose type only starts so (``@COMMENTED``).

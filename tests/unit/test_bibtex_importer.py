@@ -286,3 +286,38 @@ def test_garbage_forced_as_bibtex_is_a_format_error() -> None:
 def test_a_string_without_a_name_is_no_definition() -> None:
     with pytest.raises(ImportFormatError, match="no BibTeX entries found"):
         parse_bibtex("@STRING{=}")
+
+
+def test_biber_comments_between_fields_are_left_out_and_the_entry_kept() -> None:
+    # As in biber's t/tdata/xdata.bib: bibtexparser lost the whole entry at the first `%`.
+    text = (
+        "@book{first, title = {Kept}, year = 2001}\n"
+        "@BOOK{gxd1g,\n"
+        "  AUTHOR = {Simon Smith and Ann Lee}, % Picks all names, no position\n"
+        '  TITLE  = {With 50{\\%} off, "quoted" % not a comment},\n'
+        '  NOTE = "a {%} b",             % malformed (missing field) - output literally\n'
+        "  NAMEA = {xdata=lxd1-author-1}         % malformed - output literally\n"
+        "}\n"
+        "@book{last, title = {Also kept}, year = 2003}\n"
+    )
+    papers, warnings = parse_bibtex(text, source_name="xdata.bib")
+    assert [paper.key for paper in papers] == ["first", "gxd1g", "last"]
+    comments = papers[1]
+    assert comments.authors == ["Simon Smith", "Ann Lee"]
+    assert comments.title == 'With 50% off, "quoted" % not a comment'
+    assert comments.source is not None
+    assert comments.source.fields["note"] == "a {%} b"
+    assert comments.source.fields["namea"] == "xdata=lxd1-author-1"
+    assert warnings == [
+        "line 2: % comments between fields (biber's syntax) left out;"
+        " BibTeX itself stops reading an entry at the first"
+    ]
+
+
+def test_a_percent_in_a_broken_entry_is_no_reason_to_read_it() -> None:
+    papers, warnings = parse_bibtex(
+        "@book{ok, title = {Fine}}\n@book{bad, title = {x}, % c, d\n  year = {1}\n",
+        source_name="x.bib",
+    )
+    assert [paper.key for paper in papers] == ["ok"]
+    assert len(warnings) == 1 and "cannot read this BibTeX entry" in warnings[0]

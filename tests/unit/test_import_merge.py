@@ -117,6 +117,19 @@ def test_distinct_citation_keys_in_one_bib_are_never_merged(library: Library) ->
     assert volumes == {"tb2": "2", "tb3": "3"}
 
 
+def test_a_keyless_entry_and_a_keyed_one_of_one_bib_stay_two(library: Library) -> None:
+    # JabRef's ModsExportFormatTestMultipleEntries.bib: the keyed entry's key was lost
+    # when it merged into the keyless one before it.
+    text = (
+        "@article{, author = {Shruthi, Basavaradhya}, title = {Proteomics}, year = 2016}\n"
+        "@inproceedings{Shruthi2016, author = {Shruthi, Basavaradhya},"
+        " title = {Proteomics}, year = 2016}\n"
+    )
+    report = library.import_papers(parse_text(text, source_name="mods.bib").papers)
+    assert len(report.added) == 2 and "Shruthi2016" in report.added
+    assert {p.key for p in library.papers()} == set(report.added)
+
+
 def test_a_new_entry_of_the_same_bib_does_not_merge_into_a_known_one(library: Library) -> None:
     library.import_papers([bib_paper("TUGboat", "tb2", "tugboat.bib", volume="2")])
     report = library.import_papers([bib_paper("TUGboat", "tb3", "tugboat.bib", volume="3")])
