@@ -59,7 +59,8 @@ def read_citations(main: Path, *, aux: bool) -> Citations:
 def cited_papers(papers: Sequence[Paper], citations: Citations) -> Selection:
     r"""The papers ``citations`` name (all for ``\nocite{*}``) and those they need, in order.
 
-    A paper is found under the key it is exported with or its own key. The
+    A paper is found under the key it is exported with, its own key or one of its
+    aliases (old keys, which the export writes too). The
     entries a cited one names in ``crossref``, ``xref``, ``xdata`` or a set's
     members are added, transitively. Order: :func:`stable_order`.
     """
@@ -68,6 +69,9 @@ def cited_papers(papers: Sequence[Paper], citations: Citations) -> Selection:
         by_key.setdefault(export_key(paper), paper)
     for paper in papers:
         by_key.setdefault(paper.key, paper)
+    for paper in papers:
+        for alias in paper.aliases:
+            by_key.setdefault(alias, paper)
     parents = {key: _parents(paper) for key, paper in by_key.items()}
     wanted = [export_key(paper) for paper in papers] if citations.everything else citations.keys
     found, missing = with_parents(wanted, parents)
@@ -179,7 +183,7 @@ def _refresh(library: Library, kept: KeptExport, changed: set[str]) -> bool:
                 return False
         elif not any(key.encode() in before for key in changed):
             return False
-    text = export(selection.papers, kept.format, ascii=kept.ascii)
+    text = export(selection.papers, kept.format, ascii=kept.ascii, dialect=kept.dialect)
     return write_if_changed(path, text, library=library.path, before=before)
 
 

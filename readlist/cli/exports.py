@@ -51,6 +51,7 @@ def cmd_project_export(args: argparse.Namespace, library: Library) -> int:
         aux=absolute(args.aux) if args.aux else None,
         tex=absolute(args.tex) if args.tex else None,
         ascii=args.ascii,
+        dialect=args.dialect,
     )
     if args.sort or args.limit is not None:
         args.usage_error("these exports are in key order: give no --sort or --limit")
@@ -72,7 +73,9 @@ def cmd_project_export(args: argparse.Namespace, library: Library) -> int:
     else:
         from readlist.exporters import export_chunks
 
-        sys.stdout.writelines(export_chunks(selection.papers, kept.format, ascii=kept.ascii))
+        sys.stdout.writelines(
+            export_chunks(selection.papers, kept.format, ascii=kept.ascii, dialect=kept.dialect)
+        )
     return MISSING_CITATIONS if selection.missing else 0
 
 
@@ -81,7 +84,7 @@ def _write(library: Library, kept: KeptExport, selection: Selection) -> bool:
     from readlist.exporters import export
     from readlist.kept_exports import write_if_changed
 
-    text = export(selection.papers, kept.format, ascii=kept.ascii)
+    text = export(selection.papers, kept.format, ascii=kept.ascii, dialect=kept.dialect)
     return write_if_changed(Path(kept.path), text, library=library.path)
 
 
@@ -105,6 +108,8 @@ def cmd_exports(args: argparse.Namespace, library: Library) -> int:
     if not exports:
         out("no export is kept up to date (export … -o FILE --keep-updated adds one)")
     for number, kept in enumerate(exports, 1):
-        options = " ascii" if kept.ascii else ""
+        options = (" ascii" if kept.ascii else "") + (
+            f" {kept.dialect}" if kept.dialect != "bibtex" else ""
+        )
         out(f"{number}  {kept.path}  ({kept.format}{options}, {kept.describe()})")
     return 0

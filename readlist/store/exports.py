@@ -38,6 +38,8 @@ class KeptExport:
     aux: str | None = None
     tex: str | None = None
     ascii: bool = False
+    #: How BibTeX aliases are written (``bibtex`` or ``biblatex``; see the exporter).
+    dialect: str = "bibtex"
 
     def describe(self) -> str:
         """What selects the papers, for a listing: ``aux paper.aux``, ``query 'tag:x'``."""
@@ -49,7 +51,7 @@ class KeptExport:
         return f"{what}, keys {','.join(self.keys)}" if self.keys else what
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form (``aux``/``tex`` only when set)."""
+        """The JSON form (``aux``/``tex`` only when set, ``dialect`` when not ``bibtex``)."""
         data: dict[str, Any] = {
             "path": self.path,
             "format": self.format,
@@ -57,6 +59,8 @@ class KeptExport:
             "keys": list(self.keys),
             "ascii": self.ascii,
         }
+        if self.dialect != "bibtex":
+            data["dialect"] = self.dialect
         if self.aux:
             data["aux"] = self.aux
         if self.tex:
@@ -74,9 +78,11 @@ class KeptExport:
         keys = data.get("keys", [])
         if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
             raise ValueError("keys are not a list of text")
-        texts = {name: data.get(name) for name in ("query", "aux", "tex")}
+        texts = {name: data.get(name) for name in ("query", "aux", "tex", "dialect")}
         if not all(value is None or isinstance(value, str) for value in texts.values()):
-            raise ValueError("query, aux or tex is not text")
+            raise ValueError("query, aux, tex or dialect is not text")
+        if texts["dialect"] not in (None, "bibtex", "biblatex"):
+            raise ValueError(f"unknown dialect {texts['dialect']!r}")
         return cls(
             path=path,
             format=format,
@@ -85,6 +91,7 @@ class KeptExport:
             aux=texts["aux"] or None,
             tex=texts["tex"] or None,
             ascii=data.get("ascii") is True,
+            dialect=texts["dialect"] or "bibtex",
         )
 
 

@@ -283,3 +283,34 @@ def test_a_kept_export_that_cannot_be_written_warns_and_the_change_is_saved(
     [warning] = result.stderr.splitlines()
     assert warning.startswith(f"warning: export {target} was not updated: ")
     assert "kept" in run_cli("show", "knuth1984", check=True).stdout
+
+
+@pytest.mark.parametrize(
+    ("dialect", "main", "engine", "alias_entry"),
+    [
+        ("bibtex", NATBIB_MAIN, "bibtex", "@article{knuth1984,"),
+        ("biblatex", BIBLATEX_MAIN, "biber", "ids = {knuth1984}"),
+    ],
+)
+def test_a_renamed_key_cited_by_its_old_name_is_found_in_the_chosen_dialect(
+    project: Path, run_cli, dialect: str, main: str, engine: str, alias_entry: str
+) -> None:  # type: ignore[no-untyped-def]
+    require_tex("pdflatex", engine)
+    renamed = run_cli("rekey", "author:knuth", "--force", check=True)
+    new_key = renamed.stdout.split("->")[1].strip()
+    assert new_key != "knuth1984"
+    (project / "main.tex").write_text(main, encoding="utf-8")
+    result = run_cli(
+        "export", "bibtex", "--tex", str(project / "main.tex"), "--dialect", dialect,
+        "-o", str(project / "refs.bib"), "--keep-updated",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr  # the old key is no missing citation
+    refs = project / "refs.bib"
+    assert alias_entry in refs.read_text("utf-8")
+    output = build(project, "main.tex", engine)
+    assert not UNDEFINED.search(output), output
+    # The kept export stays in its dialect when a change rewrites it.
+    run_cli("tag", new_key, "classic", check=True)
+    assert "classic" in refs.read_text("utf-8") and alias_entry in refs.read_text("utf-8")
+    listed = run_cli("exports", check=True).stdout
+    assert ("biblatex" in listed) == (dialect == "biblatex")
