@@ -32,7 +32,8 @@ from bibtexparser.model import (
 
 from readlist.bib.dates import month_number
 from readlist.bib.latex import latex_to_text, unescape_specials
-from readlist.importers.bibtex_split import split_entries, strip_field_comments
+from readlist.importers.bibtex_recover import rewrite
+from readlist.importers.bibtex_split import split_entries
 from readlist.importers.bibtex_values import MacroTable, macros_used
 from readlist.importers.detect import ImportFormatError
 from readlist.keys import is_valid_key
@@ -419,7 +420,7 @@ def _parse_with_bibtexparser(
         raise ImportFormatError(f"cannot parse BibTeX: {one_line(str(error))[:200]}") from None
     context = _FileContext(source_name, MacroTable() if macros is None else macros)
     warnings = context.warnings
-    library = _without_field_comments(text, library, warnings)
+    library = _read_again(text, library, warnings)
     papers: list[Paper] = []
     for block in library.blocks:
         if isinstance(block, String):
@@ -473,32 +474,43 @@ def _failed_lines(library: BibLibrary) -> list[int]:
     ]
 
 
-def _without_field_comments(text: str, library: BibLibrary, warnings: list[str]) -> BibLibrary:
-    """``library`` read again without biber's ``%`` comments between fields, if that reads more.
+def _read_again(text: str, library: BibLibrary, warnings: list[str]) -> BibLibrary:
+    """``library`` read again from what BibTeX means by ``text``, if that reads more entries.
 
-    biber reads ``% …`` to the end of the line between an entry's fields (its own test
-    files use it); bibtexparser stops at the ``%`` and loses the entry.
+    See :mod:`readlist.importers.bibtex_recover`: biber's ``%`` comments between
+    fields, and quotes inside braces inside a quoted value.
     """
     failed = _failed_lines(library)
-    broken = (block for block in library.blocks if isinstance(block, ParsingFailedBlock))
-    if not any("%" in (block.raw or "") for block in broken):
+    if not failed:
         return library
-    stripped = strip_field_comments(text)  # line numbers stay as they were
-    if stripped == text:
+    rewritten = rewrite(text)  # line numbers stay as they were
+    if rewritten.text == text:
         return library
     try:
-        again = parse_string(stripped, parse_stack=[])
+        again = parse_string(rewritten.text, parse_stack=[])
     except Exception:  # bibtexparser raises on its own internal errors
         return library
     still = _failed_lines(again)
     if len(still) >= len(failed):
         return library
-    read = ", ".join(str(line) for line in failed if line not in still)
-    warnings.append(
-        f"line {read}: % comments between fields (biber's syntax) left out;"
-        " BibTeX itself stops reading an entry at the first"
-    )
+    if rewritten.comments:
+        warnings.append(
+            f"{_lines(rewritten.comments)}: % comments between fields (biber's syntax) left"
+            " out; BibTeX itself stops reading an entry at the first"
+        )
+    if rewritten.requoted:
+        warnings.append(
+            f"{_lines(rewritten.requoted)}: a quoted value holding quotes in braces is"
+            " written with braces instead of quotes (BibTeX reads both the same)"
+        )
     return again
+
+
+def _lines(numbers: list[int]) -> str:
+    """``line 4`` or ``lines 4, 9, 12`` (the first five, then how many more)."""
+    shown = ", ".join(str(number) for number in numbers[:5])
+    more = f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
+    return f"line {shown}" if len(numbers) == 1 else f"lines {shown}{more}"
 
 
 #: A block bibtexparser takes for ``@comment`` whose type only starts so (``@COMMENTED``).

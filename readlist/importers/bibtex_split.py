@@ -230,37 +230,3 @@ class _Splitter:
             index = tail.end()
             end_of_entry = tail.group(1) == "}"
         return SplitEntry(line, entry_type, key, fields, frozenset(repeated)), index
-
-
-def strip_field_comments(text: str) -> str:
-    """``text`` without the ``%`` comments between entries' fields (biber reads those).
-
-    A ``%`` counts only at a block's own level, outside any braced or quoted value;
-    the comment runs to the end of its line (the newline stays, so line numbers do
-    too). BibTeX and bibtexparser stop reading the entry there, so this is tried
-    only on files with entries that could not be read otherwise.
-    """
-    kept: list[str] = []
-    depth = 0
-    quoted = False
-    index = start = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-            quoted = quoted and depth > 0
-        elif char == '"' and depth == 1:
-            quoted = not quoted
-        elif char == "%" and depth == 1 and not quoted:
-            kept.append(text[start:index])
-            end = text.find("\n", index)
-            index = start = len(text) if end < 0 else end
-            continue
-        index += 1
-    kept.append(text[start:])
-    return "".join(kept)

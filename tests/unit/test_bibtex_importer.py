@@ -309,7 +309,7 @@ def test_biber_comments_between_fields_are_left_out_and_the_entry_kept() -> None
     assert comments.source.fields["note"] == "a {%} b"
     assert comments.source.fields["namea"] == "xdata=lxd1-author-1"
     assert warnings == [
-        "line 2: % comments between fields (biber's syntax) left out;"
+        "lines 3, 5, 6: % comments between fields (biber's syntax) left out;"
         " BibTeX itself stops reading an entry at the first"
     ]
 
@@ -321,3 +321,30 @@ def test_a_percent_in_a_broken_entry_is_no_reason_to_read_it() -> None:
     )
     assert [paper.key for paper in papers] == ["ok"]
     assert len(warnings) == 1 and "cannot read this BibTeX entry" in warnings[0]
+
+
+def test_quotes_in_braces_in_a_quoted_value_are_text_as_for_bibtex() -> None:
+    # As in TeX Live's texbook2.bib (Greene:1982:MAA); bibtexparser lost the entry.
+    text = (
+        "%%% BibTeX-file{ a header in braces, outside any entry\n"
+        '@comment{ a "quote" and % no comment }\n'
+        "@book{Greene:1982:MAA,\n"
+        '  title = "Mathematics for the Analysis of Algorithms",\n'
+        '  remark = "{Teil der \n "optionalen" Kapitel aus "the Art, Band 3"}.",\n'
+        '  year = "1982",\n'
+        "}\n"
+        '@misc{after, title = "Still {"} read"}\n'
+    )
+    papers, warnings = parse_bibtex(text, source_name="texbook2.bib")
+    assert [paper.key for paper in papers] == ["Greene:1982:MAA", "after"]
+    greene = papers[0]
+    assert greene.source is not None
+    assert (
+        greene.source.fields["remark"]
+        == '{Teil der \n "optionalen" Kapitel aus "the Art, Band 3"}.'
+    )
+    assert greene.published == "1982"
+    assert warnings == [
+        "lines 5, 9: a quoted value holding quotes in braces is written with braces instead"
+        " of quotes (BibTeX reads both the same)"
+    ]
