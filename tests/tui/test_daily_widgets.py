@@ -137,6 +137,12 @@ def test_the_detail_facts_show_venue_doi_and_arxiv_when_known() -> None:
     assert "venue" not in facts(Paper(title="bare")).plain
 
 
+def test_the_detail_facts_show_the_aliases_a_cite_still_finds() -> None:
+    paper = Paper(title="t", key="knuth1984literate", aliases=["knuth1984", "Knuth:84"])
+    assert "aliases    knuth1984 Knuth:84" in facts(paper).plain
+    assert "aliases" not in facts(Paper(title="t", key="k")).plain
+
+
 async def test_the_detail_pane_shows_the_note_above_the_abstract() -> None:
     paper = sample_papers()[3]
     paper.notes = NOTE

@@ -37,7 +37,7 @@ def venue(paper: Paper) -> str:
 
 
 def facts(paper: Paper, exports: Sequence[str] = ()) -> Text:
-    """Status, key, venue, ids, date, category, tags, kept exports and links: a line each.
+    """Status, key, aliases, venue, ids, date, category, tags, kept exports, links: a line each.
 
     ``exports`` are the files of the kept exports (``--keep-updated``) that hold the paper.
     """
@@ -45,6 +45,7 @@ def facts(paper: Paper, exports: Sequence[str] = ()) -> Text:
     rows = [
         ("status", f"{STATUS_GLYPHS[paper.status]} {paper.status.value}"),
         ("key", paper.key),
+        ("aliases", " ".join(paper.aliases)),  # old keys that \cite still finds
         ("venue", venue(paper)),
         ("doi", " ".join(sorted(known.doi))),
         ("arxiv", " ".join(sorted(known.arxiv))),
