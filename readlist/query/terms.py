@@ -68,8 +68,10 @@ HAS: dict[str, Has] = {
     "abstract": Has(lambda paper: bool(paper.abstract.strip()), reads_abstract=True),
     "doi": Has(_has_doi, reads_abstract=True),  # links an abstract cites are not the paper's
     "arxiv": Has(_has_arxiv, reads_abstract=True),
+    "tag": Has(lambda paper: bool(paper.tags)),  # -has:tag: the untagged papers
+    "category": Has(lambda paper: bool((paper.category or "").strip())),
 }
-_HAS_ALIASES = {"notes": "note"}
+_HAS_ALIASES = {"notes": "note", "tags": "tag", "cat": "category"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,10 @@ def test_or_groups_and_negation(query: str, expected: list[str]) -> None:
         ("year:>=20x", "bad year '>=20x' at position 1 (use 2023, >=2023, <2020 or 2020..2023)"),
         ("year:..", "bad year '..' at position 1 (use 2023, >=2023, <2020 or 2020..2023)"),
         ("status:done", "unknown status 'done' at position 1 (use unread, reading, read)"),
-        ("has:pdf", "unknown has:pdf at position 1 (use note, code, abstract, doi, arxiv)"),
+        ("has:pdf", (
+            "unknown has:pdf at position 1 "
+            "(use note, code, abstract, doi, arxiv, tag, category)"
+        )),
         (
             "added:2026-13",
             "bad date '2026-13' for added: at position 1 (use 2026, 2026-11, 2026-11-01, "
@@ -179,6 +182,32 @@ HAS_PAPERS = [
 )
 def test_has_asks_what_a_paper_has(query: str, expected: list[str]) -> None:
     assert keys(query, HAS_PAPERS) == expected
+
+
+FACETED = [
+    Paper(key="bare", title="Bare"),
+    Paper(key="tagged", title="Tagged", tags=["ml"]),
+    Paper(key="filed", title="Filed", category="cs.CV"),
+    Paper(key="blank", title="Blank category", category="  "),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("has:tag", ["tagged"]),
+        ("has:tags", ["tagged"]),
+        ("-has:tag", ["bare", "filed", "blank"]),
+        ("has:category", ["filed"]),
+        ("has:cat", ["filed"]),
+        ("-has:category", ["bare", "tagged", "blank"]),
+        ("-has:tag -has:category", ["bare", "blank"]),
+    ],
+)
+def test_has_tag_and_category_find_the_untagged_and_unfiled(
+    query: str, expected: list[str]
+) -> None:
+    assert keys(query, FACETED) == expected
 
 
 DATED = [
