@@ -16,13 +16,14 @@ import pytest
 def isolated_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """Point platformdirs (XDG), READLIST_LIBRARY and READLIST_CONFIG away from the user's own."""
+    """Point platformdirs (XDG), READLIST_LIBRARY, _CONFIG and _STATE away from the user's own."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("READLIST_LIBRARY", raising=False)
     monkeypatch.delenv("READLIST_CONFIG", raising=False)
+    monkeypatch.setenv("READLIST_STATE", str(home / "tui-state.json"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("BROWSER", "true")  # never a real browser, whatever a test forgets
     yield home

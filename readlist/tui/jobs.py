@@ -36,15 +36,17 @@ def run_import(library_path: Path, choice: ImportChoice) -> ImportReport:
     return total(import_sources(open_library(library_path), sources))
 
 
-def run_export(papers: Sequence[Paper], path: Path, library_path: Path) -> int:
-    """Write ``papers`` as BibTeX to ``path`` (atomically); how many were written.
+def run_export(
+    papers: Sequence[Paper], path: Path, library_path: Path, format: str = "bibtex"
+) -> int:
+    """Write ``papers`` in ``format`` to ``path`` (atomically); how many were written.
 
     ``path`` may not be a file of the library at ``library_path`` (see
     :func:`readlist.export_file.check_export_path`).
     """
     from readlist.export_file import write_export
 
-    return write_export(list(papers), "bibtex", path, library=library_path)
+    return write_export(list(papers), format, path, library=library_path)
 
 
 def bibtex_entry(paper: Paper) -> str:

@@ -16,7 +16,7 @@ from textual.app import SuspendNotSupported
 from textual.screen import Screen
 
 from readlist.errors import ReadlistError
-from readlist.models import Paper
+from readlist.models import Paper, normalize_tag
 from readlist.store import Library, NoteOutcome, NoteSave
 from readlist.text import one_line
 from readlist.tui.browser import code_url, open_link, paper_url
@@ -81,7 +81,9 @@ class PaperActions:
 
         def answered(text: str | None) -> None:
             tags = split_tags(text or "")
-            done = f"Tagged {what}: {' '.join(tags)}"
+            # The toast names the tags as the library keeps them (lowercase, hyphens).
+            stored = sorted({normalize_tag(tag) for tag in tags} - {""})
+            done = f"Tagged {what}: {' '.join(stored)}"
             saved = bool(tags) and self.write(lambda lib: lib.add_tags(keys, tags), done)
             if saved and then is not None:
                 then()
@@ -237,12 +239,22 @@ class PaperActions:
         """Open a search for the paper's page; whether it was opened."""
         return open_link(self.screen.app, paper_url(paper)) is not None
 
-    def copy_bibtex(self, paper: Paper) -> None:
-        """Copy the paper's BibTeX entry to the clipboard."""
+    def copy_bibtex(self, keys: Sequence[str]) -> None:
+        """Copy the BibTeX entries of the papers with ``keys`` to the clipboard."""
         try:
-            entry = bibtex_entry(paper)
+            papers = self.session.read(lambda library: [library.get(key) for key in keys])
+            entries = [bibtex_entry(paper) for paper in papers]
         except (ReadlistError, ValueError) as error:
             self.notify(str(error), title="No BibTeX", severity="error")
             return
-        self.screen.app.copy_to_clipboard(entry)
-        self.notify(f"Copied the BibTeX entry {paper.key}")
+        self.screen.app.copy_to_clipboard("\n".join(entry.rstrip("\n") + "\n" for entry in entries))
+        if len(keys) == 1:
+            self.notify(f"Copied the BibTeX entry {keys[0]}")
+        else:
+            self.notify(f"Copied {len(keys)} BibTeX entries")
+
+    def copy_citation(self, keys: Sequence[str]) -> None:
+        """Copy a LaTeX citation of ``keys`` (``cite{a,b}`` after a backslash) to the clipboard."""
+        citation = "\\cite{" + ",".join(keys) + "}"
+        self.screen.app.copy_to_clipboard(citation)
+        self.notify(f"Copied {citation}")

@@ -58,7 +58,7 @@ class LibrarySession:
         self.library = library
         self._lock = threading.Lock()
         #: The whole library in the order last asked for; filtering keeps this order.
-        self._sorted: tuple[str, list[Paper]] | None = None
+        self._sorted: tuple[tuple[str, bool], list[Paper]] | None = None
 
     def write(self, change: Callable[[Library], T]) -> T:
         """Apply ``change`` to the library (it saves at once)."""
@@ -71,12 +71,18 @@ class LibrarySession:
         with self._lock:
             return look(self.library)
 
-    def rows(self, query: Query, sort_by: str, *, counts: bool = True) -> Rows:
-        """The papers matching ``query`` sorted by ``sort_by``; with ``counts``, the counts too."""
+    def rows(
+        self, query: Query, sort_by: str, *, counts: bool = True, reverse: bool = False
+    ) -> Rows:
+        """The papers matching ``query`` sorted by ``sort_by`` (``reverse``: turned round).
+
+        With ``counts``, the library's counts too.
+        """
+        order = (sort_by, reverse)
         with self._lock:
             library = self.library
-            if counts or self._sorted is None or self._sorted[0] != sort_by:
-                self._sorted = (sort_by, sort_papers(library.papers(), sort_by))
+            if counts or self._sorted is None or self._sorted[0] != order:
+                self._sorted = (order, sort_papers(library.papers(), sort_by, reverse=reverse))
             ordered = self._sorted[1]
             if query.is_empty:
                 papers = list(ordered)

@@ -11,7 +11,8 @@ from tui_helpers import SIZE, AppFactory, fresh, key_of, settle
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.confirm import ConfirmScreen
-from readlist.tui.dialogs.prompt import ImportPrompt, PathPrompt
+from readlist.tui.dialogs.export import ExportDialog
+from readlist.tui.dialogs.prompt import ImportPrompt
 from readlist.tui.dialogs.welcome import WelcomeScreen
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.widgets.paper_table import PaperTable
@@ -59,7 +60,7 @@ async def test_e_exports_the_current_view(
         app.screen.query_one("#search", Input).value = "tag:vision"
         await pilot.pause()
         await pilot.press("e")
-        assert isinstance(app.screen, PathPrompt)
+        assert isinstance(app.screen, ExportDialog)
         default = app.screen.query_one(Input).value
         assert default == str(Path("~/readlist-export.bib").expanduser())
         await type_path(pilot, app, target)

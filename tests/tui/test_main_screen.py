@@ -172,21 +172,39 @@ async def test_a_bad_query_shows_its_error_and_keeps_the_last_result(app: Readli
         assert sorted(rows(app)) == ["Aligning", "Scaling"]
 
 
-async def test_escape_clears_the_search(app: ReadlistApp) -> None:
+async def test_escape_leaves_the_search_bar_and_a_second_clears_the_query(
+    app: ReadlistApp,
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        search = app.screen.query_one("#search", Input)
         await pilot.press("slash", *"tag:llm")
         assert len(rows(app)) == 2
-        await pilot.press("escape")
-        assert app.screen.query_one("#search", Input).value == ""
-        assert len(rows(app)) == 6
-        await pilot.press("escape")
+        await pilot.press("escape")  # leaves the bar, the query stays
         assert focused(app) is app.screen.query_one(PaperTable)
-        # From the table, escape clears a query left in the bar.
-        app.screen.query_one("#search", Input).value = "tag:llm"
+        assert search.value == "tag:llm" and len(rows(app)) == 2
+        await pilot.press("escape")  # from the table: clears the query
+        assert search.value == "" and len(rows(app)) == 6
+        # With a selection, escape clears the selection first.
+        search.value = "tag:llm"
         await pilot.pause()
+        await pilot.press("space", "escape")
+        assert not app.screen.query_one(PaperTable).selected and len(rows(app)) == 2
         await pilot.press("escape")
         assert len(rows(app)) == 6
+
+
+async def test_a_new_search_puts_the_cursor_on_its_first_row(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")
+        assert highlighted(app) == "Aligning"
+        await pilot.press("slash", *"vision")
+        assert rows(app) == ["Aligning", "Scaling"] and highlighted(app) == "Aligning"
+        await pilot.press("escape", "j")
+        assert highlighted(app) == "Scaling"
+        await pilot.press("slash", "end", "backspace")  # "visio": the same rows, a new search
+        assert highlighted(app) == "Aligning"
 
 
 async def test_s_cycles_the_sort_order(app: ReadlistApp, library_path: Path) -> None:
@@ -341,5 +359,5 @@ async def test_the_detail_pane_catches_up_after_fast_moves(
         # New rows (a search) update the pane at once, however recent the last update.
         app.screen.query_one("#search", Input).value = "tag:llm"
         await pilot.pause()
-        assert highlighted(app) == "Efficient"
-        assert detail.paper is not None and detail.paper.title.startswith("Efficient")
+        assert highlighted(app) == "Zero"  # a new search starts on its first row
+        assert detail.paper is not None and detail.paper.title.startswith("Zero")

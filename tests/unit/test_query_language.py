@@ -66,10 +66,10 @@ def test_or_groups_and_negation(query: str, expected: list[str]) -> None:
         ("year:>=20x", "bad year '>=20x' at position 1 (use 2023, >=2023, <2020 or 2020..2023)"),
         ("year:..", "bad year '..' at position 1 (use 2023, >=2023, <2020 or 2020..2023)"),
         ("status:done", "unknown status 'done' at position 1 (use unread, reading, read)"),
-        ("has:pdf", (
-            "unknown has:pdf at position 1 "
-            "(use note, code, abstract, doi, arxiv, tag, category)"
-        )),
+        (
+            "has:pdf",
+            ("unknown has:pdf at position 1 (use note, code, abstract, doi, arxiv, tag, category)"),
+        ),
         (
             "added:2026-13",
             "bad date '2026-13' for added: at position 1 (use 2026, 2026-11, 2026-11-01, "

@@ -4,7 +4,9 @@
 layout, the query and order, and redraws the widgets from the session's rows.
 What it does to papers is :class:`~readlist.tui.paper_actions.PaperActions`
 (shared with triage); the welcome, import and export flows are
-:class:`~readlist.tui.screens.library_transfers.LibraryTransfers`.
+:class:`~readlist.tui.screens.library_transfers.LibraryTransfers`. The sort, the
+query and the sidebar's visibility are remembered between runs
+(:mod:`readlist.tui.state`).
 """
 
 from __future__ import annotations
@@ -21,21 +23,24 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from readlist.errors import QueryError, ReadlistError
 from readlist.models import Paper, Status
 from readlist.query import Query, parse_query, term_text
 from readlist.store import Library
+from readlist.tui.dialogs.command import command_session
 from readlist.tui.literal import literal_lines
 from readlist.tui.paper_actions import PaperActions
 from readlist.tui.screens.library_transfers import LibraryTransfers
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.triage import TriageScreen, TriageSummary
 from readlist.tui.session import Counts, LibrarySession
+from readlist.tui.state import load_state, save_state
 from readlist.tui.widgets.counts_header import CountsHeader
-from readlist.tui.widgets.facet_sidebar import FacetSidebar
+from readlist.tui.widgets.facet_sidebar import FacetSidebar, facet_counts
+from readlist.tui.widgets.fitting_footer import FittingFooter
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
 from readlist.view import plural
@@ -46,7 +51,9 @@ POLL_SECONDS = 1.0
 DETAIL_INTERVAL = 0.08
 #: The orders ``s`` cycles through.
 SORT_CYCLE = ("published", "added", "title", "author", "status")
-SEARCH_PLACEHOLDER = "Search: words, tag:x status:unread author:kim year:>=2023 cat:cv code:yes"
+SEARCH_PLACEHOLDER = "Search: words, tag:x status:unread author:kim year:>=2023 a OR b sort:title"
+#: The footer's keys to leave out first when the terminal is narrow.
+FOOTER_DROP_ORDER = ("import_file", "open_code", "triage", "edit_note", "cycle_sort")
 
 _TERM = re.compile(r'-?[A-Za-z]+:"[^"]*"?|"[^"]*"?|\S+')
 
@@ -62,10 +69,21 @@ def toggle_term(query: str, field: str, value: str) -> str:
     if term in terms:
         terms.remove(term)
     else:
-        if field in ("status", "cat"):
-            terms = [t for t in terms if not t.lower().startswith(f"{field}:")]
+        group = _one_of(term)
+        if group is not None:
+            terms = [t for t in terms if _one_of(t) != group]
         terms.append(term)
     return " ".join(terms)
+
+
+def _one_of(term: str) -> str | None:
+    """The facet a paper has one of that ``term`` picks (status, category), if any."""
+    lowered = term.lower()
+    if lowered.startswith("status:"):
+        return "status"
+    if lowered.startswith("cat:") or lowered == "-has:category":
+        return "cat"
+    return None
 
 
 class LibraryScreen(Screen[None]):
@@ -75,12 +93,14 @@ class LibraryScreen(Screen[None]):
         # A priority binding runs before the keys after it are routed, so a query
         # typed (or pasted) right after "/" lands in the search bar, not on the table.
         Binding("slash", "focus_search", "Search", tooltip="filter as you type", priority=True),
+        Binding("f", "focus_facets", "Facets", tooltip="the sidebar: status, tags, categories"),
+        Binding("backslash,ctrl+b", "toggle_sidebar", "Hide/show sidebar", show=False),
         Binding(
             "escape",
             "back",
             "Clear / back",
             show=False,
-            tooltip="leave the search, clear the selection, then the query",
+            tooltip="leave the search bar; in the table: the selection, then the query",
         ),
         Binding("enter", "focus_detail", "Details", show=False, tooltip="scroll the detail pane"),
         Binding("r", "cycle_status", "Status", tooltip="unread → reading → read"),
@@ -93,10 +113,13 @@ class LibraryScreen(Screen[None]):
         Binding("E", "edit_note_externally", "Note in $EDITOR", show=False),
         Binding("o", "open_code", "Code", tooltip="open the code (or search for it)"),
         Binding("p", "open_paper", "Paper page", show=False, tooltip="search for the paper"),
-        Binding("y", "copy_bibtex", "Copy BibTeX", show=False),
-        Binding("e", "export", "Export", tooltip="view or selection as BibTeX"),
+        Binding("y", "copy_bibtex", "Copy BibTeX", show=False, tooltip="selection or paper"),
+        Binding("c", "copy_citation", "Copy \\cite{…}", show=False, tooltip="the keys, to paste"),
+        Binding("e", "export", "Export", tooltip="BibTeX, CSL-JSON or Markdown"),
         Binding("i", "import_file", "Import", tooltip="a file, or ctrl+s: the samples"),
         Binding("s", "cycle_sort", "Sort", tooltip="date, added, title, author, status"),
+        Binding("minus", "reverse_sort", "Reverse sort", show=False),
+        Binding("colon", "command", "Command", tooltip="run a readlist command here"),
         Binding("x,delete", "remove", "Remove", show=False, tooltip="asks first"),
         Binding("v,ctrl+t", "triage", "Triage", tooltip="unread papers one at a time"),
         Binding("S", "stats", "Stats", show=False, tooltip="reading stats"),
@@ -109,7 +132,9 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.today = today
-        self.sort_by = SORT_CYCLE[0]
+        self.state, self._state_problem = load_state()
+        self.sort_by = self.state.sort_by if self.state.sort_by in SORT_CYCLE else SORT_CYCLE[0]
+        self.sort_reversed = self.state.sort_reversed
         self.paper_actions = PaperActions(self, session, changed=self.refresh_view)
         self.transfers = LibraryTransfers(self, session)
         self._query: Query = parse_query("")
@@ -146,14 +171,18 @@ class LibraryScreen(Screen[None]):
                 yield Static(id="query-error")
                 yield PaperTable(id="papers")
                 yield PaperDetail(id="detail")
-        yield Footer(compact=True)
+        yield FittingFooter(drop_order=FOOTER_DROP_ORDER)
 
     def on_mount(self) -> None:
-        """Show the library, start watching the file, greet an empty library."""
+        """Show the library as last left, start watching the file, greet an empty library."""
         self.query_one("#query-error").display = False
-        self.table.sort_by = self.sort_by
+        self.query_one(FacetSidebar).display = self.state.sidebar_visible
+        if self._state_problem:
+            self.notify(self._state_problem, severity="warning", markup=False)
         self.table.focus()
         self.refresh_view()
+        # Set after the first draw: the change event brings the remembered query in.
+        self.search.value = self.state.query_for(self.library.path)
         self.set_interval(POLL_SECONDS, self._poll)
         self._warm_up()
         if self.library_is_empty():
@@ -168,10 +197,36 @@ class LibraryScreen(Screen[None]):
         except ReadlistError:
             return False
 
-    def refresh_view(self, *, counts: bool = True, keep: str | None = None) -> None:
-        """Re-run the query and redraw the rows; ``counts``: the data changed too."""
+    def on_unmount(self) -> None:
+        """Remember the query for the next run."""
+        self.remember()
+
+    def remember(self) -> None:
+        """Save the screen's state (sort, query, sidebar, export choices) for the next run."""
+        self.state.sort_by, self.state.sort_reversed = self.sort_by, self.sort_reversed
+        self.state.remember_query(self.library.path, self._query.text.strip())
+        problem = save_state(self.state)
+        if problem and problem != self._state_problem:
+            self.notify(problem, severity="warning", markup=False)
+        self._state_problem = problem
+
+    @property
+    def order(self) -> tuple[str, bool]:
+        """The order on show and whether it is reversed: a ``sort:`` in the query wins."""
+        if self._query.sort is not None:
+            return self._query.sort.name, self._query.sort.reverse
+        return self.sort_by, self.sort_reversed
+
+    def refresh_view(
+        self, *, counts: bool = True, keep: str | None = None, first: bool = False
+    ) -> None:
+        """Re-run the query and redraw the rows; ``counts``: the data changed too.
+
+        ``first``: the rows are a new search, so the cursor goes to the first one.
+        """
+        by, reverse = self.order
         try:
-            rows = self.session.rows(self._query, self.sort_by, counts=counts)
+            rows = self.session.rows(self._query, by, counts=counts, reverse=reverse)
         except ReadlistError as error:
             self.notify(
                 str(error),
@@ -182,20 +237,20 @@ class LibraryScreen(Screen[None]):
             )
             return
         self.table.forget(self.table.selected - rows.known)
-        self.table.set_papers(rows.papers, keep=keep)
+        self.table.sort_by, self.table.sort_reversed = by, reverse
+        self.table.set_papers(rows.papers, keep=keep, first=first)
         if rows.counts is not None:
             self._statuses = rows.counts.statuses
-            self.query_one(FacetSidebar).show_counts(
-                rows.counts.statuses, rows.counts.tags, rows.counts.categories
-            )
+        self.query_one(FacetSidebar).show_counts(facet_counts(rows.papers))
         self._show_counts()
 
     def _show_counts(self) -> None:
+        by, reverse = self.order
         self.query_one(CountsHeader).show_counts(
             self._statuses,
             shown=len(self.table.papers),
             selected=len(self.table.selected),
-            sort_by=self.sort_by,
+            sort_by=f"{by} ▴" if reverse else by,
         )
 
     def library_changed(self) -> None:
@@ -257,11 +312,12 @@ class LibraryScreen(Screen[None]):
             error.display = False
             self.search.remove_class("-invalid")
         self._query = query
-        self.refresh_view(counts=False)
+        self.refresh_view(counts=False, first=True)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self.table.focus()
+        self.remember()
 
     @on(PaperTable.Highlighted)
     def _highlighted(self, event: PaperTable.Highlighted) -> None:
@@ -305,16 +361,31 @@ class LibraryScreen(Screen[None]):
         else:
             self.set_focus(self.search)
 
+    def action_focus_facets(self) -> None:
+        """Move focus to the sidebar (showing it if hidden): ↑↓ move, enter filters."""
+        sidebar = self.query_one(FacetSidebar)
+        if not sidebar.display:
+            self.action_toggle_sidebar()
+        sidebar.focus()
+        if sidebar.highlighted is None:
+            sidebar.action_first()
+
+    def action_toggle_sidebar(self) -> None:
+        """Hide the sidebar (the table gets its width) or show it again."""
+        sidebar = self.query_one(FacetSidebar)
+        sidebar.display = self.state.sidebar_visible = not sidebar.display
+        if not sidebar.display and self.focused is sidebar:
+            self.table.focus()
+        self.remember()
+
     def action_focus_detail(self) -> None:
         """Move focus to the detail pane (to scroll a long abstract)."""
         self.query_one(PaperDetail).focus()
 
     def action_back(self) -> None:
-        """Escape: leave the search bar or detail pane, else clear selection, else the query."""
+        """Escape: back to the table; in the table, clear the selection, else the query."""
         focused = self.focused
-        if focused is self.search and self.search.value:
-            self.search.value = ""
-        elif focused is not self.table:
+        if focused is not self.table:
             self.table.focus()
         elif self.table.selected:
             self.table.clear_selection()
@@ -329,8 +400,18 @@ class LibraryScreen(Screen[None]):
         """Sort by ``by`` (one of :data:`SORT_CYCLE`)."""
         if by in SORT_CYCLE:
             self.sort_by = by
-            self.table.sort_by = by
-            self.refresh_view(counts=False)
+            self._sort_changed()
+
+    def action_reverse_sort(self) -> None:
+        """Turn the order round (oldest first, Z→A); papers without the value stay last."""
+        self.sort_reversed = not self.sort_reversed
+        self._sort_changed()
+
+    def _sort_changed(self) -> None:
+        if self._query.sort is not None:
+            self.notify(f"The query's {self._query.sort} decides the order", markup=False)
+        self.refresh_view(counts=False)
+        self.remember()
 
     def action_filter(self, field: str, value: str) -> None:
         """Toggle ``field:value`` in the query."""
@@ -420,9 +501,20 @@ class LibraryScreen(Screen[None]):
             self.paper_actions.open_paper(paper)
 
     def action_copy_bibtex(self) -> None:
-        """Copy the highlighted paper's BibTeX entry to the clipboard."""
-        if paper := self._current():
-            self.paper_actions.copy_bibtex(paper)
+        """Copy the BibTeX entries of the selection (or the highlighted paper)."""
+        keys = self._targets()
+        if not keys:
+            self.notify("No paper here", severity="warning", markup=False)
+            return
+        self.paper_actions.copy_bibtex(keys)
+
+    def action_copy_citation(self) -> None:
+        """Copy a LaTeX citation of the selection (or the highlighted paper)."""
+        keys = self._targets()
+        if not keys:
+            self.notify("No paper here", severity="warning", markup=False)
+            return
+        self.paper_actions.copy_citation(keys)
 
     def action_remove(self) -> None:
         """Remove the target papers, after asking."""
@@ -442,6 +534,15 @@ class LibraryScreen(Screen[None]):
             papers = list(self.table.papers)
             what = plural(len(papers), "paper") + " in this view"
         self.transfers.export(papers, what)
+
+    def action_command(self) -> None:
+        """Ask for a readlist command and run it on this library (as from a shell)."""
+        try:
+            keys = self.session.read(lambda library: [p.key for p in library.papers()])
+        except ReadlistError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        command_session(self.app, self.library.path, keys, ran=self._poll)
 
     def action_import_file(self) -> None:
         """Ask for a file to import (or take the bundled samples)."""

@@ -1,7 +1,8 @@
 """The library screen's welcome, import and export flows.
 
 Import and export are workers that read top to bottom: the slow part (parsing
-and merging, writing the file) runs in a thread and calls :mod:`readlist.tui.jobs`
+and merging, writing the file in the chosen format) runs in a thread and calls
+:mod:`readlist.tui.jobs`
 (domain code only); export awaits its dialogs with ``push_screen_wait``. The
 welcome and import prompts answer through callbacks instead: a worker waiting
 on a dialog would count as work in progress for as long as the dialog is up.
@@ -10,7 +11,6 @@ on a dialog would count as work in progress for as long as the dialog is up.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,15 +19,15 @@ from readlist.errors import ReadlistError
 from readlist.models import Paper
 from readlist.text import one_line
 from readlist.tui.dialogs.confirm import ConfirmScreen
-from readlist.tui.dialogs.prompt import ImportPrompt, PathPrompt
+from readlist.tui.dialogs.export import FORMAT_NAMES, ExportDialog
+from readlist.tui.dialogs.prompt import ImportPrompt
 from readlist.tui.dialogs.welcome import WelcomeChoice, WelcomeScreen
 from readlist.tui.jobs import ImportChoice, run_export, run_import
 from readlist.tui.session import LibrarySession
+from readlist.view import plural
 
 if TYPE_CHECKING:
     from readlist.tui.screens.library import LibraryScreen
-
-DEFAULT_EXPORT_PATH = "~/readlist-export.bib"
 
 
 class LibraryTransfers:
@@ -120,7 +120,7 @@ class LibraryTransfers:
     # -- export ------------------------------------------------------------------
 
     def export(self, papers: list[Paper], what: str) -> None:
-        """Ask where to export ``papers`` (described as ``what``) as BibTeX, then write them."""
+        """Ask for a format and a file to export ``papers`` (described as ``what``), then write."""
         if not papers:
             self._notify("Nothing to export")
             return
@@ -129,17 +129,19 @@ class LibraryTransfers:
             group="export",
             exclusive=True,
             exit_on_error=False,
-            description="export BibTeX",
+            description="export papers",
         )
 
     async def _export(self, papers: list[Paper], what: str) -> None:
         from readlist.export_file import check_export_path
 
         app = self.screen.app
-        default = str(Path(DEFAULT_EXPORT_PATH).expanduser())
-        path = await app.push_screen_wait(PathPrompt(f"Export {what} as BibTeX to", value=default))
-        if path is None:
+        state = self.screen.state
+        dialog = ExportDialog(what, folder=state.export_folder, format=state.export_format)
+        choice = await app.push_screen_wait(dialog)
+        if choice is None:
             return
+        path, format = choice.path, choice.format
         library_path = self.session.library.path
         try:  # the library's own files are refused before any question
             check_export_path(path, library_path)
@@ -150,11 +152,14 @@ class LibraryTransfers:
             question = Text(f"{one_line(str(path))} exists. Replace it?")
             if not await app.push_screen_wait(ConfirmScreen("Export", question, yes="replace it")):
                 return
+        state.export_folder, state.export_format = str(path.parent), format
+        self.screen.remember()
         self._notify(f"Exporting to {path}…")
         try:
-            count = await asyncio.to_thread(run_export, papers, path, library_path)
+            count = await asyncio.to_thread(run_export, papers, path, library_path, format)
         except (ReadlistError, OSError, ValueError) as error:
-            self._failed("Export failed", str(error))
+            self._failed("Export failed", one_line(str(error)))
             return
-        entries = "entry" if count == 1 else "entries"
-        self._notify(f"Wrote {count} {entries} to {path}", title="Exported")
+        self._notify(
+            f"Wrote {plural(count, 'paper')} as {FORMAT_NAMES[format]} to {path}", title="Exported"
+        )

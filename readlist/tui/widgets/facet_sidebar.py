@@ -1,9 +1,10 @@
-"""The sidebar: statuses, tags and categories with counts; choosing one filters."""
+"""The sidebar: the statuses, tags and categories of the papers on show; choosing one filters."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
@@ -11,17 +12,49 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from readlist.models import Status
+from readlist.models import Paper, Status
 from readlist.text import one_line
 from readlist.view import STATUS_GLYPHS, fit
 
 #: Width of a facet's name; its count follows, right-aligned in 5 cells.
 NAME_WIDTH = 13
+#: The entries for papers without a tag / a category, and the query term each puts in.
+UNTAGGED = ("untagged", "-has:tag")
+NO_CATEGORY = ("no category", "-has:category")
 
 
-def facet_label(name: str, count: int, *, glyph: str = "") -> Text:
+@dataclass
+class FacetCounts:
+    """How many of some papers have each status, tag and category, and how many have none."""
+
+    statuses: Counter[Status] = field(default_factory=Counter)
+    tags: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    untagged: int = 0
+    uncategorized: int = 0
+
+
+def facet_counts(papers: Iterable[Paper]) -> FacetCounts:
+    """The facets of ``papers`` (the rows on show, so the counts follow the query)."""
+    counts = FacetCounts()
+    statuses, tags, categories = counts.statuses, counts.tags, counts.categories
+    for paper in papers:
+        statuses[paper.status] += 1
+        if paper.tags:
+            tags.update(paper.tags)
+        else:
+            counts.untagged += 1
+        category = (paper.category or "").strip()
+        if category:
+            categories[category] += 1
+        else:
+            counts.uncategorized += 1
+    return counts
+
+
+def facet_label(name: str, count: int, *, glyph: str = "", style: str = "") -> Text:
     """``name ……… count`` as plain text."""
-    label = Text(fit(f"{glyph} {name}" if glyph else name, NAME_WIDTH))
+    label = Text(fit(f"{glyph} {name}" if glyph else name, NAME_WIDTH), style=style)
     label.append(f"{count:>5}", style="dim")
     return label
 
@@ -36,7 +69,7 @@ class FacetSidebar(OptionList):
 
     @dataclass
     class Chosen(Message):
-        """A facet was chosen: ``field`` is a query filter (tag, status, cat)."""
+        """A facet was chosen: ``field`` is a query filter (tag, status, cat, -has)."""
 
         sidebar: FacetSidebar
         field: str
@@ -47,30 +80,39 @@ class FacetSidebar(OptionList):
             """The sidebar that posted the message."""
             return self.sidebar
 
-    def show_counts(
-        self, statuses: Counter[Status], tags: Counter[str], categories: Counter[str]
-    ) -> None:
+    def show_counts(self, counts: FacetCounts) -> None:
         """Rebuild the list, keeping the highlighted facet."""
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         options = [heading("Status")]
         options += [
-            Option(facet_label(s.value, statuses[s], glyph=STATUS_GLYPHS[s]), id=f"status:{s}")
+            Option(
+                facet_label(s.value, counts.statuses[s], glyph=STATUS_GLYPHS[s]), id=f"status:{s}"
+            )
             for s in Status
         ]
-        for title, field, counts in (("Tags", "tag", tags), ("Categories", "cat", categories)):
-            if counts:
-                options.append(heading(title))
-                ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-                options += [
-                    Option(facet_label(one_line(name), n), id=f"{field}:{name}")
-                    for name, n in ranked
-                ]
+        sections = (
+            ("Tags", "tag", counts.tags, UNTAGGED, counts.untagged),
+            ("Categories", "cat", counts.categories, NO_CATEGORY, counts.uncategorized),
+        )
+        for title, name, named, (none_label, none_term), none_count in sections:
+            if not named and not none_count:
+                continue
+            options.append(heading(title))
+            ranked = sorted(named.items(), key=lambda item: (-item[1], item[0]))
+            options += [
+                Option(facet_label(one_line(value), n), id=f"{name}:{value}") for value, n in ranked
+            ]
+            if none_count:
+                label = facet_label(none_label, none_count, style="italic")
+                options.append(Option(label, id=none_term))
         self.set_options(options)
         if highlighted is not None:
             try:
                 self.highlighted = self.get_option_index(highlighted)
             except OptionDoesNotExist:  # the facet is gone
                 self.highlighted = None
+        elif self.has_focus and self.highlighted is None:
+            self.action_first()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
