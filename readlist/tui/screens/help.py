@@ -16,7 +16,7 @@ from textual.widgets import Static
 from readlist.tui.tables import titled_table
 
 QUERY_HELP = (
-    ("words", "title, authors, abstract, notes"),
+    ("words", "word starts in title, authors, abstract, notes"),
     ('"a phrase"', "the exact phrase"),
     ("tag:ml", "papers tagged ml"),
     ("status:unread", "unread, reading or read"),
@@ -25,7 +25,12 @@ QUERY_HELP = (
     ("year:>=2023", "also 2023, <2020, 2020..2023"),
     ("cat:cv", "category (cs.CV)"),
     ("code:yes", "papers with code"),
-    ("-term", "papers NOT matching term"),
+    ("has:note", "also code, abstract, doi, arxiv, tag, category"),
+    ("added:2026-11", "added that month; also >=2026-11-01, A..B"),
+    ("read:2026", "last marked read then"),
+    ("a OR b", "either (also a | b); ( ) group"),
+    ("-term", "papers NOT matching term (-has:tag: untagged)"),
+    ("sort:-added", "the order (- reverses); beats s"),
 )
 
 
@@ -46,7 +51,7 @@ def keys_table(title: str, bindings: Iterable[BindingType], key_display: dict[st
 
 
 SELECTION_NOTE = (
-    "With rows selected (space), t T r u R d e x act on all of them; "
+    "With rows selected (space), t T r u R d e y c x act on all of them; "
     "otherwise on the highlighted paper."
 )
 
@@ -60,6 +65,9 @@ DIALOG_KEYS: list[BindingType] = [
 
 KEY_NAMES = {
     "slash": "/",
+    "backslash": "\\",
+    "minus": "-",
+    "colon": ":",
     "question_mark": "?",
     "escape": "esc",
     "delete": "del",
