@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import SIZE, AppFactory
@@ -73,3 +74,34 @@ def test_note_editor(snap_compare: object, app: ReadlistApp) -> None:
 def test_welcome(snap_compare: object, make_app: AppFactory, empty_path: Path) -> None:
     app = make_app(empty_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=_settle)  # type: ignore[operator]
+
+
+def test_main_screen_at_80x24(snap_compare: object, app: ReadlistApp) -> None:
+    # Every count in the header, every column, whole keys in the footer.
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)  # type: ignore[operator]
+
+
+def test_sidebar_hidden_and_sort_reversed(snap_compare: object, app: ReadlistApp) -> None:
+    assert snap_compare(  # type: ignore[operator]
+        app, press=["backslash", "minus"], terminal_size=SIZE, run_before=_settle
+    )
+
+
+def test_sidebar_focused_at_80x24(snap_compare: object, app: ReadlistApp) -> None:
+    assert snap_compare(  # type: ignore[operator]
+        app, press=["f", "down"], terminal_size=(80, 24), run_before=_settle
+    )
+
+
+def test_export_dialog_at_80x24(
+    snap_compare: object, app: ReadlistApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", "/home/reader")  # the suggested file is in the home folder
+
+    async def export(pilot: Pilot[None]) -> None:
+        await _settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).cursor_blink = False
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=export)  # type: ignore[operator]
