@@ -246,6 +246,20 @@ async def test_e_exports_in_the_chosen_format_and_remembers_folder_and_format(
     assert saved["export_folder"] == str(out) and saved["export_format"] == "csl-json"
 
 
+async def test_a_remembered_export_folder_that_is_gone_is_not_suggested(
+    make_app: AppFactory, library_path: Path, tmp_path: Path, state_file: Path
+) -> None:
+    state_file.parent.mkdir(parents=True)
+    gone = tmp_path / "gone"
+    state_file.write_text(json.dumps({"export_folder": str(gone), "export_format": "markdown"}))
+    app = make_app(library_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        value = app.screen.query_one(Input).value
+        assert value == str(Path.home() / "readlist-export.md")
+
+
 async def test_an_export_that_fails_says_so_in_one_plain_line(
     app: ReadlistApp, tmp_path: Path, notifications: list[tuple[str, str]]
 ) -> None:
@@ -332,3 +346,29 @@ async def test_the_tag_toast_names_the_tags_as_stored(
         await settle(pilot)
     tagged = [message for _, message in notifications if message.startswith("Tagged")]
     assert tagged == ["Tagged Zero Bubble Pipeline Parallelism: deep learning ml"]
+
+
+def test_facet_counts_count_none_and_blank_as_no_category() -> None:
+    from readlist.models import Paper, Status
+    from readlist.tui.widgets.facet_sidebar import facet_counts
+
+    counts = facet_counts(
+        [
+            Paper(key="a", title="a", tags=["x", "y"], category="cs.CV"),
+            Paper(key="b", title="b", tags=["x"], category=" ", status=Status.READ),
+            Paper(key="c", title="c", category=None),
+        ]
+    )
+    assert counts.tags == {"x": 2, "y": 1} and counts.untagged == 1
+    assert counts.categories == {"cs.CV": 1} and counts.uncategorized == 2
+    assert counts.statuses == {Status.UNREAD: 2, Status.READ: 1}
+
+
+async def test_a_hidden_sidebar_catches_up_when_shown(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("backslash")
+        app.screen.query_one("#search", Input).value = "tag:llm"
+        await pilot.pause()
+        await pilot.press("backslash")
+        assert sidebar_counts(app)["tag:llm"] == 2 and "tag:vision" not in sidebar_counts(app)

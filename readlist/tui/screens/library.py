@@ -241,8 +241,14 @@ class LibraryScreen(Screen[None]):
         self.table.set_papers(rows.papers, keep=keep, first=first)
         if rows.counts is not None:
             self._statuses = rows.counts.statuses
-        self.query_one(FacetSidebar).show_counts(facet_counts(rows.papers))
+        self._show_facets()
         self._show_counts()
+
+    def _show_facets(self) -> None:
+        """Count the rows on show into the sidebar (not while it is hidden)."""
+        sidebar = self.query_one(FacetSidebar)
+        if sidebar.display:
+            sidebar.show_counts(facet_counts(self.table.papers))
 
     def _show_counts(self) -> None:
         by, reverse = self.order
@@ -374,7 +380,9 @@ class LibraryScreen(Screen[None]):
         """Hide the sidebar (the table gets its width) or show it again."""
         sidebar = self.query_one(FacetSidebar)
         sidebar.display = self.state.sidebar_visible = not sidebar.display
-        if not sidebar.display and self.focused is sidebar:
+        if sidebar.display:
+            self._show_facets()
+        elif self.focused is sidebar:
             self.table.focus()
         self.remember()
 

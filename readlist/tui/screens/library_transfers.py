@@ -11,6 +11,7 @@ on a dialog would count as work in progress for as long as the dialog is up.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -137,7 +138,9 @@ class LibraryTransfers:
 
         app = self.screen.app
         state = self.screen.state
-        dialog = ExportDialog(what, folder=state.export_folder, format=state.export_format)
+        # A remembered folder that has gone since would only make the export fail.
+        folder = state.export_folder if Path(state.export_folder or "/-").is_dir() else ""
+        dialog = ExportDialog(what, folder=folder, format=state.export_format)
         choice = await app.push_screen_wait(dialog)
         if choice is None:
             return

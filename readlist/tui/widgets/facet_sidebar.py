@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from rich.text import Text
 from textual import on
@@ -34,22 +35,23 @@ class FacetCounts:
     uncategorized: int = 0
 
 
-def facet_counts(papers: Iterable[Paper]) -> FacetCounts:
-    """The facets of ``papers`` (the rows on show, so the counts follow the query)."""
-    counts = FacetCounts()
-    statuses, tags, categories = counts.statuses, counts.tags, counts.categories
-    for paper in papers:
-        statuses[paper.status] += 1
-        if paper.tags:
-            tags.update(paper.tags)
-        else:
-            counts.untagged += 1
-        category = (paper.category or "").strip()
-        if category:
-            categories[category] += 1
-        else:
-            counts.uncategorized += 1
-    return counts
+def facet_counts(papers: Sequence[Paper]) -> FacetCounts:
+    """The facets of ``papers`` (the rows on show, so the counts follow the query).
+
+    Counted with :class:`Counter` over generators (its counting loop is in C): this
+    runs on every keystroke in the search bar.
+    """
+    tags = Counter(chain.from_iterable(paper.tags for paper in papers))
+    untagged = sum(1 for paper in papers if not paper.tags)
+    categories: Counter[str] = Counter()
+    uncategorized = 0
+    for name, count in Counter(paper.category for paper in papers).items():
+        if name and name.strip():
+            categories[name] = count
+        else:  # None or blank: what -has:category finds
+            uncategorized += count
+    statuses = Counter(paper.status for paper in papers)
+    return FacetCounts(statuses, tags, categories, untagged, uncategorized)
 
 
 def facet_label(name: str, count: int, *, glyph: str = "", style: str = "") -> Text:
