@@ -372,3 +372,16 @@ async def test_a_hidden_sidebar_catches_up_when_shown(app: ReadlistApp) -> None:
         await pilot.pause()
         await pilot.press("backslash")
         assert sidebar_counts(app)["tag:llm"] == 2 and "tag:vision" not in sidebar_counts(app)
+
+
+async def test_a_remembered_query_that_no_longer_parses_shows_its_error(
+    make_app: AppFactory, library_path: Path, state_file: Path
+) -> None:
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text(json.dumps({"queries": {str(library_path): "year:>=20x"}}))
+    app = make_app(library_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "year:>=20x"
+        assert app.screen.query_one("#query-error").display
+        assert len(rows(app)) == 6

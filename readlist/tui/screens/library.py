@@ -180,9 +180,8 @@ class LibraryScreen(Screen[None]):
         if self._state_problem:
             self.notify(self._state_problem, severity="warning", markup=False)
         self.table.focus()
+        self._restore_query(self.state.query_for(self.library.path))
         self.refresh_view()
-        # Set after the first draw: the change event brings the remembered query in.
-        self.search.value = self.state.query_for(self.library.path)
         self.set_interval(POLL_SECONDS, self._poll)
         self._warm_up()
         if self.library_is_empty():
@@ -196,6 +195,16 @@ class LibraryScreen(Screen[None]):
             return self.session.read(len) == 0
         except ReadlistError:
             return False
+
+    def _restore_query(self, text: str) -> None:
+        """Put the query remembered from the last run in the bar (shown by the first draw)."""
+        try:
+            self._query = parse_query(text)
+        except QueryError:  # the bar's change event shows the error, as for a typed one
+            self.search.value = text
+            return
+        with self.search.prevent(Input.Changed):  # the first draw runs it once
+            self.search.value = text
 
     def on_unmount(self) -> None:
         """Remember the query for the next run."""
