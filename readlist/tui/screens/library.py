@@ -93,14 +93,14 @@ class LibraryScreen(Screen[None]):
         # A priority binding runs before the keys after it are routed, so a query
         # typed (or pasted) right after "/" lands in the search bar, not on the table.
         Binding("slash", "focus_search", "Search", tooltip="filter as you type", priority=True),
-        Binding("f", "focus_facets", "Facets", tooltip="the sidebar: status, tags, categories"),
+        Binding("f", "focus_facets", "Facets", tooltip="status, tag, category list"),
         Binding("backslash,ctrl+b", "toggle_sidebar", "Hide/show sidebar", show=False),
         Binding(
             "escape",
             "back",
             "Clear / back",
             show=False,
-            tooltip="leave the search bar; in the table: the selection, then the query",
+            tooltip="to the table; there: unselect, then clear the query",
         ),
         Binding("enter", "focus_detail", "Details", show=False, tooltip="scroll the detail pane"),
         Binding("r", "cycle_status", "Status", tooltip="unread → reading → read"),
