@@ -6,6 +6,7 @@ import argparse
 from typing import NoReturn
 
 from readlist import __version__
+from readlist.cli.adding import cmd_add
 from readlist.cli.bib import cmd_check, cmd_rekey
 from readlist.cli.commands import (
     Command,
@@ -89,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--dry-run", action="store_true", help="report what would be added or merged; write nothing"
     )
+
+    command = add("add", cmd_add, "add papers by arXiv id, DOI, ACL Anthology id or URL")
+    command.add_argument(
+        "things", nargs="+", metavar="THING", help="an id or URL of a paper ('-' reads one a line)"
+    )
+    command.add_argument("--tag", action="append", default=[], metavar="T", help="tag every paper")
+    command.add_argument("--json", action="store_true", help="print what was done as JSON")
 
     command = add("list", cmd_list, "list papers matching a query")
     add_selection(command)
