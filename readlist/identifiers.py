@@ -103,7 +103,7 @@ def parse_thing(text: str, extra_hosts: dict[str, str] | None = None) -> Thing:
     if given.lower().startswith(("http://", "https://")):
         thing = _from_url(given, extra_hosts or {})
         if thing is not None:
-            return thing
+            return Thing(thing.kind, thing.id, text, thing.version)
     else:
         match = _ARXIV_ID.fullmatch(given)
         if match:
