@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import SplitResult, quote_plus, urlsplit
+from urllib.parse import SplitResult, quote, quote_plus, urlsplit
 
 from readlist.models import Link, LinkKind, Paper
 from readlist.text import one_line
@@ -245,6 +245,27 @@ def code_target(paper: Paper) -> str:
 def code_search_url(title: str) -> str:
     """A GitHub repository search for ``title``."""
     return f"https://github.com/search?q={quote_plus(one_line(title))}&type=repositories"
+
+
+def paper_target(paper: Paper) -> str:
+    """Where "open the paper" goes: its arXiv abs page, else its DOI's landing page, else a search.
+
+    The arXiv id and the DOI are the ones identity reads (``eprint`` and ``doi``
+    fields, arxiv.org and doi.org links not quoted by the abstract); a paper
+    with neither goes to its BibTeX ``url`` when that is a safe http(s) page
+    other than code, and only then to an arXiv search for its title.
+    """
+    from readlist.merge import identity  # the one rule for what a paper is known by
+
+    known = identity(paper)
+    if known.arxiv:
+        return f"https://arxiv.org/abs/{min(known.arxiv)}"
+    if known.doi:
+        return f"https://doi.org/{quote(min(known.doi), safe='/()-._;:')}"
+    url = paper.source.fields.get("url", "").strip() if paper.source is not None else ""
+    if url and safe_url(url) and classify_url(url) is not LinkKind.CODE:
+        return url
+    return paper_search_url(paper.title)
 
 
 def paper_search_url(title: str) -> str:

@@ -246,10 +246,10 @@ def _keep_draft(library: Library, key: str, text: str, *, also: Path | None = No
 def cmd_open(args: argparse.Namespace, library: Library) -> int:
     """Open a paper's code link (or a search for it) in the web browser."""
     from readlist.launch import open_url
-    from readlist.links import code_target, paper_search_url
+    from readlist.links import code_target, paper_target
 
     paper = library.resolve(args.key)
-    url = paper_search_url(paper.title) if args.paper else code_target(paper)
+    url = paper_target(paper) if args.paper else code_target(paper)
     out(f"opening {open_url(url)}")
     return 0
 

@@ -122,7 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = add("open", cmd_open, "open a paper's code (or a search for it) in the browser")
     command.add_argument("key", help="citation key or a unique prefix")
-    command.add_argument("--paper", action="store_true", help="open an arXiv search for the title")
+    command.add_argument(
+        "--paper", action="store_true", help="open its arXiv or DOI page (else a search)"
+    )
 
     command = add("remove", cmd_remove, "remove papers from the library")
     command.add_argument("keys", nargs="+", metavar="KEY")

@@ -9,7 +9,6 @@ from textual.app import App, SuspendNotSupported
 
 from readlist.errors import ReadlistError
 from readlist.models import Paper
-from readlist.text import one_line
 
 
 def code_url(paper: Paper) -> str:
@@ -20,10 +19,10 @@ def code_url(paper: Paper) -> str:
 
 
 def paper_url(paper: Paper) -> str:
-    """A search for the paper's title (its page)."""
-    from readlist.links import paper_search_url
+    """The paper's arXiv or DOI page, else a search for its title (see links.paper_target)."""
+    from readlist.links import paper_target
 
-    return paper_search_url(one_line(paper.title))
+    return paper_target(paper)
 
 
 def open_link(app: App[Any], url: str) -> str | None:

@@ -178,3 +178,18 @@ def test_offline_asks_nothing_and_says_so(services: FakeServices, run_cli) -> No
         "readlist: offline (READLIST_OFFLINE=1): readlist did not ask arXiv for 1 paper(s)"
     )
     assert services.requests == []
+
+
+def test_open_paper_goes_to_the_arxiv_page(services: FakeServices, run_cli, tmp_path) -> None:
+    run_cli("add", "1605.08386", "10.7554/elife.01567", check=True)
+    log = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\n')
+    browser.chmod(0o755)
+    keys = {p["title"][:8]: p["key"] for p in json.loads(run_cli("list", "--json").stdout)}
+    for key in (keys["Heat-bat"], keys["Automate"]):
+        run_cli("open", key, "--paper", env={"BROWSER": f"{browser} %s"}, check=True)
+    assert log.read_text().split() == [
+        "https://arxiv.org/abs/1605.08386",
+        "https://doi.org/10.7554/elife.01567",
+    ]

@@ -376,3 +376,32 @@ def test_open_code_goes_to_the_code_then_the_project_page_then_a_search() -> Non
     assert code_target(paper) == project.url
     paper.links = [video]
     assert code_target(paper) == code_search_url("Aligning LMMs")
+
+
+def test_paper_target_prefers_the_arxiv_page_then_the_doi_then_a_search() -> None:
+    from readlist.links import paper_target
+    from readlist.models import Source
+
+    arxiv = Paper(
+        title="Attention Is All You Need",
+        links=[Link("https://arxiv.org/abs/1706.03762v7")],
+        source=Source("x.bib", "bibtex", fields={"doi": "10.5555/3295222.3295349"}),
+    )
+    assert paper_target(arxiv) == "https://arxiv.org/abs/1706.03762"
+    eprint = Paper(title="T", source=Source("x.bib", "bibtex", fields={"eprint": "hep-th/9901001"}))
+    assert paper_target(eprint) == "https://arxiv.org/abs/hep-th/9901001"
+    doi = Paper(title="T", source=Source("x.bib", "bibtex", fields={"doi": "10.1002/(SICI)1 2"}))
+    assert paper_target(doi) == "https://doi.org/10.1002/(sici)1%202"
+    page = Paper(title="T", source=Source("x.bib", "bibtex", fields={"url": "https://x.org/p"}))
+    assert paper_target(page) == "https://x.org/p"
+    # An id the abstract quotes is another paper's: the search it is.
+    quoting = Paper(
+        title="Ours",
+        abstract="We build on https://arxiv.org/abs/2101.00001.",
+        links=[Link("https://arxiv.org/abs/2101.00001")],
+    )
+    assert paper_target(quoting) == paper_search_url("Ours")
+    code = Paper(
+        title="T", source=Source("x.bib", "bibtex", fields={"url": "https://github.com/a/b"})
+    )
+    assert paper_target(code) == paper_search_url("T")
