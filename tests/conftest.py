@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fake_services import FakeServices
 from socket_guard import NonLoopbackConnection, is_loopback
 
 
@@ -121,3 +122,18 @@ def run_cli(library_file: Path) -> RunCLI:
         return result
 
     return run
+
+
+@pytest.fixture
+def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
+    """A fresh fake-services server; the READLIST_* variables point at it."""
+    server = FakeServices()
+    server.start()
+    for name, value in server.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("READLIST_OFFLINE", raising=False)
+    monkeypatch.delenv("READLIST_MAILTO", raising=False)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -8,14 +8,18 @@ app picks the change up as it does any other change on disk.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readlist.models import Paper
 from readlist.services import open_library
 from readlist.sources import file_source, import_sources, sample_sources, total
 from readlist.store import ImportReport
+
+if TYPE_CHECKING:
+    from readlist.adding import AddOutcome
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,15 @@ def run_import(library_path: Path, choice: ImportChoice) -> ImportReport:
     """Parse every source first (a bad file changes nothing), then import them all."""
     sources = sample_sources() if choice.path is None else [file_source(choice.path)]
     return total(import_sources(open_library(library_path), sources))
+
+
+def run_add(
+    library_path: Path, texts: Sequence[str], progress: Callable[[str], None]
+) -> AddOutcome:
+    """Look every THING of ``texts`` up, then add the papers found (``readlist add``'s rules)."""
+    from readlist.adding import add_things
+
+    return add_things(open_library(library_path), texts, progress=progress)
 
 
 def run_export(

@@ -47,6 +47,7 @@ NEEDS_TERMINAL = {
 #: interface may not import the command line (layers), so they are listed here, and
 #: tests/tui/test_daily_dialogs.py checks the list against the parser.
 CLI_COMMANDS = {
+    "add": "add papers by arXiv id, DOI, ACL Anthology id or URL",
     "import": "import listing, search-result or BibTeX files",
     "list": "list papers matching a query",
     "show": "show one paper",
@@ -110,7 +111,7 @@ def check_command(argv: Sequence[str]) -> CommandCheck:
         return CommandCheck(refusal=NEEDS_TERMINAL[command])
     if command == "note" and len(words) == 1:
         return CommandCheck(refusal="a note in $EDITOR needs the terminal: press n or E")
-    if command in ("note", "import") and "-" in words:
+    if command in ("note", "import", "add") and "-" in words:
         return CommandCheck(refusal="standard input is not available in the prompt")
     if command == "remove" and words:
         return CommandCheck(danger="remove " + ", ".join(words) + " from the library")

@@ -112,11 +112,14 @@ class LibraryScreen(Screen[None]):
         Binding("n", "edit_note", "Note", tooltip="edit the Markdown note here"),
         Binding("E", "edit_note_externally", "Note in $EDITOR", show=False),
         Binding("o", "open_code", "Code", tooltip="open the code (or search for it)"),
-        Binding("p", "open_paper", "Paper page", show=False, tooltip="search for the paper"),
+        Binding(
+            "p", "open_paper", "Paper page", show=False, tooltip="arXiv or DOI page, else a search"
+        ),
         Binding("y", "copy_bibtex", "Copy BibTeX", show=False, tooltip="selection or paper"),
         Binding("c", "copy_citation", "Copy \\cite{…}", show=False, tooltip="the keys, to paste"),
         Binding("e", "export", "Export", tooltip="BibTeX, CSL-JSON or Markdown"),
         Binding("i", "import_file", "Import", tooltip="a file, or ctrl+s: the samples"),
+        Binding("a", "add_by_id", "Add", show=False, tooltip="by arXiv id, DOI, ACL id or URL"),
         Binding("s", "cycle_sort", "Sort", tooltip="date, added, title, author, status"),
         Binding("minus", "reverse_sort", "Reverse sort", show=False),
         Binding("colon", "command", "Command", tooltip="run a readlist command here"),
@@ -564,6 +567,10 @@ class LibraryScreen(Screen[None]):
     def action_import_file(self) -> None:
         """Ask for a file to import (or take the bundled samples)."""
         self.transfers.ask_import()
+
+    def action_add_by_id(self) -> None:
+        """Add papers by arXiv id, DOI, ACL Anthology id or URL."""
+        self.transfers.ask_add()
 
     def action_import_samples(self) -> None:
         """Import the bundled sample listings."""

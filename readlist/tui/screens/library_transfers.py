@@ -1,4 +1,4 @@
-"""The library screen's welcome, import and export flows.
+"""The library screen's welcome, import, add-by-identifier and export flows.
 
 Import and export are workers that read top to bottom: the slow part (parsing
 and merging, writing the file in the chosen format) runs in a thread and calls
@@ -21,9 +21,9 @@ from readlist.models import Paper
 from readlist.text import one_line
 from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.export import FORMAT_NAMES, ExportDialog
-from readlist.tui.dialogs.prompt import ImportPrompt
+from readlist.tui.dialogs.prompt import ImportPrompt, TextPrompt
 from readlist.tui.dialogs.welcome import WelcomeChoice, WelcomeScreen
-from readlist.tui.jobs import ImportChoice, run_export, run_import
+from readlist.tui.jobs import ImportChoice, run_add, run_export, run_import
 from readlist.tui.session import LibrarySession
 from readlist.view import plural
 
@@ -117,6 +117,57 @@ class LibraryTransfers:
         self._notify(error, title=title, severity="error", timeout=10)
         if self.screen.library_is_empty():
             self.welcome()
+
+    # -- add by identifier -------------------------------------------------------
+
+    def ask_add(self) -> None:
+        """Ask for arXiv ids, DOIs, ACL ids or URLs, then add them in a worker."""
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.start_add(text.split())
+
+        prompt = TextPrompt(
+            "Add papers by identifier",
+            hint="arXiv ids, DOIs, ACL Anthology ids or their URLs, separated by spaces",
+            placeholder="2306.07629  10.18653/v1/D16-1001  https://arxiv.org/abs/…",
+        )
+        self.screen.app.push_screen(prompt, chosen)
+
+    def start_add(self, things: list[str]) -> None:
+        """Look ``things`` up and add them in a worker; the interface stays responsive."""
+        self.screen.run_worker(
+            self._add(things),
+            group="add",
+            exclusive=True,
+            exit_on_error=False,
+            description="add papers by identifier",
+        )
+
+    async def _add(self, things: list[str]) -> None:
+        app = self.screen.app
+
+        def progress(message: str) -> None:  # called from the worker thread
+            line = message[:1].upper() + message[1:]
+            app.call_from_thread(self._notify, line, title="Adding", timeout=3)
+
+        self._notify(f"Looking up {len(things)} paper(s)…", title="Adding")
+        try:
+            outcome = await asyncio.to_thread(run_add, self.session.library.path, things, progress)
+        except (ReadlistError, OSError) as error:
+            self._notify(str(error), title="Nothing added", severity="error", timeout=10)
+            return
+        try:
+            self.session.reload_if_changed()
+        except ReadlistError as error:
+            self._notify(str(error), severity="error")
+        self.screen.library_changed()
+        for step in outcome.steps:
+            self._notify(step.describe(), title="Added" if step.action == "added" else "Known")
+        for line in outcome.errors:
+            self._notify(line, title="Not added", severity="error", timeout=10)
+        if outcome.steps:
+            self.screen.table.move_to(outcome.steps[-1].key)
 
     # -- export ------------------------------------------------------------------
 

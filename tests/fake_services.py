@@ -1,5 +1,5 @@
 """A threaded HTTP server on 127.0.0.1 that answers like arXiv, doi.org, Crossref, DataCite and
-the ACL Anthology, with the recorded responses in fixtures/ (see fixtures/README.md).
+the ACL Anthology, with the recorded responses in remote/fixtures/ (see its README.md).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "remote" / "fixtures"
 
 
 def fixture(name: str) -> bytes:
