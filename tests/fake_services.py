@@ -20,6 +20,11 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
+def arxiv_search(name: str) -> Reply:
+    """A recorded arXiv search answer (arxiv.py's XML files are the body as sent)."""
+    return Reply(fixture(name), headers={"Content-Type": "application/atom+xml"})
+
+
 def arxiv_fixture(name: str) -> bytes:
     """The body of one of arxiv.py's recorded answers (stored as Latin-1 text in JSON)."""
     data = json.loads((FIXTURES / name).read_text("utf-8"))
@@ -114,6 +119,8 @@ class FakeServices:
         """
         ids = query.get("id_list", [""])[0]
         routes = {key.lower(): reply for key, reply in self.routes.items()}
+        if "search_query" in query and f"{path}?search" in routes:
+            return routes[f"{path}?search"]  # a test's choice of recorded search answer
         for key in (f"{path}?id_list={ids}".lower(), path.lower()):
             if key in routes:
                 return routes[key]

@@ -42,3 +42,51 @@ def cmd_add(args: argparse.Namespace, library: Library) -> int:
     for error in outcome.errors:
         err(error)
     return 1 if outcome.errors else 0
+
+
+def cmd_enrich(args: argparse.Namespace, library: Library) -> int:
+    """Find arXiv ids for papers without identifiers, by an exact title and first author."""
+    from readlist.cli.commands import _selected
+    from readlist.enriching import EnrichStep, enrich, needs_ids
+    from readlist.net import Fetcher, net_settings
+
+    args.sort, args.limit = None, None
+    papers = [paper for paper in _selected(args, library) if needs_ids(paper)]
+    if not papers:
+        if not args.json:
+            out("every paper selected has an arXiv id or a DOI already")
+        else:
+            out_json({"steps": [], "interrupted": False})
+        return 0
+    progress_bar = None
+    if sys.stderr.isatty() and not args.json:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        progress_bar = Progress(console=Console(stderr=True), transient=True)
+        task = progress_bar.add_task("asking arXiv", total=len(papers))
+        progress_bar.start()
+
+    def on_step(done: int, total: int, step: EnrichStep | None) -> None:
+        if progress_bar is not None:
+            progress_bar.update(task, completed=done)
+        if step is not None and not args.json:
+            out(step.describe())
+
+    try:
+        with Fetcher(net_settings()) as fetcher:
+            report = enrich(library, papers, fetcher, on_step=on_step)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    if args.json:
+        out_json({"steps": [s.to_dict() for s in report.steps], "interrupted": report.interrupted})
+    found = sum(step.outcome == "found" for step in report.steps)
+    summary = f"found {found} of {len(report.steps)} searched"
+    if report.interrupted:
+        err(f"interrupted after {len(report.steps)} of {len(papers)} papers ({summary}); "
+            "what was found is saved: run enrich again to go on")  # fmt: skip
+        return 130
+    if not args.json:
+        out(summary)
+    return 0

@@ -6,7 +6,7 @@ import argparse
 from typing import NoReturn
 
 from readlist import __version__
-from readlist.cli.adding import cmd_add
+from readlist.cli.adding import cmd_add, cmd_enrich
 from readlist.cli.bib import cmd_check, cmd_rekey
 from readlist.cli.commands import (
     Command,
@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--tag", action="append", default=[], metavar="T", help="tag every paper")
     command.add_argument("--json", action="store_true", help="print what was done as JSON")
+
+    command = add("enrich", cmd_enrich, "find arXiv ids for papers without one, by exact title")
+    command.add_argument("query", nargs="*", help="query (default: every paper)")
+    command.add_argument("--json", action="store_true", help="print what was found as JSON")
 
     command = add("list", cmd_list, "list papers matching a query")
     add_selection(command)

@@ -48,6 +48,7 @@ NEEDS_TERMINAL = {
 #: tests/tui/test_daily_dialogs.py checks the list against the parser.
 CLI_COMMANDS = {
     "add": "add papers by arXiv id, DOI, ACL Anthology id or URL",
+    "enrich": "find arXiv ids for papers without one, by exact title",
     "import": "import listing, search-result or BibTeX files",
     "list": "list papers matching a query",
     "show": "show one paper",
