@@ -11,6 +11,20 @@ from readlist.errors import ReadlistError
 from readlist.store import Library
 from readlist.text import one_line
 
+#: The most bytes ``add -`` reads from standard input: some 40,000 identifiers.
+MAX_STDIN_BYTES = 1024 * 1024
+
+
+def _stdin_lines() -> list[str]:
+    """The lines of standard input, bytes that are not UTF-8 shown as U+FFFD; capped."""
+    data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+    if len(data) > MAX_STDIN_BYTES:
+        raise ReadlistError(
+            f"standard input holds more than {MAX_STDIN_BYTES // 1024} KiB: "
+            "give the identifiers in smaller batches"
+        )
+    return data.decode("utf-8", errors="replace").splitlines()
+
 
 def _progress(message: str) -> None:
     """A progress line on stderr, only when a person is watching it."""
@@ -28,7 +42,7 @@ def cmd_add(args: argparse.Namespace, library: Library) -> int:
     texts: list[str] = []
     for thing in args.things:
         if thing == "-":
-            texts += sys.stdin.read().splitlines()
+            texts += _stdin_lines()
         else:
             texts.append(thing)
     if not any(text.strip() for text in texts):

@@ -22,7 +22,9 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 _ENTRY_ID = re.compile(
-    r"https?://(?:export\.)?arxiv\.org/abs/(?P<id>.+?)(?P<version>v\d+)?$", re.IGNORECASE
+    r"https?://(?:export\.)?arxiv\.org/abs/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7})(?P<version>v\d+)?$",
+    re.IGNORECASE,
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -67,7 +69,7 @@ def _paper(entry: ET.Element) -> tuple[str, Paper] | None:
         category = first.get("term", "").strip() if first is not None else ""
     published = _DATE.match(_text(entry.find(f"{_ATOM}published")).strip())
     abstract = _abstract(_text(entry.find(f"{_ATOM}summary")))
-    doi = one_line(_text(entry.find(f"{_ARXIV}doi")))
+    doi = one_line(_text(entry.find(f"{_ARXIV}doi"))).replace(" ", "")
     journal_ref = one_line(_text(entry.find(f"{_ARXIV}journal_ref")))
     links = [
         Link(f"https://arxiv.org/abs/{arxiv_id}", LinkKind.OTHER),

@@ -90,7 +90,7 @@ def parse_crossref_work(data: bytes) -> Paper:
     work = answer.get("message") if isinstance(answer, dict) else None
     if not isinstance(work, dict) or not isinstance(work.get("DOI"), str):
         raise ImportFormatError("Crossref sent a malformed answer (no work in it)")
-    doi = work["DOI"].strip()
+    doi = one_line(work["DOI"]).replace(" ", "")
     authors = [
         _person(a.get("given"), a.get("family"), a.get("name"))
         for a in work.get("author") or []
@@ -153,7 +153,7 @@ def parse_datacite_doi(data: bytes) -> Paper:
     attributes = record.get("attributes") if isinstance(record, dict) else None
     if not isinstance(attributes, dict) or not isinstance(attributes.get("doi"), str):
         raise ImportFormatError("DataCite sent a malformed answer (no DOI record in it)")
-    doi = attributes["doi"].strip()
+    doi = one_line(attributes["doi"]).replace(" ", "")
     authors = [
         _person(c.get("givenName"), c.get("familyName"), c.get("name"))
         for c in attributes.get("creators") or []
@@ -247,7 +247,7 @@ def parse_csl_json(data: bytes) -> Paper:
         item = item[0]
     if not isinstance(item, dict) or not isinstance(item.get("DOI"), str):
         raise ImportFormatError("doi.org sent a malformed answer (no CSL-JSON item with a DOI)")
-    doi = item["DOI"].strip()
+    doi = one_line(item["DOI"]).replace(" ", "")
     authors = [
         _person(a.get("given"), a.get("family"), a.get("literal"))
         for a in item.get("author") or []

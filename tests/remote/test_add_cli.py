@@ -193,3 +193,35 @@ def test_open_paper_goes_to_the_arxiv_page(services: FakeServices, run_cli, tmp_
         "https://arxiv.org/abs/1605.08386",
         "https://doi.org/10.7554/elife.01567",
     ]
+
+
+def test_escape_sequences_in_an_answer_never_reach_the_terminal(
+    services: FakeServices, run_cli
+) -> None:
+    from fake_services import fixture
+
+    # The recorded Crossref work with an escape sequence slipped into its title and DOI.
+    hostile = fixture("crossref_works_10.7554_elife.01567.json").replace(
+        b'"title":["Automated', b'"title":["\\u001b]0;pwned\\u0007Automated'
+    )
+    services.routes["/works/10.7554/elife.01567"] = Reply(hostile)
+    result = run_cli("add", "10.7554/elife.01567")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert _only_paper(run_cli)["title"].startswith("Automated quantitative")  # sequence gone
+
+
+def test_stdin_that_is_not_utf8_is_one_line_not_a_traceback(
+    services: FakeServices, run_cli, readlist_command, library_file
+) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [*readlist_command, "--library", str(library_file), "add", "-"],
+        input=b"\xff\xfe1605.08386\n",
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    assert b"is not an arXiv id" in result.stderr
