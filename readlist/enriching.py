@@ -217,10 +217,11 @@ def _search_each(
         on_step(done, len(todo), None)
         params = {"search_query": search_query(paper), "start": "0",
                   "max_results": str(SEARCH_RESULTS)}  # fmt: skip
-        body = fetcher.arxiv(params, what=f"papers titled like {paper.key}")
+        answer = fetcher.arxiv(params, what=f"papers titled like {paper.key}")
         try:
-            feed = parse_arxiv_feed(body)
+            feed = parse_arxiv_feed(answer.body)
         except ImportFormatError as error:
+            fetcher.forget(answer)
             raise NetworkError(str(error)) from None
         outcome, ids = pick(paper, list(feed.papers.items()))
         with guard.saving_block():

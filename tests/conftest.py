@@ -64,6 +64,7 @@ def isolated_data_dir(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))  # the HTTP cache too
     monkeypatch.delenv("READLIST_LIBRARY", raising=False)
     monkeypatch.delenv("READLIST_CONFIG", raising=False)
     monkeypatch.setenv("READLIST_STATE", str(home / "tui-state.json"))

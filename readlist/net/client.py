@@ -7,10 +7,14 @@ connection, HTTP 429 or 5xx, or an answer too big, becomes one
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,6 +23,9 @@ from readlist import __version__
 from readlist.errors import ReadlistError
 from readlist.net.settings import OFFLINE_ENV, NetSettings
 from readlist.text import escape_controls
+
+if TYPE_CHECKING:
+    from hishel import BaseStorage
 
 #: The most bytes one answer may hold; a metadata record is a few kilobytes.
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
@@ -45,6 +52,22 @@ class Answer:
     content_type: str
     body: bytes
     url: str
+    #: Whether the answer came from the cache rather than the service.
+    from_cache: bool = False
+
+
+def cache_path() -> Path:
+    """The HTTP cache: ``http-cache.sqlite`` in the user cache folder."""
+    from platformdirs import user_cache_dir
+
+    from readlist.paths import APP_NAME
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False)) / "http-cache.sqlite"
+
+
+def _cache_key(url: str) -> str:
+    """Hishel's key for a GET of ``url`` (its default: method and URL, hashed)."""
+    return hashlib.sha256(f"GET {url}".encode()).hexdigest()
 
 
 def project_url() -> str:
@@ -113,6 +136,7 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         self._last_arxiv: float | None = None
+        self._storage: BaseStorage | None = None
         #: The number of requests sent, for progress lines and tests.
         self.requests = 0
 
@@ -127,21 +151,60 @@ class Fetcher:
     def close(self) -> None:
         """Close the connections, if any were opened."""
         if self._client is not None:
-            self._client.close()
+            self._client.close()  # closes the cache's storage too
             self._client = None
+            self._storage = None
+
+    def _cached_transport(self, inner: httpx.BaseTransport) -> httpx.BaseTransport:
+        """``inner`` behind the answer cache, when it is on and its file can be opened."""
+        days = self.settings.cache_days
+        if days <= 0:
+            return inner
+        from hishel import SqliteStorage
+        from hishel.httpx import CacheTransport
+
+        path = cache_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            storage = SqliteStorage(database_path=path, default_ttl=days * 86400)
+        except (OSError, sqlite3.Error):
+            return inner  # a cache folder that cannot be written: go without
+        self._storage = storage
+        return CacheTransport(next_transport=inner, storage=storage)
 
     def _http(self) -> httpx.Client:
         if self._client is None:
-            timeout = httpx.Timeout(self.settings.timeout)
+            inner = self._transport or httpx.HTTPTransport()
             self._client = httpx.Client(
-                timeout=timeout,
+                timeout=httpx.Timeout(self.settings.timeout),
                 headers={"User-Agent": user_agent(self.settings)},
                 follow_redirects=True,
                 max_redirects=5,
-                transport=self._transport,
+                transport=self._cached_transport(inner),
                 trust_env=self._transport is None,
             )
         return self._client
+
+    def _is_cached(self, url: str, params: Mapping[str, str] | None) -> bool:
+        """Whether a GET of ``url`` with ``params`` would be answered from the cache."""
+        self._http()
+        if self._storage is None:
+            return False
+        full = str(httpx.Request("GET", url, params=params).url)
+        try:
+            return bool(self._storage.get_entries(_cache_key(full)))
+        except sqlite3.Error:
+            return False
+
+    def forget(self, answer: Answer) -> None:
+        """Drop ``answer`` from the cache: it could not be read, so it must be asked again."""
+        if self._storage is None:
+            return
+        try:
+            for entry in self._storage.get_entries(_cache_key(answer.url)):
+                self._storage.remove_entry(entry.id)
+        except sqlite3.Error:
+            pass
 
     def get(
         self,
@@ -174,7 +237,9 @@ class Fetcher:
                     raise self._status_error(response, service, what)
                 body = self._read(response, service)
                 content_type = response.headers.get("content-type", "")
-                final_url = str(response.url)
+                final_url = str(response.request.url)
+                status_of_cache = response.extensions.get("caching")
+                from_cache = bool(getattr(status_of_cache, "from_cache", False))
         except httpx.TimeoutException:
             raise NetworkError(
                 f"{service} ({host}) did not answer within {self.settings.timeout:g} s "
@@ -189,22 +254,29 @@ class Fetcher:
                 str(error).splitlines()[0] if str(error) else type(error).__name__
             )
             raise NetworkError(f"{service} ({host}) failed for {what}: {reason}") from None
-        return Answer(status, content_type, body, final_url)
+        return Answer(status, content_type, body, final_url, from_cache)
 
-    def arxiv(self, params: Mapping[str, str], *, what: str) -> bytes:
-        """The arXiv API's answer to ``params``, sent ``arxiv_delay`` after the last call."""
+    def arxiv(self, params: Mapping[str, str], *, what: str) -> Answer:
+        """The arXiv API's answer to ``params``, sent ``arxiv_delay`` after the last call.
+
+        An answer the cache holds is not a call: it neither waits nor makes the next wait.
+        """
+        url = self.settings.arxiv_api
+        if self.settings.offline or self._is_cached(url, params):
+            answer = self.get(url, service="arXiv", what=what, params=params)
+            assert answer is not None  # missing_ok is False
+            return answer
         delay = self.settings.arxiv_delay
-        if self._last_arxiv is not None and delay > 0 and not self.settings.offline:
+        if self._last_arxiv is not None and delay > 0:
             wait = self._last_arxiv + delay - self._clock()
             if wait > 0:
                 self._sleep(wait)
         try:
-            answer = self.get(self.settings.arxiv_api, service="arXiv", what=what, params=params)
+            answer = self.get(url, service="arXiv", what=what, params=params)
         finally:
-            if not self.settings.offline:
-                self._last_arxiv = self._clock()
+            self._last_arxiv = self._clock()
         assert answer is not None  # missing_ok is False
-        return answer.body
+        return answer
 
     @staticmethod
     def _read(response: httpx.Response, service: str) -> bytes:

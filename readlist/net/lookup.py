@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 from readlist.identifiers import Thing, ThingError
 from readlist.importers.detect import ImportFormatError
 from readlist.models import Paper
-from readlist.net.client import Fetcher, NetworkError
+from readlist.net.client import Answer, Fetcher, NetworkError
 
 #: arXiv ids asked for in one API call (the API pages at 100 or more; smaller is kinder).
 ARXIV_BATCH = 50
@@ -49,10 +49,11 @@ def mirror_hosts(fetcher: Fetcher) -> dict[str, str]:
     return hosts
 
 
-def _parsed(parse: Callable[[bytes], Paper], body: bytes) -> Paper:
+def _parsed(fetcher: Fetcher, parse: Callable[[bytes], Paper], answer: Answer) -> Paper:
     try:
-        return parse(body)
+        return parse(answer.body)
     except ImportFormatError as error:
+        fetcher.forget(answer)  # never reuse an answer that could not be read
         raise NetworkError(str(error)) from None
 
 
@@ -68,10 +69,11 @@ def look_up_arxiv(
         asked = list(dict.fromkeys(t.id + t.version for t in batch))
         progress(f"asking arXiv for {', '.join(asked)}")
         params = {"id_list": ",".join(asked), "start": "0", "max_results": str(len(asked))}
-        body = fetcher.arxiv(params, what=f"{len(asked)} paper(s)")
+        answer = fetcher.arxiv(params, what=f"{len(asked)} paper(s)")
         try:
-            feed = parse_arxiv_feed(body)
+            feed = parse_arxiv_feed(answer.body)
         except ImportFormatError as error:
+            fetcher.forget(answer)
             raise NetworkError(str(error)) from None
         for thing in batch:
             paper = feed.papers.get(thing.id)
@@ -104,6 +106,7 @@ def look_up_doi(thing: Thing, fetcher: Fetcher, progress: Callable[[str], None])
     try:
         agency = parse_registration_agency(answer.body)
     except ImportFormatError as error:
+        fetcher.forget(answer)
         raise NetworkError(str(error)) from None
     if agency is None:
         reason = registration_status(answer.body)
@@ -129,7 +132,7 @@ def look_up_doi(thing: Thing, fetcher: Fetcher, progress: Callable[[str], None])
                          missing_ok=True)  # fmt: skip
     if answer is None:
         return Found(thing, error=ThingError(f"{service} has no record of DOI {doi}"))
-    return Found(thing, _parsed(parse, answer.body))
+    return Found(thing, _parsed(fetcher, parse, answer))
 
 
 def look_up_acl(thing: Thing, fetcher: Fetcher, progress: Callable[[str], None]) -> Found:
@@ -144,8 +147,10 @@ def look_up_acl(thing: Thing, fetcher: Fetcher, progress: Callable[[str], None])
     try:
         result = parse_text(decode_bytes(answer.body), format="bibtex", source_name=url)
     except ImportFormatError as error:
+        fetcher.forget(answer)
         raise NetworkError(f"the ACL Anthology sent a malformed answer: {error}") from None
     if len(result.papers) != 1:
+        fetcher.forget(answer)
         raise NetworkError(
             f"the ACL Anthology sent {len(result.papers)} entries for {thing.id}, not one"
         )

@@ -28,6 +28,9 @@ BASE_URLS: dict[str, tuple[str, str]] = {
 DELAY_ENV = "READLIST_ARXIV_DELAY"
 OFFLINE_ENV = "READLIST_OFFLINE"
 MAILTO_ENV = "READLIST_MAILTO"
+CACHE_ENV = "READLIST_CACHE_DAYS"
+#: Days a successful answer is reused from the cache in the user cache folder.
+DEFAULT_CACHE_DAYS = 7.0
 #: arXiv asks for no more than one request every three seconds.
 DEFAULT_ARXIV_DELAY = 3.0
 #: Seconds to wait for a connection or for the next bytes of an answer.
@@ -49,6 +52,8 @@ class NetSettings:
     #: The user's email, sent to Crossref (its "polite pool") and in the User-Agent.
     mailto: str = ""
     timeout: float = DEFAULT_TIMEOUT
+    #: Days answers are kept in the user cache folder; 0 turns the cache off.
+    cache_days: float = 0.0
 
 
 def _number(value: object, name: str, where: str) -> float:
@@ -91,6 +96,12 @@ def net_settings(path: Path | None = None) -> NetSettings:
         values["arxiv_delay"] = _number(os.environ[DELAY_ENV], DELAY_ENV, "environment")
     elif "arxiv_delay" in table:
         values["arxiv_delay"] = _number(table["arxiv_delay"], "arxiv_delay", where_file)
+    if os.environ.get(CACHE_ENV):
+        values["cache_days"] = _number(os.environ[CACHE_ENV], CACHE_ENV, "environment")
+    else:
+        values["cache_days"] = _number(
+            table.get("cache_days", DEFAULT_CACHE_DAYS), "cache_days", where_file
+        )
     if "timeout" in table:
         values["timeout"] = _number(table["timeout"], "timeout", where_file) or DEFAULT_TIMEOUT
     values["offline"] = _flag(os.environ.get(OFFLINE_ENV) or table.get("offline", False))

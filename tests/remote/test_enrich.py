@@ -52,11 +52,14 @@ def test_enrich_finds_the_exact_title_and_leaves_the_rest(
     assert after["abstract"] == before["abstract"]  # an abstract is never replaced
     searches = [q["search_query"][0] for _, q, _ in services.requests if "search_query" in q]
     assert searches[0].startswith('ti:"from stripe to checkerboard order')
-    # Running it again searches only what is still without an id: it resumes.
+    # Running it again looks again only at what is still without an id: it resumes
+    # (and this week's answer to that search comes from the cache).
     services.requests.clear()
     again = run_cli("enrich", "--json")
     steps = json.loads(again.stdout)["steps"]
     assert [step["outcome"] for step in steps] == ["not found"]
+    assert services.requests == []
+    run_cli("enrich", env={"READLIST_CACHE_DAYS": "0"}, check=True)
     assert len(services.requests) == 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from fake_services import ARXIV_FEEDS, FakeServices, Reply, arxiv_fixture
@@ -179,3 +181,27 @@ def test_a_wrong_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("READLIST_CROSSREF_API", "ftp://mirror")
     with pytest.raises(Exception, match="READLIST_CROSSREF_API must be an http"):
         net_settings()
+
+
+def test_answers_are_cached_in_the_user_cache_folder(
+    services: FakeServices, run_cli, isolated_data_dir
+) -> None:
+    run_cli("add", "1605.08386", "10.7554/elife.01567", check=True)
+    asked = len(services.requests)
+    assert (isolated_data_dir / ".cache" / "readlist" / "http-cache.sqlite").is_file()
+    key = json.loads(run_cli("list", "--json").stdout)[0]["key"]
+    run_cli("remove", key, check=True)
+    run_cli("add", "1605.08386", "10.7554/elife.01567", check=True)
+    assert len(services.requests) == asked  # all from the cache
+    run_cli("add", "1605.08386", env={"READLIST_CACHE_DAYS": "0"}, check=True)
+    assert len(services.requests) == asked + 1
+
+
+def test_an_answer_that_could_not_be_read_is_not_kept(services: FakeServices, run_cli) -> None:
+    whole = arxiv_fixture(ARXIV_FEEDS["1605.08386"])
+    services.routes["/api/query?id_list=1605.08386"] = Reply(whole[:300])  # cut by the test
+    failed = run_cli("add", "1605.08386")
+    assert failed.returncode == 1 and "malformed" in failed.stderr
+    services.routes["/api/query?id_list=1605.08386"] = Reply(whole)
+    run_cli("add", "1605.08386", check=True)
+    assert len(services.requests) == 2
