@@ -199,6 +199,7 @@ PAPER_FIELDS: tuple[str, ...] = (
     "added",
     "updated",
     "read_at",
+    "conflicts",
     "source",
 )
 
@@ -211,6 +212,8 @@ class Paper:
     the source gave no more (BibTeX), or ``None`` when unknown. ``aliases`` are
     other citation keys of the paper (an import that merged two keys, a ``rekey``),
     which find it and are exported so that ``\cite{old}`` keeps working.
+    ``conflicts`` are what a sync could not merge on its own, a line each
+    (:mod:`readlist.store.threeway`), until the user resolves them.
     """
 
     title: str
@@ -230,6 +233,7 @@ class Paper:
     added: str | None = None
     updated: str | None = None
     read_at: str | None = None
+    conflicts: list[str] = field(default_factory=list)
     source: Source | None = None
 
     @property
@@ -275,6 +279,7 @@ class Paper:
             added=self.added,
             updated=self.updated,
             read_at=self.read_at,
+            conflicts=list(self.conflicts),
             source=None if source is None else source.copy(),
         )
 
@@ -298,6 +303,7 @@ class Paper:
             "added": self.added,
             "updated": self.updated,
             "read_at": self.read_at,
+            "conflicts": list(self.conflicts),
             "source": None if self.source is None else self.source.to_dict(),
         }
 
@@ -357,6 +363,11 @@ class Paper:
         for n, name in enumerate(("added", "updated", "read_at")):
             if stamps[n] is not None and type(stamps[n]) is not str:
                 stamps[n] = _optional_text(stamps[n], name, problems)
+        conflicts = get("conflicts", _MISSING)  # absent from records before sync
+        if _not_texts(conflicts):
+            conflicts = _texts(conflicts, "conflicts", problems)
+        else:
+            conflicts = list(conflicts)
         source = get("source")
         if source is not None:
             if type(source) is dict:
@@ -382,6 +393,7 @@ class Paper:
             added=stamps[0],
             updated=stamps[1],
             read_at=stamps[2],
+            conflicts=conflicts,
             source=source,
         )
 

@@ -83,8 +83,13 @@ def _apply(base: list[str], start: int, end: int, hunks: list[_Hunk]) -> list[st
     return result
 
 
-def merge(base: str, ours: str, theirs: str) -> Merged:
-    """``base`` with the changes of ``ours`` and of ``theirs``; see the module docstring."""
+def merge(
+    base: str, ours: str, theirs: str, *, labels: tuple[str, str] = (OURS_MARKER, THEIRS_MARKER)
+) -> Merged:
+    """``base`` with the changes of ``ours`` and of ``theirs``; see the module docstring.
+
+    ``labels`` are the lines that open our version and close theirs at a conflict.
+    """
     if ours == theirs or theirs == base:
         return Merged(ours, 0)
     if ours == base:
@@ -117,7 +122,7 @@ def merge(base: str, ours: str, theirs: str) -> Merged:
         elif start == end:  # both only added lines here: keep both, theirs first
             result += other + mine
         else:
-            result += [OURS_MARKER, *mine, SEPARATOR, *other, THEIRS_MARKER]
+            result += [labels[0], *mine, SEPARATOR, *other, labels[1]]
             conflicts += 1
     result += original[position:]
     return Merged("\n".join(result), conflicts)

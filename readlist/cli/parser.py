@@ -25,6 +25,7 @@ from readlist.cli.commands import (
 )
 from readlist.cli.exports import cmd_exports
 from readlist.cli.maintenance import cmd_doctor, cmd_restore
+from readlist.cli.sync import cmd_merge_driver, cmd_resolve, cmd_sync
 from readlist.models import Status
 from readlist.text import escape_controls
 
@@ -179,6 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("query", nargs="*", help="query (default: every paper)")
     command.add_argument("--json", action="store_true", help="print the problems as JSON")
 
+    command = add("sync", cmd_sync, "sync the library through git (sync init/clone to set up)")
+    command.add_argument("action", nargs="?", choices=["init", "clone"], help="set up")
+    command.add_argument("remote", nargs="?", metavar="REMOTE", help="a git remote (URL or path)")
+    command.add_argument("--json", action="store_true", help="print the report as JSON")
+    command.set_defaults(usage_error=command.error)
+
+    command = add("resolve", cmd_resolve, "clear the sync conflicts of papers you have looked at")
+    command.add_argument("keys", nargs="+", metavar="KEY", help="citation keys")
+
+    command = add("merge-driver", cmd_merge_driver, "git's merge driver for library files")
+    command.add_argument("base", metavar="BASE")
+    command.add_argument("ours", metavar="OURS")
+    command.add_argument("theirs", metavar="THEIRS")
+
     add("tui", cmd_tui, "open the interactive interface (the default)")
 
     # -- doctor and restore --
@@ -191,4 +206,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Arguments that name files: any bytes the system allows are kept (as surrogate escapes).
-PATH_ARGUMENTS = frozenset({"library", "files", "output", "backup", "aux", "tex", "which"})
+PATH_ARGUMENTS = frozenset(
+    {"library", "files", "output", "backup", "aux", "tex", "which", "base", "ours", "theirs"}
+)

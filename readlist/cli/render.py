@@ -113,6 +113,8 @@ def paper_details(paper: Paper) -> RenderableType:
             facts.add_row(name, Text(escape_controls(value) if name in _NAMES else one_line(value)))
     for link in paper.links:
         facts.add_row(link.kind.value, Text(one_line(link.url)))
+    for conflict in paper.conflicts:  # what a sync left to look at (readlist resolve KEY)
+        facts.add_row("conflict", Text(one_line(conflict)))
     lines.append(facts)
     if paper.abstract:
         lines += [Text(""), Text(strip_controls(paper.abstract))]

@@ -70,8 +70,9 @@ HAS: dict[str, Has] = {
     "arxiv": Has(_has_arxiv, reads_abstract=True),
     "tag": Has(lambda paper: bool(paper.tags)),  # -has:tag: the untagged papers
     "category": Has(lambda paper: bool((paper.category or "").strip())),
+    "conflict": Has(lambda paper: bool(paper.conflicts)),  # a sync left something to resolve
 }
-_HAS_ALIASES = {"notes": "note", "tags": "tag", "cat": "category"}
+_HAS_ALIASES = {"notes": "note", "tags": "tag", "cat": "category", "conflicts": "conflict"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -528,6 +528,19 @@ class Library:
                 self._save(replace=records, texts=texts)
         return list(records)
 
+    def clear_conflicts(self, keys: Iterable[str]) -> list[tuple[str, int]]:
+        """Clear what a sync flagged on the papers (the user looked); how many each had."""
+        counts: dict[str, int] = {}
+
+        def change(paper: Paper) -> bool:
+            counts[paper.key] = len(paper.conflicts)
+            paper.conflicts = []
+            return counts[paper.key] > 0
+
+        wanted = list(dict.fromkeys(keys))
+        self._change(wanted, change)
+        return [(key, counts.get(key, 0)) for key in wanted]
+
     def set_status(self, keys: Iterable[str], status: Status) -> list[str]:
         """Set the read status; entering ``read`` stamps ``read_at``. Returns the changed keys."""
 

@@ -27,6 +27,7 @@ def every_field_set() -> Paper:
         added="2026-11-24T09:00:00+00:00",
         updated="2026-11-24T10:00:00+00:00",
         read_at="2026-11-24T10:00:00+00:00",
+        conflicts=["notes: both machines changed the same lines"],
         source=Source("x.bib", "bibtex", "article", "Lee24", {"doi": "10.1/x"}),
     )
 

@@ -68,7 +68,10 @@ def test_or_groups_and_negation(query: str, expected: list[str]) -> None:
         ("status:done", "unknown status 'done' at position 1 (use unread, reading, read)"),
         (
             "has:pdf",
-            ("unknown has:pdf at position 1 (use note, code, abstract, doi, arxiv, tag, category)"),
+            (
+                "unknown has:pdf at position 1"
+                " (use note, code, abstract, doi, arxiv, tag, category, conflict)"
+            ),
         ),
         (
             "added:2026-13",

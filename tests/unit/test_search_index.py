@@ -134,6 +134,7 @@ _CHANGED: dict[str, object] = {
     "added": "2020-01-01T00:00:00+00:00",
     "updated": "2020-01-02T00:00:00+00:00",
     "read_at": "2020-01-03T00:00:00+00:00",
+    "conflicts": ["tags: changed on both machines"],
     "source": {"file": "x.bib", "format": "bibtex", "fields": {"journal": "Nature"}},
 }
 _ABSTRACTS = {"0" * 20: "First abstract.", "1" * 20: "Second abstract."}

@@ -40,6 +40,7 @@ MAX_CANDIDATES = 50
 NEEDS_TERMINAL = {
     "tui": "the interface is already open",
     "open": "it may need the terminal for the browser: press o (code) or p (paper page)",
+    "merge-driver": "git runs it during a sync; run 'sync' instead",
 }
 
 
@@ -63,6 +64,9 @@ CLI_COMMANDS = {
     "exports": "list the exports kept up to date, or remove one",
     "rekey": "rename keys by the key formula; old keys become aliases",
     "check": "check BibTeX entries (fields, DOI, ISBN, braces, keys)",
+    "sync": "sync the library through git (sync init/clone to set up)",
+    "resolve": "clear the sync conflicts of papers you have looked at",
+    "merge-driver": "git's merge driver for library files",
     "tui": "open the interactive interface (the default)",
     "doctor": "check the library file for damage",
     "restore": "list backups (newest first), or restore one",

@@ -55,6 +55,7 @@ def facts(paper: Paper, exports: Sequence[str] = ()) -> Text:
         ("exports", ", ".join(exports)),
         ("added", (paper.added or "")[:10]),
         ("read", (paper.read_at or "")[:10]),
+        *(("conflict", line) for line in paper.conflicts),  # from a sync: resolve KEY clears
     ]
     rows += [(link.kind.value, link.url) for link in paper.links]
     text = Text()

@@ -1,0 +1,175 @@
+"""Two machines, one library, synced through the real git against a bare repository.
+
+Each "machine" is a library folder of its own; they meet only through a bare
+repository in a temp folder, as two laptops meet through a git server.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REFS = r"""
+@article{knuth1984, author = {Donald E. Knuth}, title = {Literate Programming},
+  journal = {The Computer Journal}, year = {1984}, abstract = {Programs as literature.}}
+@book{lamport1986, author = {Leslie Lamport}, title = {{\LaTeX}: A Document Preparation System},
+  publisher = {Addison-Wesley}, year = {1986}}
+@book{patashnik1988, author = {Oren Patashnik}, title = {{BibTeXing}}, publisher = {Self},
+  year = {1988}}
+"""
+
+
+@pytest.fixture
+def machines(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A bare remote, machine A set up with a library and synced, machine B cloned from it."""
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))  # no user identity
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    a = tmp_path / "a" / "library.json"
+    b = tmp_path / "b" / "library.json"
+    bib = tmp_path / "refs.bib"
+    bib.write_text(REFS, encoding="utf-8")
+    run_cli("import", str(bib), library=a, check=True)
+    run_cli("sync", "init", str(remote), library=a, check=True)
+    run_cli("sync", library=a, check=True)
+    cloned = run_cli("sync", "clone", str(remote), library=b, check=True)
+    assert f"library: {b}" in cloned.stdout
+    return remote, a, b
+
+
+def papers(run_cli, library: Path) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
+    listed = run_cli("list", "--json", library=library, check=True).stdout
+    return {paper["key"]: paper for paper in json.loads(listed)}
+
+
+def test_a_clone_holds_the_same_library_and_only_the_library_travels(
+    machines, run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _, a, b = machines
+    assert papers(run_cli, a) == papers(run_cli, b)
+    tracked = subprocess.run(
+        ["git", "-C", str(b.parent), "ls-files"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert sorted(tracked) == [
+        ".gitattributes", ".gitignore", "library.abstracts.json", "library.json",
+    ]  # fmt: skip
+    assert (a.parent / "library.json.lock").exists()  # the lock stays on its machine
+
+
+def test_competing_edits_on_two_machines_reach_the_same_library_with_nothing_lost(
+    machines, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    _, a, b = machines
+    on_a = lambda *args: run_cli(*args, library=a, check=True)  # noqa: E731
+    on_b = lambda *args: run_cli(*args, library=b, check=True)  # noqa: E731
+    on_a("tag", "knuth1984", "from-a")
+    on_b("tag", "knuth1984", "from-b")
+    on_a("note", "lamport1986", "first line\nshared\nA's ending")
+    on_a("sync")
+    on_b("sync")  # B learns the note's first version before both edit it
+    on_a("note", "lamport1986", "first line\nshared\nA's new ending")
+    on_b("note", "lamport1986", "first line\nshared\nB's new ending")
+    on_a("mark", "patashnik1988", "read")
+    on_b("tag", "patashnik1988", "classic")
+    on_a("sync")
+    report = on_b("sync")
+    assert "received from" in report.stdout and "changed" in report.stdout
+    assert "lamport1986" in report.stderr  # the note both changed needs a look
+    on_a("sync")
+    on_b("sync")
+    seen_a, seen_b = papers(run_cli, a), papers(run_cli, b)
+    assert seen_a == seen_b
+    assert set(seen_a["knuth1984"]["tags"]) == {"from-a", "from-b"}  # type: ignore[arg-type]
+    assert seen_a["patashnik1988"]["status"] == "read"
+    assert seen_a["patashnik1988"]["tags"] == ["classic"]
+    note = str(seen_a["lamport1986"]["notes"])
+    assert "A's new ending" in note and "B's new ending" in note
+    assert seen_a["lamport1986"]["conflicts"]
+    flagged = run_cli("list", "has:conflict", "--json", library=a, check=True).stdout
+    assert [paper["key"] for paper in json.loads(flagged)] == ["lamport1986"]
+    shown = on_a("show", "lamport1986").stdout
+    assert "conflict" in shown and "both are kept between markers" in shown
+    on_a("resolve", "lamport1986")
+    assert json.loads(run_cli("list", "has:conflict", "--json", library=a).stdout) == []
+
+
+def test_removed_here_and_tagged_there_is_kept_and_flagged(machines, run_cli) -> None:  # type: ignore[no-untyped-def]
+    _, a, b = machines
+    run_cli("remove", "knuth1984", library=a, check=True)
+    run_cli("tag", "knuth1984", "keep-me", library=b, check=True)
+    run_cli("sync", library=a, check=True)
+    run_cli("sync", library=b, check=True)
+    run_cli("sync", library=a, check=True)
+    kept = papers(run_cli, a)["knuth1984"]
+    assert kept["tags"] == ["keep-me"]
+    assert kept["conflicts"] == ["removed on the other machine but changed on the other: kept"]
+
+
+def test_the_same_paper_added_on_both_machines_is_one_and_both_keys_cite_it(
+    machines, run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _, a, b = machines
+    for library, key in ((a, "vaswani2017attention"), (b, "Vaswani17")):
+        bib = tmp_path / f"{key}.bib"
+        bib.write_text(
+            f"@inproceedings{{{key}, author = {{Ashish Vaswani and Noam Shazeer}},"
+            " title = {Attention Is All You Need}, year = {2017}}\n",
+            encoding="utf-8",
+        )
+        run_cli("import", str(bib), library=library, check=True)
+    run_cli("sync", library=a, check=True)
+    run_cli("sync", library=b, check=True)
+    run_cli("sync", library=a, check=True)
+    seen = papers(run_cli, a)
+    attention = [paper for paper in seen.values() if "Attention" in str(paper["title"])]
+    assert len(attention) == 1 and seen == papers(run_cli, b)
+    assert attention[0]["aliases"] == ["vaswani2017attention"]  # B's key won on B, pushed
+    shown = run_cli("show", "vaswani2017attention", library=a, check=True)
+    assert "Vaswani17" in shown.stdout + shown.stderr
+
+
+def test_offline_sync_is_one_line_and_keeps_the_local_commit(
+    machines, run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    remote, a, _ = machines
+    run_cli("tag", "knuth1984", "offline", library=a, check=True)
+    remote.rename(tmp_path / "gone.git")
+    result = run_cli("sync", library=a)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "your changes are committed here" in result.stderr
+    log = subprocess.run(
+        ["git", "-C", str(a.parent), "log", "--format=%s%n%b"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "1 paper changed (1 tags)" in log
+    (tmp_path / "gone.git").rename(remote)
+    assert "sent: no change here" in run_cli("sync", library=a, check=True).stdout
+
+
+def test_sync_before_init_says_what_to_do(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    library = tmp_path / "solo" / "library.json"
+    run_cli("import", "--sample", library=library, check=True)
+    result = run_cli("sync", library=library)
+    assert result.returncode == 1
+    assert "run 'readlist sync init [REMOTE]' first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_merge_driver_refuses_a_file_it_cannot_read_and_leaves_it_for_git(
+    run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    base, ours, theirs = (tmp_path / name for name in ("base", "ours", "theirs"))
+    base.write_bytes(b"")
+    ours.write_bytes(b'{"papers": {"1": {"key": "a", "tags": ["x"]')  # cut short
+    theirs.write_bytes(b'{"papers": {"1": {"key": "a", "tags": ["y"]}}}')
+    result = run_cli("merge-driver", str(base), str(ours), str(theirs))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "is not a readlist file" in result.stderr
+    assert ours.read_bytes() == b'{"papers": {"1": {"key": "a", "tags": ["x"]'  # untouched
+    ours.write_bytes(b'{"papers": {"1": {"key": "a", "tags": ["x"]}}}')
+    assert run_cli("merge-driver", str(base), str(ours), str(theirs)).returncode == 0
+    assert json.loads(ours.read_text("utf-8"))["papers"]["1"]["tags"] == ["x", "y"]

@@ -1,0 +1,207 @@
+"""The three-way merge of library files (git's merge driver): per paper, per field, nothing lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from readlist.store.format import META_TABLE, PAPERS_TABLE, meta_record
+from readlist.store.threeway import (
+    OURS_LABEL,
+    THEIRS_LABEL,
+    merge_abstracts,
+    merge_library,
+    merge_paper,
+)
+
+Record = dict[str, Any]
+
+
+def record(key: str, **fields: Any) -> Record:
+    base: Record = {
+        "key": key,
+        "aliases": [],
+        "title": f"Title of {key}",
+        "authors": ["Ann Lee"],
+        "tags": [],
+        "status": "unread",
+        "notes": "",
+        "updated": "2026-12-01T00:00:00+00:00",
+        "read_at": None,
+    }
+    base.update(fields)
+    return base
+
+
+def library(*records: Record) -> dict[str, dict[str, Any]]:
+    return {
+        PAPERS_TABLE: {str(n): r for n, r in enumerate(records, 1)},
+        META_TABLE: meta_record("library"),
+    }
+
+
+def papers(tables: dict[str, dict[str, Any]]) -> dict[str, Record]:
+    return {r["key"]: r for r in tables[PAPERS_TABLE].values()}
+
+
+def test_tags_merge_as_sets_adds_and_removals_of_both_sides_survive() -> None:
+    base = library(record("a", tags=["x", "y", "z"]))
+    ours = library(record("a", tags=["x", "y", "mine"]))  # removed z, added mine
+    theirs = library(record("a", tags=["y", "z", "theirs"]))  # removed x, added theirs
+    merged, report = merge_library(base, ours, theirs)
+    assert papers(merged)["a"]["tags"] == ["y", "mine", "theirs"]
+    assert report.changed == ["a"] and not report.conflicts
+
+
+def test_notes_merge_by_lines_and_a_clash_keeps_both_and_flags_the_paper() -> None:
+    base = library(record("a", notes="one\ntwo\nthree"))
+    ours = library(record("a", notes="ONE\ntwo\nthree"))
+    theirs = library(record("a", notes="one\ntwo\nTHREE"))
+    merged, _ = merge_library(base, ours, theirs)
+    assert papers(merged)["a"]["notes"] == "ONE\ntwo\nTHREE"
+    assert "conflicts" not in papers(merged)["a"]
+
+    clash = library(record("a", notes="uno\ntwo\nthree"))
+    merged, report = merge_library(base, ours, clash)
+    note = papers(merged)["a"]["notes"]
+    assert note == f"{OURS_LABEL}\nONE\n=======\nuno\n{THEIRS_LABEL}\ntwo\nthree"
+    assert papers(merged)["a"]["conflicts"] == [
+        "notes: both machines changed the same lines; both are kept between markers"
+    ]
+    assert report.conflicts == ["a"]
+
+
+def test_status_changed_on_both_sides_takes_the_later_change_with_its_read_date() -> None:
+    base = library(record("a"))
+    ours = library(record("a", status="reading", updated="2026-12-02T00:00:00+00:00"))
+    theirs = library(
+        record("a", status="read", read_at="2026-12-03T00:00:00+00:00",
+               updated="2026-12-03T00:00:00+00:00")
+    )  # fmt: skip
+    merged, report = merge_library(base, ours, theirs)
+    paper = papers(merged)["a"]
+    assert (paper["status"], paper["read_at"]) == ("read", "2026-12-03T00:00:00+00:00")
+    assert paper["updated"] == "2026-12-03T00:00:00+00:00" and not report.conflicts
+    merged, _ = merge_library(base, theirs, ours)  # the same from the other machine
+    assert papers(merged)["a"]["status"] == "read"
+
+
+def test_another_field_changed_on_both_sides_keeps_ours_and_names_theirs() -> None:
+    base = library(record("a"))
+    merged, report = merge_library(
+        base, library(record("a", title="Mine")), library(record("a", title="Theirs"))
+    )
+    paper = papers(merged)["a"]
+    assert paper["title"] == "Mine"
+    assert paper["conflicts"] == [
+        "title: both machines changed it; kept this machine's, the other had 'Theirs'"
+    ]
+    assert report.conflicts == ["a"]
+
+
+def test_removed_on_one_side_and_changed_on_the_other_is_kept_and_flagged() -> None:
+    base = library(record("a"), record("b"))
+    ours = library(record("b"))  # removed a
+    theirs = library(record("a", tags=["keep"]), record("b"))
+    merged, report = merge_library(base, ours, theirs)
+    assert papers(merged)["a"]["tags"] == ["keep"]
+    assert papers(merged)["a"]["conflicts"] == [
+        "removed on this machine but changed on the other: kept"
+    ]
+    # Removed on one side and untouched on the other: removed.
+    merged, report = merge_library(base, ours, base)
+    assert set(papers(merged)) == {"b"}
+    merged, report = merge_library(base, base, ours)
+    assert set(papers(merged)) == {"b"} and report.removed == ["a"]
+
+
+def test_papers_added_on_each_side_are_all_kept_with_our_doc_ids_first() -> None:
+    base = library(record("a"))
+    ours = library(record("a"), record("mine"))
+    theirs = library(record("a"), record("theirs1"), record("theirs2"))
+    merged, report = merge_library(base, ours, theirs)
+    table = merged[PAPERS_TABLE]
+    assert [(doc_id, r["key"]) for doc_id, r in table.items()] == [
+        ("1", "a"), ("2", "mine"), ("3", "theirs1"), ("4", "theirs2"),
+    ]  # fmt: skip
+    assert report.added == ["theirs1", "theirs2"]
+
+
+def test_the_same_paper_added_on_both_sides_under_two_keys_is_one_with_an_alias() -> None:
+    base = library()
+    paper = {"title": "Attention Is All You Need", "authors": ["Ashish Vaswani"]}
+    ours = library(record("vaswani2017attention", tags=["a"], **paper))
+    theirs = library(record("Vaswani17", tags=["b"], **paper))
+    merged, _ = merge_library(base, ours, theirs)
+    (only,) = papers(merged).values()
+    assert only["key"] == "vaswani2017attention"
+    assert only["aliases"] == ["Vaswani17"] and only["tags"] == ["a", "b"]
+
+
+def test_a_rekey_on_one_side_meets_a_tag_on_the_other() -> None:
+    base = library(record("old", tags=["x"]))
+    ours = library(record("new", aliases=["old"], tags=["x"]))  # readlist rekey
+    theirs = library(record("old", tags=["x", "y"]))
+    merged, report = merge_library(base, ours, theirs)
+    (only,) = papers(merged).values()
+    assert (only["key"], only["aliases"], only["tags"]) == ("new", ["old"], ["x", "y"])
+    assert not report.conflicts
+    # And seen from the other machine.
+    merged, _ = merge_library(base, theirs, ours)
+    (only,) = papers(merged).values()
+    assert (only["key"], only["aliases"], only["tags"]) == ("new", ["old"], ["x", "y"])
+
+
+def test_abstracts_files_unite() -> None:
+    meta = meta_record("abstracts")
+    ours = {"abstracts": {"aa": "A"}, META_TABLE: meta}
+    theirs = {"abstracts": {"bb": "B", "aa": "A"}, META_TABLE: meta}
+    assert merge_abstracts(None, ours, theirs)["abstracts"] == {"aa": "A", "bb": "B"}
+
+
+# -- properties ----------------------------------------------------------------------
+
+TAGS = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), unique=True, max_size=5)
+LINES = st.lists(st.sampled_from(["x", "y", "z", "w", ""]), max_size=5).map("\n".join)
+STATUS = st.sampled_from(["unread", "reading", "read"])
+
+
+@st.composite
+def versions(draw: st.DrawFn) -> tuple[Record, Record, Record]:
+    base = record("k", tags=draw(TAGS), notes=draw(LINES), status=draw(STATUS))
+
+    def edit() -> Record:
+        changed = dict(base)
+        if draw(st.booleans()):
+            changed["tags"] = draw(TAGS)
+        if draw(st.booleans()):
+            changed["notes"] = draw(LINES)
+        if draw(st.booleans()):
+            changed["status"] = draw(STATUS)
+        changed["updated"] = draw(st.sampled_from(["2026-12-02", "2026-12-03"]))
+        return changed
+
+    return base, edit(), edit()
+
+
+@settings(max_examples=300, deadline=None)
+@given(versions())
+def test_merge_properties(three: tuple[Record, Record, Record]) -> None:
+    base, ours, theirs = three
+    merged = merge_paper(base, ours, theirs)
+    assert merged is not None
+    assert merge_paper(base, ours, theirs) == merged  # deterministic
+    assert merge_paper(base, ours, base) == ours  # merge(O, A, O) == A
+    assert merge_paper(base, base, theirs) == theirs
+    # No tag added on either side is lost unless removed on the other.
+    for side in (ours, theirs):
+        for tag in set(side["tags"]) - set(base["tags"]):
+            assert tag in merged["tags"]
+        for tag in set(base["tags"]) - set(side["tags"]):
+            assert tag not in merged["tags"]
+        # No line of either side's note disappears.
+        for line in side["notes"].split("\n"):
+            if line and line not in base["notes"].split("\n"):
+                assert line in merged["notes"].split("\n")
