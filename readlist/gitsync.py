@@ -383,3 +383,45 @@ def _kind(tables: Tables) -> str | None:
         return None
     first = next(iter(meta.values()), None)
     return str(first.get("kind", LIBRARY_KIND)) if isinstance(first, dict) else None
+
+
+def check_sync(library: Path) -> list[tuple[str, str]]:
+    """What ``doctor`` should say about the sync set-up: ``(severity, message)`` pairs.
+
+    Nothing when the library's folder is no git repository (sync is not set up).
+    """
+    folder = library.parent
+    if shutil.which("git") is None or not (folder / ".git").exists():
+        return []
+    if not _is_repository(folder):
+        return []
+    found: list[tuple[str, str]] = []
+    state = git(folder, "status", "--porcelain=v1", "--", *synced_files(library), check=False)
+    unmerged = [line[3:] for line in state.stdout.splitlines() if line[:2] in _UNMERGED]
+    if unmerged:
+        found.append(
+            (
+                "error",
+                f"git holds an unfinished merge of {', '.join(unmerged)}: run"
+                f" 'git -C {shlex.quote(str(folder))} merge --abort', then 'readlist sync'",
+            )
+        )
+    elif (folder / ".git" / "MERGE_HEAD").exists():
+        found.append(("warning", f"a git merge in {folder} was not finished; run 'readlist sync'"))
+    driver = git(folder, "config", "--get", f"merge.{DRIVER}.driver", check=False).stdout
+    if not driver.strip():
+        found.append(
+            ("warning", "readlist's merge driver is not registered here; 'readlist sync' does it")
+        )
+    attributes = git(folder, "check-attr", "merge", "--", library.name, check=False).stdout
+    if f"merge: {DRIVER}" not in attributes:
+        found.append(
+            ("warning", f".gitattributes does not give {library.name} readlist's merge driver")
+        )
+    if not found:
+        found.append(("info", f"sync: {folder} is a git repository set up for readlist sync"))
+    return found
+
+
+#: ``git status --porcelain`` codes of a file with merge conflicts.
+_UNMERGED = frozenset({"DD", "AU", "UD", "UA", "DU", "AA", "UU"})

@@ -33,8 +33,15 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     findings = check_library(library.path)
     for finding in findings:
         out(str(finding))
+    from readlist.gitsync import check_sync
+
+    sync_findings = check_sync(library.path)
+    for severity, message in sync_findings:
+        out(f"{severity}: {message}")
     errors = sum(f.count for f in findings if f.severity is Severity.ERROR)
+    errors += sum(1 for severity, _ in sync_findings if severity == "error")
     warnings = sum(f.count for f in findings if f.severity is Severity.WARNING)
+    warnings += sum(1 for severity, _ in sync_findings if severity == "warning")
     out(f"{library.path}: {plural(errors, 'error')}, {plural(warnings, 'warning')}")
     if any(f.fixable for f in findings):
         out(

@@ -173,3 +173,25 @@ def test_the_merge_driver_refuses_a_file_it_cannot_read_and_leaves_it_for_git(
     ours.write_bytes(b'{"papers": {"1": {"key": "a", "tags": ["x"]}}}')
     assert run_cli("merge-driver", str(base), str(ours), str(theirs)).returncode == 0
     assert json.loads(ours.read_text("utf-8"))["papers"]["1"]["tags"] == ["x", "y"]
+
+
+def test_doctor_reports_the_sync_set_up_and_an_unfinished_git_merge(machines, run_cli) -> None:  # type: ignore[no-untyped-def]
+    _, a, b = machines
+    assert "is a git repository set up for readlist sync" in run_cli("doctor", library=b).stdout
+    # A merge run by plain git without readlist's driver stops on the JSON lines.
+    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
+    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
+    run_cli("sync", library=a, check=True)
+    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
+    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    pulled = subprocess.run([*git_b, "pull", "--no-rebase"], capture_output=True, text=True)
+    assert "CONFLICT" in pulled.stdout, pulled.stdout + pulled.stderr
+    doctor = run_cli("doctor", library=b)
+    assert doctor.returncode == 1
+    assert "git holds an unfinished merge of library.json" in doctor.stdout
+    assert "merge driver is not registered here" in doctor.stdout
+    subprocess.run([*git_b, "merge", "--abort"], check=True)
+    run_cli("sync", library=b, check=True)  # registers the driver again, then merges
+    assert set(papers(run_cli, b)["knuth1984"]["tags"]) == {"from-a", "from-b"}  # type: ignore[arg-type]
+    assert run_cli("doctor", library=b).returncode == 0
