@@ -42,6 +42,8 @@ from readlist.store.threeway import (
 DRIVER = "readlist"
 #: How long one git command may take (a fetch or push over a slow network).
 GIT_TIMEOUT = 120.0
+#: The file in ``.git`` that holds when this machine last synced (UTC, ISO 8601).
+LAST_SYNC_FILE = "readlist-last-sync"
 
 
 @dataclass
@@ -299,6 +301,7 @@ def sync(library: Library) -> SyncReport:
             pushed = git(folder, "push", "--quiet", "-u", "origin", branch, check=False)
             if pushed.returncode == 0:
                 report.pushed = True
+                _note_sync_time(folder)
                 break
             if attempt == 2:
                 raise ReadlistError(
@@ -306,6 +309,46 @@ def sync(library: Library) -> SyncReport:
                     " here and go out with the next sync"
                 )
     return report
+
+
+def _note_sync_time(folder: Path) -> None:
+    """Remember that this machine synced now (read by :func:`sync_state`)."""
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    atomic_write(folder / ".git" / LAST_SYNC_FILE, (stamp + "\n").encode())
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """Whether the library is set up to sync, when it last did, and what waits to go out."""
+
+    last_sync: str | None
+    #: Changes to the library not yet committed, or commits not yet pushed.
+    pending: bool
+
+
+def sync_state(library: Path) -> SyncState | None:
+    """The sync state of the library at ``library``; ``None`` when sync is not set up.
+
+    Runs git (tens of milliseconds): an interface calls it from a worker.
+    """
+    folder = library.parent
+    if shutil.which("git") is None or not (folder / ".git").is_dir():
+        return None
+    try:
+        if not _is_repository(folder):
+            return None
+        status = git(folder, "status", "--porcelain", "--", *synced_files(library), check=False)
+        ahead = git(folder, "rev-list", "--count", "@{upstream}..HEAD", check=False)
+    except ReadlistError:
+        return None
+    try:
+        last = (folder / ".git" / LAST_SYNC_FILE).read_text("utf-8").strip() or None
+    except OSError:
+        last = None
+    unpushed = ahead.returncode != 0 or ahead.stdout.strip() not in ("", "0")
+    return SyncState(last, bool(status.stdout.strip()) or unpushed)
 
 
 def _merge(library: Library, upstream: str, report: SyncReport) -> None:

@@ -195,3 +195,15 @@ def test_doctor_reports_the_sync_set_up_and_an_unfinished_git_merge(machines, ru
     run_cli("sync", library=b, check=True)  # registers the driver again, then merges
     assert set(papers(run_cli, b)["knuth1984"]["tags"]) == {"from-a", "from-b"}  # type: ignore[arg-type]
     assert run_cli("doctor", library=b).returncode == 0
+
+
+def test_the_sync_state_says_when_and_whether_changes_wait(machines, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from readlist.gitsync import sync_state
+
+    _, a, _ = machines
+    synced = sync_state(a)
+    assert synced is not None and synced.last_sync is not None and not synced.pending
+    run_cli("tag", "knuth1984", "later", library=a, check=True)
+    waiting = sync_state(a)
+    assert waiting is not None and waiting.pending and waiting.last_sync == synced.last_sync
+    assert sync_state(a.parent.parent / "elsewhere" / "library.json") is None
