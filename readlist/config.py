@@ -1,10 +1,13 @@
 """The user's settings: a small ``config.toml`` in the user config folder (or ``$READLIST_CONFIG``).
 
 Read with :mod:`tomllib` when a setting is first needed, so that a broken file only
-stops the commands that use it. Today it holds one setting::
+stops the commands that use it. Today it holds two settings::
 
     [keys]
     formula = "auth.lower + year + shorttitle(1,1)"
+
+    [history]
+    days = 90
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from readlist.keyformula import DEFAULT, KeyFormula, KeyFormulaError
 from readlist.paths import APP_NAME
 
 CONFIG_ENV = "READLIST_CONFIG"
+#: How many days of history the change journal keeps unless ``[history] days`` says otherwise.
+DEFAULT_HISTORY_DAYS = 90
 
 
 def config_path() -> Path:
@@ -58,3 +63,15 @@ def key_formula(path: Path | None = None) -> KeyFormula:
         return KeyFormula.parse(formula)
     except KeyFormulaError as error:
         raise ReadlistError(f"settings file {path}: {error}") from None
+
+
+def history_days(path: Path | None = None) -> int:
+    """How many days the change journal keeps (``[history] days``), else 90."""
+    path = config_path() if path is None else path
+    history = load_config(path).get("history", {})
+    days = history.get("days") if isinstance(history, dict) else None
+    if days is None:
+        return DEFAULT_HISTORY_DAYS
+    if type(days) is not int or days < 1:
+        raise ReadlistError(f"settings file {path}: [history] days must be a whole number >= 1")
+    return days

@@ -12,7 +12,8 @@ import os
 import sys
 from collections.abc import Callable
 
-from readlist.config import key_formula
+from readlist.config import DEFAULT_HISTORY_DAYS, history_days, key_formula
+from readlist.errors import ReadlistError
 from readlist.keyformula import KeyFormula
 from readlist.models import Paper
 from readlist.paths import real_library_path
@@ -34,7 +35,8 @@ def open_library(
     After every save the kept exports it changes are rewritten; a failure to
     write one is reported through ``warn`` and never fails the save. New papers
     get keys from the user's key formula, read from the settings when the first one
-    is made (a broken settings file only stops commands that add papers).
+    is made (a broken settings file only stops commands that add papers). The
+    change journal keeps the days the settings say (a broken setting: 90, with a warning).
     """
     formulas: list[KeyFormula] = []
 
@@ -48,9 +50,17 @@ def open_library(
 
         refresh_kept_exports(library, changed, warn)
 
+    def journal_days() -> int:
+        try:
+            return history_days()
+        except ReadlistError as error:
+            warn(f"{error}; keeping {DEFAULT_HISTORY_DAYS} days of history")
+            return DEFAULT_HISTORY_DAYS
+
     return Library(
         real_library_path(path),
         before_first_write=daily_backup,
         after_save=keep_exports,
         make_key=configured_key,
+        history_days=journal_days,
     )

@@ -44,6 +44,22 @@ def _undecodable_argument(args: argparse.Namespace) -> str | None:
     return None
 
 
+def command_label(argv: Sequence[str]) -> str:
+    """How the journal names this command: its words, without ``--library PATH``."""
+    import shlex
+
+    words: list[str] = []
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--library":
+            skip = True
+        elif not word.startswith("--library="):
+            words.append(word)
+    return shlex.join(words) or "tui"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``readlist`` command; returns the exit status."""
     if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
@@ -75,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
     try:
         library = open_library(library_path(args.library))
+        library.command = command_label(sys.argv[1:] if argv is None else argv)
         status = func(args, library)
         if func not in (cmd_tui, cmd_doctor, cmd_restore, cmd_import):  # import reports its own
             _warn_damaged(library.damaged(everywhere=func is cmd_stats))

@@ -255,8 +255,18 @@ def cmd_open(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, library: Library) -> int:
-    """Remove papers from the library."""
-    for key in library.remove(_keys(library, args.keys)):
+    """Remove papers from the library; asks first on a terminal unless ``--yes``."""
+    keys = _keys(library, args.keys)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            err("remove asks first, and there is no terminal to ask on: add --yes")
+            return 2
+        sys.stderr.write(shown(f"remove {', '.join(keys)}? [y/N] "))
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            out("nothing removed")
+            return 1
+    for key in library.remove(keys):
         out(f"removed {key}")
     return 0
 

@@ -94,7 +94,9 @@ def cmd_restore(args: argparse.Namespace, library: Library) -> int:
             out(f"  {backup.label:<{width}}  {state:<12}  {backup.path}")
         out("restore one with: readlist restore DATE (or a backup file)")
         return 0
-    restored = restore_backup(library.path, find_backup(library.path, args.backup))
+    restored = restore_backup(
+        library.path, find_backup(library.path, args.backup), command=library.command or "restore"
+    )
     kept = f"; the replaced file is kept as {restored.previous}" if restored.previous else ""
     if restored.moved_directory:
         out(f"moved the directory in place of the abstracts file to {restored.moved_directory}")

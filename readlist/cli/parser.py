@@ -24,6 +24,7 @@ from readlist.cli.commands import (
     cmd_untag,
 )
 from readlist.cli.exports import cmd_exports
+from readlist.cli.history import cmd_history, cmd_redo, cmd_undo
 from readlist.cli.maintenance import cmd_doctor, cmd_restore
 from readlist.cli.sync import cmd_merge_driver, cmd_resolve, cmd_sync
 from readlist.models import Status
@@ -133,6 +134,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = add("remove", cmd_remove, "remove papers from the library")
     command.add_argument("keys", nargs="+", metavar="KEY")
+    command.add_argument(
+        "-y", "--yes", action="store_true", help="do not ask (needed without a terminal)"
+    )
+
+    command = add("history", cmd_history, "show the change journal, newest first")
+    command.add_argument("key", nargs="?", help="only the changes to this paper")
+    command.add_argument("--limit", type=int, metavar="N", help="at most N commands (default 20)")
+    command.add_argument("--json", action="store_true", help="print the entries as JSON")
+
+    command = add("undo", cmd_undo, "reverse the last N commands (fields changed since are kept)")
+    command.add_argument("count", nargs="?", type=int, default=1, metavar="N", help="default 1")
+
+    command = add("redo", cmd_redo, "replay the last N commands undone")
+    command.add_argument("count", nargs="?", type=int, default=1, metavar="N", help="default 1")
 
     command = add("stats", cmd_stats, "counts by status, tag and category")
     command.add_argument("--json", action="store_true", help="print as JSON")

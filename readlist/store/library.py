@@ -46,6 +46,15 @@ from readlist.store.index import (
     index_path,
     reads_abstracts_directly,
 )
+from readlist.store.journal import (
+    Entry,
+    Journal,
+    PaperChange,
+    diff_records,
+    dropped_digests,
+    journal_path,
+    undo_state,
+)
 from readlist.store.records import (
     ABSTRACT_REF,
     Record,
@@ -59,9 +68,10 @@ from readlist.store.records import (
     triage_record,
 )
 from readlist.store.storage import MemoryStorage, SafeJSONStorage
+from readlist.store.undo import plan_reversal
 from readlist.textmerge import merge
 
-__all__ = ["ImportReport", "ImportStep", "Library", "NoteOutcome", "NoteSave"]
+__all__ = ["ImportReport", "ImportStep", "Library", "NoteOutcome", "NoteSave", "Reversal"]
 
 
 class NoteOutcome(StrEnum):
@@ -85,6 +95,18 @@ class NoteSave:
     conflicts: int = 0
 
 
+@dataclass(frozen=True)
+class Reversal:
+    """What :meth:`Library.undo` or :meth:`Library.redo` did."""
+
+    #: The commands undone or redone, in the order they were applied.
+    entries: list[Entry]
+    #: The keys of the papers changed.
+    changed: list[str]
+    #: One line per change skipped because the library changed since.
+    skipped: list[str]
+
+
 class Library:
     """A reading list stored in a JSON file (and its abstracts file); safe to share."""
 
@@ -96,6 +118,7 @@ class Library:
         storage: type[SafeJSONStorage] = SafeJSONStorage,
         after_save: Callable[[Library, list[str]], None] | None = None,
         make_key: KeyMaker | None = None,
+        history_days: Callable[[], int] | None = None,
     ) -> None:
         """Open (without creating) the library at ``path``; it is read on first use.
 
@@ -107,9 +130,15 @@ class Library:
         library and the keys of the papers saved, added or removed (used to keep
         exports up to date); it must not raise. ``make_key`` makes new papers' keys
         (the user's key formula; readlist's own by default).
+
+        Every save is recorded in the change journal beside the library
+        (:mod:`readlist.store.journal`), under the name in :attr:`command`;
+        ``history_days`` says how many days it keeps (90 by default).
         """
         self.path = Path(path)
         self.make_key = make_key
+        #: What the journal calls the changes saved from now on (``tag K x``, ``tui: status``).
+        self.command = ""
         self._db = TinyDB(str(self.path), storage=storage)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
         self._abstracts = AbstractStore(
@@ -130,6 +159,11 @@ class Library:
         self._haystacks: dict[str, str] = {}
         # The search index is a file beside the library: none for one kept in memory.
         self._index = None if issubclass(storage, MemoryStorage) else SearchIndex(index_path(path))
+        self.journal = (
+            None
+            if issubclass(storage, MemoryStorage)
+            else Journal(journal_path(self.path), history_days)
+        )
         #: Counts by tag, status and category, with the generation they were taken at.
         self._count_cache: dict[str, tuple[int, Counter[Any]]] = {}
         #: Whether some record still holds its abstract inline (a schema 1 file).
@@ -438,16 +472,23 @@ class Library:
         remove: Iterable[str] = (),
         texts: dict[str, str] | None = None,
         built: Iterable[Paper] = (),
+        undoes: Sequence[str] = (),
+        redoes: Sequence[str] = (),
     ) -> None:
         """Write changed records (caller holds the lock and has refreshed), then update the index.
 
         ``texts`` holds the abstracts the new records name; they are saved to the
         abstracts file first, so no saved record ever names a missing text.
         ``built`` are whole papers matching the new records, kept for reuse.
+        The changes are journaled (``undoes``/``redoes``: the entries an undo or
+        redo reverses), after the save succeeded.
         """
         replace = dict(replace or {})
         texts = dict(texts or {})
         removed = [key for key in dict.fromkeys(remove) if key in self._doc_ids]
+        changes = self._changes(replace, removed, insert) if self.journal is not None else []
+        # Texts this save stops naming go into the journal, so an undo can bring them back.
+        kept = self._dropped_texts(dropped_digests(changes))
         if self._inline_abstracts:  # a schema 1 file: move every abstract out now
             skip = {*replace, *removed}
             replace.update(migrate_inline_abstracts(self._docs, skip, texts))
@@ -470,9 +511,47 @@ class Library:
         self._alias_of = alias_index(self._docs)
         self._inline_abstracts = False
         self._generation = self._storage.generation
+        if changes or undoes or redoes:
+            self._journal(changes, undoes=undoes, redoes=redoes, texts=kept)
         if self._after_save is not None:
             inserted = [str(record["key"]) for record in insert]
             self._after_save(self, [*replace, *removed, *inserted])
+
+    def _changes(
+        self, replace: Mapping[str, Record], removed: Sequence[str], insert: Sequence[Record]
+    ) -> list[PaperChange]:
+        """What a save will change, paper by paper and field by field (for the journal)."""
+        pairs = [
+            *((self._docs[key], record) for key, record in replace.items()),
+            *((self._docs[key], None) for key in removed),
+            *((None, record) for record in insert),
+        ]
+        return [change for old, new in pairs if (change := diff_records(old, new)) is not None]
+
+    def _dropped_texts(self, digests: set[str]) -> dict[str, str]:
+        """The stored texts of ``digests`` (none if the abstracts file cannot be read)."""
+        if not digests:
+            return {}
+        try:
+            stored = self._abstracts.texts()
+        except LibraryError:  # a damaged abstracts file must not stop a remove
+            return {}
+        return {digest: stored[digest] for digest in digests if digest in stored}
+
+    def _journal(
+        self,
+        changes: Sequence[PaperChange],
+        *,
+        undoes: Sequence[str] = (),
+        redoes: Sequence[str] = (),
+        texts: Mapping[str, str] | None = None,
+    ) -> None:
+        """Append what was saved to the journal (the caller holds the lock)."""
+        if self.journal is None:
+            return
+        command = self.command or "library change"
+        entry = Entry.new(command, changes, undoes=undoes, redoes=redoes, texts=texts)
+        self.journal.append(entry)
 
     def _write_records(
         self, replace: dict[str, Record], removed: Sequence[str], insert: Sequence[Record]
@@ -691,3 +770,73 @@ class Library:
                     built=[*replaces.values(), *inserts],
                 )
         return plan.reports
+
+    # -- history ---------------------------------------------------------------
+
+    def history(self, key: str | None = None) -> list[Entry]:
+        """The journal, oldest first; with ``key``, only the commands that changed that paper."""
+        entries = self.journal.entries() if self.journal is not None else []
+        if key is None:
+            return entries
+        return [entry for entry in entries if key in entry.keys]
+
+    def undo(self, count: int = 1) -> Reversal:
+        """Reverse the last ``count`` commands not yet undone, skipping fields changed since."""
+        return self._reverse(count, undo=True)
+
+    def redo(self, count: int = 1) -> Reversal:
+        """Replay the last ``count`` commands undone (a new change clears them)."""
+        return self._reverse(count, undo=False)
+
+    def _reverse(self, count: int, *, undo: bool) -> Reversal:
+        if self.journal is None:
+            raise LibraryError("this library keeps no history")
+        with self._storage.locked():
+            self.refresh()
+            done, undone = undo_state(self.journal.entries())
+            stack = done if undo else undone
+            targets = list(reversed(stack[len(stack) - count :])) if count > 0 else []
+            if not targets:
+                return Reversal([], [], [])
+            plan = plan_reversal(targets, self._docs, undo=undo)
+            replace: dict[str, Record] = {}
+            insert: list[Record] = []
+            remove: list[str] = []
+            for key, record in plan.state.items():
+                if record is None:
+                    remove.append(key)
+                elif key in self._docs:
+                    replace[key] = record
+                else:
+                    insert.append(record)
+            skipped = list(plan.skipped)
+            texts = self._texts_to_bring_back([*replace.values(), *insert], skipped)
+            ids = [entry.id for entry in targets]
+            undoes, redoes = (ids, []) if undo else ([], ids)
+            if replace or insert or remove:
+                self._save(
+                    replace=replace,
+                    insert=insert,
+                    remove=remove,
+                    texts=texts,
+                    undoes=undoes,
+                    redoes=redoes,
+                )
+            else:  # all skipped: journaled all the same, so the next undo goes further back
+                self._journal([], undoes=undoes, redoes=redoes)
+        return Reversal(targets, list(plan.state), skipped)
+
+    def _texts_to_bring_back(self, records: Sequence[Record], skipped: list[str]) -> dict[str, str]:
+        """The abstracts ``records`` name that the abstracts file lacks, found in the journal.
+
+        A text found nowhere adds a line to ``skipped`` (the paper reads with no abstract).
+        """
+        named = {str(r[ABSTRACT_REF]) for r in records if r.get(ABSTRACT_REF)}
+        missing = named - self._abstracts.texts().keys() if named else set()
+        if not missing or self.journal is None:
+            return {}
+        kept = self.journal.texts()
+        for record in records:
+            if record.get(ABSTRACT_REF) in missing and record[ABSTRACT_REF] not in kept:
+                skipped.append(f"{record.get('key')}: its abstract is no longer stored")
+        return {digest: kept[digest] for digest in missing if digest in kept}

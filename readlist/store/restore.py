@@ -25,6 +25,7 @@ from readlist.store.check import (
     inspect_bytes,
 )
 from readlist.store.format import ABSTRACTS_KIND, ABSTRACTS_TABLE, PAPERS_TABLE
+from readlist.store.journal import journal_replacement, records_by_key
 from readlist.store.repair import move_directory_aside
 from readlist.store.storage import SafeJSONStorage
 
@@ -95,7 +96,10 @@ def latest_good_backup(path: str | os.PathLike[str]) -> Backup | None:
 
 
 def restore_backup(
-    path: str | os.PathLike[str], backup: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str],
+    backup: str | os.PathLike[str] | None = None,
+    *,
+    command: str = "restore",
 ) -> Restored:
     """Replace the library at ``path`` by a backup (default: the newest usable one).
 
@@ -104,6 +108,7 @@ def restore_backup(
     deletes) before it is replaced.
     The backup's abstracts are added to the abstracts file first (keeping the
     current ones, so a kill between the two writes leaves a usable library).
+    What changed is journaled as ``command``, when the current file could be read.
     """
     library = Path(path)
     if backup is None:
@@ -125,6 +130,10 @@ def restore_backup(
     previous = None
     storage = SafeJSONStorage(library)
     with storage.locked():
+        try:
+            replaced = records_by_key((storage.read() or {}).get(PAPERS_TABLE))
+        except LibraryError:
+            replaced = None  # a damaged library: nothing to compare with
         moved = move_directory_aside(library)  # a directory in place of the abstracts file
         if library.exists():
             try:
@@ -140,6 +149,9 @@ def restore_backup(
             abstracts = SafeJSONStorage(current, kind=ABSTRACTS_KIND, lock=storage.lock)
             abstracts.write({ABSTRACTS_TABLE: texts})
         storage.write(tables)  # as every save: the current schema, and atomic
+        if replaced is not None:
+            restored = records_by_key(tables.get(PAPERS_TABLE))
+            journal_replacement(library, replaced, restored, command)
     return Restored(
         backup=source,
         papers=len(tables.get(PAPERS_TABLE, {})),

@@ -89,7 +89,7 @@ def test_triage_commands_change_the_library(run_cli, listing: Path, library_file
     assert [p["key"] for p in list_json(run_cli, "tag:week-1", "-tag:rlhf")] == [
         "kim2023squeezellm"
     ]
-    run_cli("remove", "kim", check=True)
+    run_cli("remove", "--yes", "kim", check=True)
     assert [p["key"] for p in list_json(run_cli)] == ["sun2023aligning"]
 
 

@@ -26,5 +26,5 @@ def test_a_search_after_other_processes_wrote_sees_their_changes(
     assert run_cli("list", "zyzzyva", check=True).stdout.count("\n") == 1  # plain lines too
     run_cli("note", key, "gone", check=True)
     assert keys_found(run_cli, "zyzzyva") == []
-    run_cli("remove", key, check=True)
+    run_cli("remove", "--yes", key, check=True)
     assert key not in keys_found(run_cli, "gone") + keys_found(run_cli)

@@ -452,7 +452,7 @@ class LibraryMachine(RuleBasedStateMachine):
     def remove(self, pick: int, actor: str) -> None:
         title, state = self.key_of(pick)
         if actor == "cli":
-            self.cli("remove", state.key)
+            self.cli("remove", "--yes", state.key)
         else:
             self.library.remove([state.key])
         del self.model[title]

@@ -278,9 +278,11 @@ def command_session(
             app.notify(f"{line}: not from the prompt, {check.refusal}", severity="warning")
         elif check.danger:
             question = Text(f"This will {check.danger}.\nRun {line}?")
+            # Asked here: the command itself, with no terminal to ask on, needs --yes.
+            confirmed = [*argv, "--yes"] if argv[0] == "remove" else argv
             app.push_screen(
                 ConfirmScreen("Run a command", question, yes="run it"),
-                lambda yes: run(argv) if yes else None,
+                lambda yes: run(confirmed) if yes else None,
             )
         else:
             run(argv)

@@ -1,0 +1,377 @@
+"""The change journal: an append-only JSON-lines file beside the library, one line per command.
+
+Every save of the :class:`~readlist.store.library.Library` appends one entry: when
+(UTC), on which machine, by which command, and for each paper changed the fields it
+changed with their values before and after. An added paper has no "before", a
+removed one no "after". Abstracts appear as their digest (``abstract_ref``); when a
+save stops naming a text (a paper removed, an abstract replaced), the entry keeps
+the text itself (``texts``), since the abstracts file drops texts nobody names.
+
+Appends are made under the library's lock: one ``write`` of a whole line, then
+``fsync``. A line torn by a kill mid-append is skipped on reading and the next
+append starts on a fresh line, so it never breaks anything. On the first save of a
+(UTC) day, entries older than the horizon are dropped by rewriting the file
+atomically (temp file and rename).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from readlist.store.atomic import atomic_write
+from readlist.store.records import ABSTRACT_REF, Record
+
+#: How many days of history are kept when the settings do not say.
+DEFAULT_HORIZON_DAYS = 90
+
+
+def journal_path(library: str | os.PathLike[str]) -> Path:
+    """The journal of the library at ``library``: ``library.journal.jsonl`` beside it."""
+    path = Path(library)
+    return path.with_name(f"{path.stem}.journal.jsonl")
+
+
+@dataclass(frozen=True)
+class PaperChange:
+    """What one command changed in one paper: the changed fields, before and after.
+
+    ``before``/``after`` hold the values of ``fields`` (a field missing from the
+    record is missing from the dict); ``None`` means the paper did not exist
+    (added, or removed). ``key`` is the paper's key after the change (before it, if
+    removed); a change of key shows as the field ``key``.
+    """
+
+    key: str
+    fields: tuple[str, ...]
+    before: Record | None
+    after: Record | None
+
+    @property
+    def key_before(self) -> str:
+        """The paper's key before the change."""
+        return str(self.before.get("key", self.key)) if self.before else self.key
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "key": self.key,
+            "fields": list(self.fields),
+            "before": self.before,
+            "after": self.after,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PaperChange:
+        """Read the JSON form (``ValueError`` if it is not one)."""
+        before, after = data.get("before"), data.get("after")
+        fields = data.get("fields")
+        if (
+            not isinstance(data.get("key"), str)
+            or not isinstance(fields, list)
+            or not all(isinstance(name, str) for name in fields)
+            or not (before is None or isinstance(before, dict))
+            or not (after is None or isinstance(after, dict))
+        ):
+            raise ValueError("not a paper change")
+        return cls(str(data["key"]), tuple(fields), before, after)
+
+
+def diff_records(before: Record | None, after: Record | None) -> PaperChange | None:
+    """The change from one stored record to another (``None``: nothing changed)."""
+    if before is None and after is None:
+        return None
+    if before is None or after is None:
+        whole = dict(after if before is None else before)  # type: ignore[arg-type]
+        return PaperChange(str(whole.get("key", "")), tuple(sorted(whole)), before, after)
+    missing = object()
+    names = sorted(
+        name for name in {*before, *after} if before.get(name, missing) != after.get(name, missing)
+    )
+    if not names:
+        return None
+    return PaperChange(
+        str(after.get("key", "")),
+        tuple(names),
+        {name: before[name] for name in names if name in before},
+        {name: after[name] for name in names if name in after},
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One command's line in the journal."""
+
+    id: str
+    #: UTC, ISO 8601 to the second.
+    time: str
+    machine: str
+    command: str
+    changes: tuple[PaperChange, ...]
+    #: The entries this one undid (an undo), or redid (a redo).
+    undoes: tuple[str, ...] = ()
+    redoes: tuple[str, ...] = ()
+    #: The abstracts this save stopped naming, by digest, so an undo can bring them back.
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def new(
+        cls,
+        command: str,
+        changes: Iterable[PaperChange],
+        *,
+        undoes: Sequence[str] = (),
+        redoes: Sequence[str] = (),
+        texts: Mapping[str, str] | None = None,
+    ) -> Entry:
+        """An entry made now on this machine."""
+        now = datetime.now(UTC)
+        return cls(
+            id=f"{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}",
+            time=now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            machine=socket.gethostname(),
+            command=command,
+            changes=tuple(changes),
+            undoes=tuple(undoes),
+            redoes=tuple(redoes),
+            texts=dict(texts or {}),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form (one journal line)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "time": self.time,
+            "machine": self.machine,
+            "command": self.command,
+            "changes": [change.to_json() for change in self.changes],
+        }
+        if self.undoes:
+            data["undoes"] = list(self.undoes)
+        if self.redoes:
+            data["redoes"] = list(self.redoes)
+        if self.texts:
+            data["texts"] = self.texts
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> Entry:
+        """Read one journal line's JSON (``ValueError`` if it is not an entry)."""
+        if not isinstance(data, dict):
+            raise ValueError("not an entry")
+        texts = [data.get(name) for name in ("id", "time", "machine", "command")]
+        changes = data.get("changes")
+        if not all(isinstance(text, str) for text in texts) or not isinstance(changes, list):
+            raise ValueError("not an entry")
+        undoes, redoes = data.get("undoes", []), data.get("redoes", [])
+        texts = data.get("texts", {})
+        if not isinstance(undoes, list) or not isinstance(redoes, list):
+            raise ValueError("not an entry")
+        if not isinstance(texts, dict) or not all(isinstance(t, str) for t in texts.values()):
+            raise ValueError("not an entry")
+        return cls(
+            id=str(data["id"]),
+            time=str(data["time"]),
+            machine=str(data["machine"]),
+            command=str(data["command"]),
+            changes=tuple(PaperChange.from_json(change) for change in changes),
+            undoes=tuple(str(i) for i in undoes),
+            redoes=tuple(str(i) for i in redoes),
+            texts={str(digest): text for digest, text in texts.items()},
+        )
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys of the papers changed (before and after a change of key)."""
+        return list(dict.fromkeys(k for c in self.changes for k in (c.key_before, c.key)))
+
+
+class Journal:
+    """The journal file of one library; the caller holds the library's lock to append."""
+
+    def __init__(
+        self, path: str | os.PathLike[str], horizon_days: Callable[[], int] | None = None
+    ) -> None:
+        """The journal at ``path``; ``horizon_days`` says how many days compaction keeps."""
+        self.path = Path(path)
+        self._horizon_days = horizon_days or (lambda: DEFAULT_HORIZON_DAYS)
+
+    def append(self, entry: Entry, *, compact: bool = True) -> None:
+        """Add ``entry`` as one line, flushed to disk; compact first on a day's first save."""
+        if compact:
+            self._compact_if_new_day()
+        line = orjson.dumps(entry.to_json()) + b"\n"
+        created = not self.path.exists()
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + line  # the last append was torn by a kill: start afresh
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            _fsync_folder(self.path.parent)
+
+    def entries(self) -> list[Entry]:
+        """Every readable entry, oldest first; torn or garbled lines are skipped."""
+        return [entry for _, entry in self._lines()]
+
+    def _lines(self) -> list[tuple[bytes, Entry]]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError:
+            return []  # history is never worth failing a save over
+        lines = []
+        for line in raw.split(b"\n"):
+            if not line.strip():
+                continue
+            try:
+                lines.append((line, Entry.from_json(orjson.loads(line))))
+            except (orjson.JSONDecodeError, ValueError):
+                continue
+        return lines
+
+    def texts(self) -> dict[str, str]:
+        """Every abstract text the journal keeps, by digest."""
+        return {digest: text for entry in self.entries() for digest, text in entry.texts.items()}
+
+    def _compact_if_new_day(self) -> None:
+        try:
+            modified = datetime.fromtimestamp(self.path.stat().st_mtime, UTC).date()
+        except OSError:
+            return
+        if modified != datetime.now(UTC).date():
+            self.compact()
+
+    def compact(self, now: datetime | None = None) -> int:
+        """Drop entries older than the horizon (atomically); returns how many were dropped."""
+        now = now or datetime.now(UTC)
+        horizon = now - timedelta(days=self._horizon_days())
+        cutoff = horizon.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        lines = self._lines()
+        kept = [line for line, entry in lines if entry.time >= cutoff]
+        if len(kept) == len(lines):
+            with contextlib.suppress(OSError):
+                os.utime(self.path)  # checked today: not again until tomorrow
+            return 0
+        atomic_write(self.path, b"".join(line + b"\n" for line in kept))
+        return len(lines) - len(kept)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a new file's name durable (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def undo_state(entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """The commands that can be undone and those that can be redone, each oldest first.
+
+    A new command clears what can be redone; an undo moves its entries to the redo
+    stack, a redo moves them back.
+    """
+    by_id: dict[str, Entry] = {}
+    done: dict[str, Entry] = {}
+    undone: dict[str, Entry] = {}
+    for entry in entries:
+        by_id[entry.id] = entry
+        if entry.undoes:
+            for target in entry.undoes:
+                if done.pop(target, None) is not None:
+                    undone[target] = by_id[target]
+        elif entry.redoes:
+            for target in entry.redoes:
+                if undone.pop(target, None) is not None:
+                    done[target] = by_id[target]
+        elif entry.changes:
+            done[entry.id] = entry
+            undone.clear()
+    return list(done.values()), list(undone.values())
+
+
+def describe_change(change: PaperChange) -> str:
+    """One paper's change in a few words: ``K: +ml -old``, ``K: unread → read``, ``K added``."""
+    if change.before is None:
+        return f"{change.key} added"
+    if change.after is None:
+        return f"{change.key} removed"
+    before, after = change.before, change.after
+    parts = []
+    for name in change.fields:
+        if name == "updated":
+            continue
+        if name == "tags" and isinstance(before.get("tags", []), list):
+            old, new = set(before.get("tags") or []), set(after.get("tags") or [])
+            parts += [f"+{tag}" for tag in sorted(new - old)]
+            parts += [f"-{tag}" for tag in sorted(old - new)]
+        elif name == "status":
+            parts.append(f"{before.get('status')} → {after.get('status')}")
+        elif name == "key":
+            parts.append(f"key was {before.get('key')}")
+        elif name != "read_at":
+            parts.append(name)
+    return f"{change.key}: {' '.join(parts) or 'touched'}"
+
+
+def describe_entry(entry: Entry, *, most: int = 3) -> str:
+    """What an entry changed, in one line (the first ``most`` papers, then a count)."""
+    shown = [describe_change(change) for change in entry.changes[:most]]
+    more = len(entry.changes) - most
+    if more > 0:
+        shown.append(f"… {more} more papers")
+    return "; ".join(shown) or "nothing changed"
+
+
+def journal_replacement(
+    library: Path, before: Mapping[str, Record], after: Mapping[str, Record], command: str
+) -> None:
+    """Journal a whole library replaced (a restore): ``before``/``after`` are records by key.
+
+    The caller holds the lock. No compaction: the settings' horizon is not known here.
+    """
+    changes = [
+        change
+        for key in dict.fromkeys([*before, *after])
+        if (change := diff_records(before.get(key), after.get(key))) is not None
+    ]
+    if changes:
+        Journal(journal_path(library)).append(Entry.new(command, changes), compact=False)
+
+
+def records_by_key(papers: object) -> dict[str, Record]:
+    """The paper records of a papers table by key (records that are not papers left out)."""
+    if not isinstance(papers, dict):
+        return {}
+    return {
+        str(doc["key"]): doc
+        for doc in papers.values()
+        if isinstance(doc, dict) and isinstance(doc.get("key"), str)
+    }
+
+
+def dropped_digests(changes: Iterable[PaperChange]) -> set[str]:
+    """The abstract digests these changes stop naming (a removed paper's, a replaced one)."""
+    before = {(c.before or {}).get(ABSTRACT_REF) for c in changes}
+    after = {(c.after or {}).get(ABSTRACT_REF) for c in changes}
+    return {digest for digest in before - after if isinstance(digest, str)}
