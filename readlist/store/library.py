@@ -827,16 +827,22 @@ class Library:
         return Reversal(targets, list(plan.state), skipped)
 
     def _texts_to_bring_back(self, records: Sequence[Record], skipped: list[str]) -> dict[str, str]:
-        """The abstracts ``records`` name that the abstracts file lacks, found in the journal.
+        """Every abstract ``records`` name: from the abstracts file, else from the journal.
 
-        A text found nowhere adds a line to ``skipped`` (the paper reads with no abstract).
+        All of them, not only the missing ones: the save must keep them all. A text
+        found nowhere adds a line to ``skipped`` (the paper reads with no abstract).
         """
         named = {str(r[ABSTRACT_REF]) for r in records if r.get(ABSTRACT_REF)}
-        missing = named - self._abstracts.texts().keys() if named else set()
-        if not missing or self.journal is None:
+        if not named:
             return {}
-        kept = self.journal.texts()
+        stored = self._abstracts.texts()
+        kept = self.journal.texts() if self.journal and named - stored.keys() else {}
+        texts = {}
         for record in records:
-            if record.get(ABSTRACT_REF) in missing and record[ABSTRACT_REF] not in kept:
+            digest = str(record.get(ABSTRACT_REF) or "")
+            text = stored.get(digest, kept.get(digest)) if digest else None
+            if text is not None:
+                texts[digest] = text
+            elif digest:
                 skipped.append(f"{record.get('key')}: its abstract is no longer stored")
-        return {digest: kept[digest] for digest in missing if digest in kept}
+        return texts

@@ -1,0 +1,164 @@
+"""history, undo, redo and remove's question, through the real ``readlist`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+from readlist.store import Library
+from readlist.store.journal import journal_path
+from tests.conftest import RunCLI
+
+BIB = """
+@article{lee2024sparse, title={Sparse Attention}, author={Lee, Ann}, year=2024,
+  abstract={About sparse attention.}}
+@article{ng2023dense, title={Dense Retrieval}, author={Ng, Bo}, year=2023}
+"""
+
+
+def imported(run_cli: RunCLI) -> None:
+    run_cli("import", "-", input=BIB, check=True)
+
+
+def test_history_shows_each_command_newest_first_with_what_it_changed(run_cli: RunCLI) -> None:
+    imported(run_cli)
+    run_cli("tag", "lee2024sparse", "ml", "nlp", check=True)
+    run_cli("mark", "ng2023dense", "read", check=True)
+    lines = run_cli("history", check=True).stdout.splitlines()
+    assert [line.split(" ", 2)[2] for line in lines] == [
+        "mark ng2023dense read: ng2023dense: unread → read",
+        "tag lee2024sparse ml nlp: lee2024sparse: +ml +nlp",
+        "import -: lee2024sparse added; ng2023dense added",
+    ]
+    assert lines[0].split()[1] == os.uname().nodename
+    only = run_cli("history", "lee2024", "--limit", "1", check=True).stdout.splitlines()
+    assert len(only) == 1 and "tag lee2024sparse ml nlp" in only[0]
+    entries = json.loads(run_cli("history", "--json", check=True).stdout)
+    assert entries[0]["command"] == "mark ng2023dense read"
+    change = entries[0]["changes"][0]
+    assert (change["before"]["status"], change["after"]["status"]) == ("unread", "read")
+
+
+def test_undo_and_redo_whole_commands_and_history_shows_them(run_cli: RunCLI) -> None:
+    imported(run_cli)
+    run_cli("tag", "lee2024sparse", "ml", check=True)
+    run_cli("note", "lee2024sparse", "kept in mind", check=True)
+    result = run_cli("undo", "2", check=True)
+    assert result.stdout.splitlines()[0].startswith("undid note lee2024sparse 'kept in mind' (")
+    shown = json.loads(run_cli("show", "lee2024sparse", "--json", check=True).stdout)
+    assert (shown["tags"], shown["notes"]) == ([], "")
+    assert run_cli("redo", check=True).stdout.startswith("redid tag lee2024sparse ml (")
+    shown = json.loads(run_cli("show", "lee2024sparse", "--json", check=True).stdout)
+    assert (shown["tags"], shown["notes"]) == (["ml"], "")
+    history = run_cli("history", check=True).stdout.splitlines()
+    assert "redo: lee2024sparse: +ml" in history[0]
+    assert "undo 2: lee2024sparse: notes -ml" in history[1]
+    assert "(undone)" in history[2] and "(undone)" not in history[3]
+
+
+def test_undo_of_a_remove_brings_the_paper_back_with_its_abstract(run_cli: RunCLI) -> None:
+    imported(run_cli)
+    run_cli("note", "lee2024sparse", "my note", check=True)
+    assert run_cli("remove", "--yes", "lee2024sparse", check=True).stdout == (
+        "removed lee2024sparse\n"
+    )
+    run_cli("undo", check=True)
+    shown = json.loads(run_cli("show", "lee2024sparse", "--json", check=True).stdout)
+    assert (shown["notes"], shown["abstract"]) == ("my note", "About sparse attention.")
+
+
+def test_undo_skips_a_field_changed_since_and_says_so(run_cli: RunCLI, library_file: Path) -> None:
+    imported(run_cli)
+    run_cli("tag", "ng2023dense", "ml", check=True)
+    raw = orjson.loads(library_file.read_bytes())  # a change the journal never saw
+    next(d for d in raw["papers"].values() if d["key"] == "ng2023dense")["tags"] = ["mine"]
+    library_file.write_bytes(orjson.dumps(raw))
+    result = run_cli("undo", check=True)
+    assert result.stderr == "warning: skipped ng2023dense: tags changed since; left as it is\n"
+    assert Library(library_file).get("ng2023dense").tags == ["mine"]
+
+
+def test_nothing_to_undo_is_one_line_and_a_failure(run_cli: RunCLI) -> None:
+    result = run_cli("undo")
+    assert (result.returncode, result.stderr) == (1, "readlist: nothing to undo\n")
+    result = run_cli("redo", "0")
+    assert (result.returncode, result.stderr) == (2, "readlist: redo needs a count of at least 1\n")
+
+
+def test_remove_without_a_terminal_and_without_yes_refuses(run_cli: RunCLI) -> None:
+    imported(run_cli)
+    result = run_cli("remove", "lee2024sparse", input="y\n")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "readlist: remove asks first, and there is no terminal to ask on: add --yes\n"
+    )
+    assert len(json.loads(run_cli("list", "--json", check=True).stdout)) == 2
+
+
+def _remove_on_a_terminal(
+    readlist_command: list[str], library: Path, answer: bytes
+) -> tuple[int, str]:
+    """Run ``remove lee2024sparse`` with a terminal as stdin, answer, return status and text."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*readlist_command, "--library", str(library), "remove", "lee2024sparse"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(follower)
+    os.write(leader, answer)
+    out, err = process.communicate(timeout=60)
+    os.close(leader)
+    return process.returncode, (out + err).decode()
+
+
+def test_remove_on_a_terminal_asks_first(
+    run_cli: RunCLI, readlist_command: list[str], library_file: Path
+) -> None:
+    imported(run_cli)
+    status, text = _remove_on_a_terminal(readlist_command, library_file, b"n\n")
+    assert status == 1 and "remove lee2024sparse? [y/N]" in text and "nothing removed" in text
+    assert len(Library(library_file)) == 2
+    status, text = _remove_on_a_terminal(readlist_command, library_file, b"y\n")
+    assert status == 0 and "removed lee2024sparse" in text
+    assert [paper.key for paper in Library(library_file).papers()] == ["ng2023dense"]
+
+
+def test_a_cli_killed_while_saving_leaves_library_and_journal_readable(
+    run_cli: RunCLI, library_file: Path
+) -> None:
+    imported(run_cli)
+    loop = (
+        "import sys\nfrom readlist.cli import main\n"
+        "for i in range(100000):\n"
+        "    main(['--library', sys.argv[1], 'tag', 'lee2024sparse', f't{i}'])\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", loop, str(library_file)], stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while len(Library(library_file).history()) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    library = Library(library_file)
+    tags = library.get("lee2024sparse").tags
+    entries = library.history()
+    assert len(entries) >= 6
+    # Every journaled tag is in the library (the journal is written after the save).
+    journaled = {tag for e in entries for c in e.changes for tag in (c.after or {}).get("tags", [])}
+    assert journaled <= set(tags)
+    assert len(tags) - len(journaled) <= 1  # at most the save the kill cut off
+    run_cli("tag", "lee2024sparse", "after-kill", check=True)
+    assert Library(library_file).history()[-1].command == "tag lee2024sparse after-kill"
+    lines = journal_path(library_file).read_bytes().split(b"\n")
+    assert lines[-1] == b"" and all(line.strip() for line in lines[:-1])
