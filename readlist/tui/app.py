@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 from readlist.store import Library
@@ -20,6 +22,7 @@ from readlist.tui.commands import ReadlistCommands
 from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.library import LibraryScreen
+from readlist.tui.screens.triage import TriageScreen
 from readlist.tui.session import LibrarySession
 
 #: Signals that end the app; an unsaved note is kept as a draft first.
@@ -92,6 +95,18 @@ class ReadlistApp(App[None]):
             timeout=timeout,
             markup=markup,
         )
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run ``action``; one on a screen of papers names, in the journal, what it saves."""
+        if isinstance(default_namespace, LibraryScreen | TriageScreen):
+            name = action if isinstance(action, str) else action[1]
+            self.library.command = f"tui: {name}"
+        return await super().run_action(action, default_namespace, namespaces)
 
     def action_help(self) -> None:
         """Show every key."""

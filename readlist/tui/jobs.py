@@ -37,7 +37,9 @@ class ImportChoice:
 def run_import(library_path: Path, choice: ImportChoice) -> ImportReport:
     """Parse every source first (a bad file changes nothing), then import them all."""
     sources = sample_sources() if choice.path is None else [file_source(choice.path)]
-    return total(import_sources(open_library(library_path), sources))
+    library = open_library(library_path)
+    library.command = f"tui: import {choice.label}"
+    return total(import_sources(library, sources))
 
 
 def run_add(

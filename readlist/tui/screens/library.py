@@ -126,6 +126,8 @@ class LibraryScreen(Screen[None]):
         Binding("x,delete", "remove", "Remove", show=False, tooltip="asks first"),
         Binding("v,ctrl+t", "triage", "Triage", tooltip="unread papers one at a time"),
         Binding("S", "stats", "Stats", show=False, tooltip="reading stats"),
+        Binding("ctrl+z", "undo", "Undo", show=False, tooltip="undo the last command"),
+        Binding("ctrl+y", "redo", "Redo", show=False, tooltip="redo the last command undone"),
         Binding("q", "app.quit", "Quit"),
     ]
     """Keys; tag, status, export and remove act on the selection when there is one."""
@@ -535,6 +537,18 @@ class LibraryScreen(Screen[None]):
             self.notify("No paper here", severity="warning", markup=False)
             return
         self.paper_actions.copy_citation(keys)
+
+    def action_undo(self) -> None:
+        """Undo the last command (from here or anywhere else), in a worker."""
+        from readlist.tui.history import start_reversal
+
+        start_reversal(self, undo=True)
+
+    def action_redo(self) -> None:
+        """Redo the last command undone, in a worker."""
+        from readlist.tui.history import start_reversal
+
+        start_reversal(self, undo=False)
 
     def action_remove(self) -> None:
         """Remove the target papers, after asking."""

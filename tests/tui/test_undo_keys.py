@@ -1,0 +1,42 @@
+"""ctrl+z and ctrl+y on the library screen: the library's undo and redo, told in a toast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_helpers import SIZE, fresh, settle
+
+from readlist.tui.app import ReadlistApp
+
+
+async def test_ctrl_z_undoes_a_tag_added_here_and_ctrl_y_redoes_it(
+    app: ReadlistApp, library_path: Path, notifications: list[tuple[str, str]]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"undo-me", "enter")
+        await settle(pilot)
+        entry = fresh(library_path).history()[-1]
+        key = entry.changes[0].key
+        assert entry.command == "tui: add_tags"
+        assert "undo-me" in fresh(library_path).get(key).tags
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "undo-me" not in fresh(library_path).get(key).tags
+        assert ("information", f"Undid tui: add_tags: {key}: +undo-me") in notifications
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert "undo-me" in fresh(library_path).get(key).tags
+        assert ("information", f"Redid tui: add_tags: {key}: +undo-me") in notifications
+        commands = [e.command for e in fresh(library_path).history()[-2:]]
+        assert commands == ["tui: undo", "tui: redo"]
+
+
+async def test_ctrl_y_with_nothing_undone_says_so(
+    app: ReadlistApp, notifications: list[tuple[str, str]]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert ("information", "Nothing to redo") in notifications
