@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -162,3 +163,46 @@ def test_a_cli_killed_while_saving_leaves_library_and_journal_readable(
     assert Library(library_file).history()[-1].command == "tag lee2024sparse after-kill"
     lines = journal_path(library_file).read_bytes().split(b"\n")
     assert lines[-1] == b"" and all(line.strip() for line in lines[:-1])
+
+
+def test_a_restore_is_journaled_and_undone(run_cli: RunCLI, library_file: Path) -> None:
+    imported(run_cli)
+    kept = library_file.parent / "kept"
+    kept.mkdir()
+    for name in ("library.json", "library.abstracts.json"):
+        (kept / name).write_bytes((library_file.parent / name).read_bytes())
+    run_cli("tag", "ng2023dense", "ml", check=True)
+    run_cli("restore", str(kept / "library.json"), check=True)
+    assert Library(library_file).get("ng2023dense").tags == []
+    top = run_cli("history", "--limit", "1", check=True).stdout
+    assert f"restore {kept / 'library.json'}: ng2023dense: -ml" in top
+    run_cli("undo", check=True)
+    assert Library(library_file).get("ng2023dense").tags == ["ml"]
+
+
+def test_the_history_horizon_comes_from_the_settings(
+    run_cli: RunCLI, library_file: Path, tmp_path: Path
+) -> None:
+    imported(run_cli)
+    journal = journal_path(library_file)
+    old = json.loads(journal.read_bytes().splitlines()[0])
+    old.update(id="old", time=(datetime.now(UTC) - timedelta(days=40)).isoformat())
+    journal.write_bytes(orjson.dumps(old) + b"\n" + journal.read_bytes())
+    yesterday = time.time() - 86400
+    os.utime(journal, (yesterday, yesterday))
+    config = tmp_path / "config.toml"
+    config.write_text("[history]\ndays = 60\n", encoding="utf-8")
+    run_cli("tag", "ng2023dense", "a", env={"READLIST_CONFIG": str(config)}, check=True)
+    assert "old" in [e.id for e in Library(library_file).history()]  # 40 days < 60
+    os.utime(journal, (yesterday, yesterday))
+    config.write_text("[history]\ndays = 30\n", encoding="utf-8")
+    run_cli("tag", "ng2023dense", "b", env={"READLIST_CONFIG": str(config)}, check=True)
+    assert "old" not in [e.id for e in Library(library_file).history()]
+    os.utime(journal, (yesterday, yesterday))
+    config.write_text("[history]\ndays = 'many'\n", encoding="utf-8")
+    result = run_cli("tag", "ng2023dense", "c", env={"READLIST_CONFIG": str(config)})
+    assert result.returncode == 0  # the change is saved all the same, with a warning
+    assert result.stderr == (
+        f"warning: settings file {config}: [history] days must be a whole number >= 1; "
+        "keeping 90 days of history\n"
+    )
