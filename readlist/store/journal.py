@@ -21,7 +21,7 @@ import os
 import secrets
 import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -107,21 +107,50 @@ def diff_records(before: Record | None, after: Record | None) -> PaperChange | N
     )
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One command's line in the journal."""
+#: Where a journal line's body starts: header fields come first, then the changes.
+_BODY = b',"changes":'
 
-    id: str
-    #: UTC, ISO 8601 to the second.
-    time: str
-    machine: str
-    command: str
-    changes: tuple[PaperChange, ...]
-    #: The entries this one undid (an undo), or redid (a redo).
-    undoes: tuple[str, ...] = ()
-    redoes: tuple[str, ...] = ()
-    #: The abstracts this save stopped naming, by digest, so an undo can bring them back.
-    texts: dict[str, str] = field(default_factory=dict, compare=False)
+
+class Entry:
+    """One command's line in the journal.
+
+    A line is one JSON object: the header (id, time, machine, command, what it undid
+    or redid, how many papers it changed, and the length of the rest), then
+    ``changes`` and ``texts``. Listing commands and working out what can be undone
+    read only the headers; the changes are read when asked for.
+    """
+
+    __slots__ = ("_body", "_changes", "_texts", "command", "id", "machine", "papers", "redoes",
+                 "time", "undoes")  # fmt: skip
+
+    def __init__(
+        self,
+        id: str,
+        time: str,
+        machine: str,
+        command: str,
+        changes: Sequence[PaperChange] = (),
+        *,
+        undoes: Sequence[str] = (),
+        redoes: Sequence[str] = (),
+        texts: Mapping[str, str] | None = None,
+        papers: int | None = None,
+        body: bytes | None = None,
+    ) -> None:
+        """An entry; read from a line, ``body`` holds its changes and texts, unread yet."""
+        self.id = id
+        #: UTC, ISO 8601 to the second.
+        self.time = time
+        self.machine = machine
+        self.command = command
+        #: The entries this one undid (an undo), or redid (a redo).
+        self.undoes = tuple(undoes)
+        self.redoes = tuple(redoes)
+        #: How many papers it changed.
+        self.papers = len(changes) if papers is None else papers
+        self._changes: tuple[PaperChange, ...] | None = None if body else tuple(changes)
+        self._texts: dict[str, str] | None = None if body else dict(texts or {})
+        self._body = body
 
     @classmethod
     def new(
@@ -136,63 +165,125 @@ class Entry:
         """An entry made now on this machine."""
         now = datetime.now(UTC)
         return cls(
-            id=f"{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}",
-            time=now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-            machine=socket.gethostname(),
-            command=command,
-            changes=tuple(changes),
-            undoes=tuple(undoes),
-            redoes=tuple(redoes),
-            texts=dict(texts or {}),
+            f"{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}",
+            now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            socket.gethostname(),
+            command,
+            tuple(changes),
+            undoes=undoes,
+            redoes=redoes,
+            texts=texts,
         )
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form (one journal line)."""
-        data: dict[str, Any] = {
+    @property
+    def changes(self) -> tuple[PaperChange, ...]:
+        """What it changed, paper by paper (read from the line on first use)."""
+        if self._changes is None:
+            self._read_body()
+        assert self._changes is not None
+        return self._changes
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """The abstracts this save stopped naming, by digest, so an undo can bring them back."""
+        if self._texts is None:
+            self._read_body()
+        assert self._texts is not None
+        return self._texts
+
+    def _read_body(self) -> None:
+        try:
+            body = orjson.loads(self._body or b"{}")
+            changes, texts = _body_parts(body)
+        except (orjson.JSONDecodeError, ValueError):
+            changes, texts = (), {}  # edited by hand into nonsense: nothing to undo
+        self._changes, self._texts, self._body = changes, texts, None
+
+    def _header(self) -> dict[str, Any]:
+        header: dict[str, Any] = {
             "id": self.id,
             "time": self.time,
             "machine": self.machine,
             "command": self.command,
-            "changes": [change.to_json() for change in self.changes],
         }
         if self.undoes:
-            data["undoes"] = list(self.undoes)
+            header["undoes"] = list(self.undoes)
         if self.redoes:
-            data["redoes"] = list(self.redoes)
+            header["redoes"] = list(self.redoes)
+        header["papers"] = self.papers
+        return header
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form, as ``history --json`` shows it."""
+        data = self._header()
+        data["changes"] = [change.to_json() for change in self.changes]
         if self.texts:
             data["texts"] = self.texts
         return data
 
+    def to_line(self) -> bytes:
+        """The journal line: the header with the body's length, then the body; a newline."""
+        body: dict[str, Any] = {"changes": [change.to_json() for change in self.changes]}
+        if self.texts:
+            body["texts"] = self.texts
+        rest = orjson.dumps(body)[1:]  # '"changes":[…]…}'
+        header = self._header()
+        header["body"] = len(rest) + 1
+        return orjson.dumps(header)[:-1] + b"," + rest + b"\n"
+
     @classmethod
-    def from_json(cls, data: object) -> Entry:
-        """Read one journal line's JSON (``ValueError`` if it is not an entry)."""
-        if not isinstance(data, dict):
+    def from_line(cls, line: bytes) -> Entry:
+        """Read one journal line (``ValueError`` if torn or not an entry).
+
+        Only the header is parsed; a line whose body is not as long as its header
+        says was torn by a kill.
+        """
+        cut = line.find(_BODY)
+        if cut < 0:
             raise ValueError("not an entry")
-        texts = [data.get(name) for name in ("id", "time", "machine", "command")]
-        changes = data.get("changes")
-        if not all(isinstance(text, str) for text in texts) or not isinstance(changes, list):
+        header = orjson.loads(line[:cut] + b"}")
+        if not isinstance(header, dict):
             raise ValueError("not an entry")
-        undoes, redoes = data.get("undoes", []), data.get("redoes", [])
-        texts = data.get("texts", {})
-        if not isinstance(undoes, list) or not isinstance(redoes, list):
+        if header.get("body") != len(line) - cut:
+            raise ValueError("a torn line")
+        fields = [header.get(name) for name in ("id", "time", "machine", "command")]
+        undoes, redoes = header.get("undoes", []), header.get("redoes", [])
+        papers = header.get("papers")
+        if (
+            not all(isinstance(text, str) for text in fields)
+            or not isinstance(undoes, list)
+            or not isinstance(redoes, list)
+            or type(papers) is not int
+        ):
             raise ValueError("not an entry")
-        if not isinstance(texts, dict) or not all(isinstance(t, str) for t in texts.values()):
-            raise ValueError("not an entry")
+        id, time, machine, command = (str(text) for text in fields)
         return cls(
-            id=str(data["id"]),
-            time=str(data["time"]),
-            machine=str(data["machine"]),
-            command=str(data["command"]),
-            changes=tuple(PaperChange.from_json(change) for change in changes),
-            undoes=tuple(str(i) for i in undoes),
-            redoes=tuple(str(i) for i in redoes),
-            texts={str(digest): text for digest, text in texts.items()},
+            id,
+            time,
+            machine,
+            command,
+            undoes=[str(i) for i in undoes],
+            redoes=[str(i) for i in redoes],
+            papers=papers,
+            body=b"{" + line[cut + 1 :],
         )
 
     @property
     def keys(self) -> list[str]:
         """The keys of the papers changed (before and after a change of key)."""
         return list(dict.fromkeys(k for c in self.changes for k in (c.key_before, c.key)))
+
+
+def _body_parts(body: object) -> tuple[tuple[PaperChange, ...], dict[str, str]]:
+    """The changes and texts of a line's body (``ValueError`` if it is not one)."""
+    if not isinstance(body, dict):
+        raise ValueError("not an entry")
+    changes, texts = body.get("changes"), body.get("texts", {})
+    if not isinstance(changes, list) or not isinstance(texts, dict):
+        raise ValueError("not an entry")
+    if not all(isinstance(text, str) for text in texts.values()):
+        raise ValueError("not an entry")
+    return tuple(PaperChange.from_json(c) for c in changes), {str(d): t for d, t in texts.items()}
 
 
 class Journal:
@@ -209,7 +300,7 @@ class Journal:
         """Add ``entry`` as one line, flushed to disk; compact first on a day's first save."""
         if compact:
             self._compact_if_new_day()
-        line = orjson.dumps(entry.to_json()) + b"\n"
+        line = entry.to_line()
         created = not self.path.exists()
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
@@ -239,7 +330,7 @@ class Journal:
             if not line.strip():
                 continue
             try:
-                lines.append((line, Entry.from_json(orjson.loads(line))))
+                lines.append((line, Entry.from_line(line)))
             except (orjson.JSONDecodeError, ValueError):
                 continue
         return lines
@@ -304,7 +395,7 @@ def undo_state(entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
             for target in entry.redoes:
                 if undone.pop(target, None) is not None:
                     done[target] = by_id[target]
-        elif entry.changes:
+        elif entry.papers:
             done[entry.id] = entry
             undone.clear()
     return list(done.values()), list(undone.values())

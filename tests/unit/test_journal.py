@@ -16,7 +16,7 @@ from readlist.importers import parse_text
 from readlist.models import Paper, Status
 from readlist.paths import abstracts_path
 from readlist.store import Library
-from readlist.store.journal import Entry, Journal, journal_path, undo_state
+from readlist.store.journal import Entry, Journal, PaperChange, journal_path, undo_state
 
 BIB_ONE = """
 @article{lee2024sparse, title={Sparse Attention Again}, author={Lee, Ann}, year=2024,
@@ -204,14 +204,18 @@ def test_a_torn_last_line_is_ignored_and_the_next_append_starts_afresh(path: Pat
     library = Library(path)
     key = library.import_papers(start_papers()).added[0]
     journal = journal_path(path)
+    whole = journal.read_bytes()
     with journal.open("ab") as file:
-        file.write(b'{"id": "torn", "time": "2026-')  # killed mid-append
+        file.write(whole[: len(whole) * 2 // 3])  # killed mid-append: the header is whole
+    assert len(Library(path).history()) == 1
+    with journal.open("ab") as file:
+        file.write(b'\n{"id": "torn", "time": "2026-')  # and one torn in its header
     assert len(Library(path).history()) == 1
     library.add_tags([key], ["after"])
     entries = Library(path).history()
     assert len(entries) == 2
     assert (entries[-1].changes[0].after or {}).get("tags") == ["after"]
-    assert journal.read_bytes().count(b"\n") == 3  # the torn piece ended by a newline
+    assert journal.read_bytes().count(b"\n") == 4  # the torn pieces ended by a newline
     assert Library(path).undo().skipped == []
     assert Library(path).get(key).tags == []
 
@@ -220,13 +224,9 @@ def test_compaction_drops_entries_older_than_the_horizon_atomically(path: Path) 
     library = Library(path, history_days=lambda: 30)
     key = library.import_papers(start_papers()).added[0]
     journal = Journal(journal_path(path), lambda: 30)
-    old = Entry.new("old tag", []).to_json()
-    old["time"] = "2020-01-01T00:00:00Z"
-    old["changes"] = [
-        {"key": key, "fields": ["tags"], "before": {"tags": []}, "after": {"tags": ["x"]}}
-    ]
-    lines = journal_path(path).read_bytes()
-    journal_path(path).write_bytes(orjson.dumps(old) + b"\n" + lines)
+    change = PaperChange(key, ("tags",), {"tags": []}, {"tags": ["x"]})
+    old = Entry("old", "2020-01-01T00:00:00Z", "elsewhere", "old tag", [change])
+    journal_path(path).write_bytes(old.to_line() + journal_path(path).read_bytes())
     yesterday = (datetime.now() - timedelta(days=1)).timestamp()
     os.utime(journal_path(path), (yesterday, yesterday))
     assert next(e.command for e in journal.entries()) == "old tag"
