@@ -63,4 +63,5 @@ def open_library(
         after_save=keep_exports,
         make_key=configured_key,
         history_days=journal_days,
+        warn=warn,
     )

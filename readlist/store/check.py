@@ -34,6 +34,7 @@ from readlist.store.format import (
     FormatProblem,
     parse_file,
 )
+from readlist.store.journal import journal_path
 from readlist.store.locks import lock_holders
 from readlist.store.records import ABSTRACT_REF, read_record
 
@@ -281,6 +282,8 @@ def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
     """Temporary files that saves (of the library or its backups) may have left behind."""
     library = Path(path)
     found = sorted(library.parent.glob(f".{_glob_escape(library.name)}.*.tmp"))
+    # A compaction of the journal killed before its rename.
+    found += sorted(library.parent.glob(f".{_glob_escape(journal_path(library).name)}.*.tmp"))
     folder = backup_folder(library)
     if folder.is_dir():
         found += sorted(folder.glob(".*.tmp"))

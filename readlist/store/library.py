@@ -119,6 +119,7 @@ class Library:
         after_save: Callable[[Library, list[str]], None] | None = None,
         make_key: KeyMaker | None = None,
         history_days: Callable[[], int] | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         """Open (without creating) the library at ``path``; it is read on first use.
 
@@ -133,12 +134,14 @@ class Library:
 
         Every save is recorded in the change journal beside the library
         (:mod:`readlist.store.journal`), under the name in :attr:`command`;
-        ``history_days`` says how many days it keeps (90 by default).
+        ``history_days`` says how many days it keeps (90 by default). A journal
+        that cannot be written never fails a save: ``warn`` is told instead.
         """
         self.path = Path(path)
         self.make_key = make_key
         #: What the journal calls the changes saved from now on (``tag K x``, ``tui: status``).
         self.command = ""
+        self._warn = warn
         self._db = TinyDB(str(self.path), storage=storage)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
         self._abstracts = AbstractStore(
@@ -551,7 +554,12 @@ class Library:
             return
         command = self.command or "library change"
         entry = Entry.new(command, changes, undoes=undoes, redoes=redoes, texts=texts)
-        self.journal.append(entry)
+        try:
+            self.journal.append(entry)
+        except (OSError, LibraryError) as error:  # the change is saved: only history is short
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            if self._warn is not None:
+                self._warn(f"saved, but not recorded in {self.journal.path}: {reason}")
 
     def _write_records(
         self, replace: dict[str, Record], removed: Sequence[str], insert: Sequence[Record]
@@ -810,7 +818,13 @@ class Library:
                 else:
                     insert.append(record)
             skipped = list(plan.skipped)
-            texts = self._texts_to_bring_back([*replace.values(), *insert], skipped)
+            # Only a record that names another abstract than now may need its text back.
+            renamed = [
+                record
+                for key, record in replace.items()
+                if record.get(ABSTRACT_REF) != self._docs[key].get(ABSTRACT_REF)
+            ]
+            texts = self._texts_to_bring_back([*renamed, *insert], skipped)
             ids = [entry.id for entry in targets]
             undoes, redoes = (ids, []) if undo else ([], ids)
             if replace or insert or remove:
@@ -829,7 +843,8 @@ class Library:
     def _texts_to_bring_back(self, records: Sequence[Record], skipped: list[str]) -> dict[str, str]:
         """Every abstract ``records`` name: from the abstracts file, else from the journal.
 
-        All of them, not only the missing ones: the save must keep them all. A text
+        All of them, not only the missing ones: the save must keep them all (the texts of
+        records that keep their abstract are kept anyway). A text
         found nowhere adds a line to ``skipped`` (the paper reads with no abstract).
         """
         named = {str(r[ABSTRACT_REF]) for r in records if r.get(ABSTRACT_REF)}

@@ -7,6 +7,7 @@ through the storage, atomically: its abstracts first, then the paper records.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -151,7 +152,8 @@ def restore_backup(
         storage.write(tables)  # as every save: the current schema, and atomic
         if replaced is not None:
             restored = records_by_key(tables.get(PAPERS_TABLE))
-            journal_replacement(library, replaced, restored, command)
+            with contextlib.suppress(OSError, LibraryError):  # restored all the same
+                journal_replacement(library, replaced, restored, command)
     return Restored(
         backup=source,
         papers=len(tables.get(PAPERS_TABLE, {})),

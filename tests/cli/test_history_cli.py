@@ -206,3 +206,17 @@ def test_the_history_horizon_comes_from_the_settings(
         f"warning: settings file {config}: [history] days must be a whole number >= 1; "
         "keeping 90 days of history\n"
     )
+
+
+def test_a_journal_that_cannot_be_written_warns_and_the_change_is_saved(
+    run_cli: RunCLI, library_file: Path
+) -> None:
+    imported(run_cli)
+    journal = journal_path(library_file)
+    journal.unlink()
+    journal.mkdir()  # in the way
+    result = run_cli("tag", "ng2023dense", "kept")
+    assert result.returncode == 0
+    assert result.stderr == (f"warning: saved, but not recorded in {journal}: Is a directory\n")
+    assert Library(library_file).get("ng2023dense").tags == ["kept"]
+    assert run_cli("undo").stderr == "readlist: nothing to undo\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from readlist.errors import KeyLookupError
 from readlist.importers import parse_text
 from readlist.models import Paper, Status
 from readlist.paths import abstracts_path
@@ -59,7 +61,7 @@ def undoable(library: Library) -> int:
 
 commands = st.lists(
     st.tuples(
-        st.sampled_from(["tag", "untag", "mark", "note", "remove", "import"]),
+        st.sampled_from(["tag", "untag", "mark", "note", "remove", "import", "rekey"]),
         st.integers(min_value=0, max_value=9),
         st.sampled_from(["ml", "nlp", "to-read"]),
     ),
@@ -82,6 +84,9 @@ def run(library: Library, command: str, pick: int, word: str) -> None:
         library.remove_tags([key], [word, "ml"])
     elif command == "mark":
         library.set_status([key], list(Status)[pick % 3])
+    elif command == "rekey":
+        with contextlib.suppress(KeyLookupError):  # the new key is taken
+            library.rename({key: f"{key}-{word}"})
     elif command == "note":
         library.set_note(key, f"note {pick} {word}", append=pick % 2 == 0)
     else:
@@ -89,7 +94,7 @@ def run(library: Library, command: str, pick: int, word: str) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
