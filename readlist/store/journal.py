@@ -164,6 +164,8 @@ class Entry:
     ) -> Entry:
         """An entry made now on this machine."""
         now = datetime.now(UTC)
+        # An argument in bytes that are not UTF-8 (a file name) is kept escaped: \xff.
+        command = command.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return cls(
             f"{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}",
             now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),

@@ -220,3 +220,13 @@ def test_a_journal_that_cannot_be_written_warns_and_the_change_is_saved(
     assert result.stderr == (f"warning: saved, but not recorded in {journal}: Is a directory\n")
     assert Library(library_file).get("ng2023dense").tags == ["kept"]
     assert run_cli("undo").stderr == "readlist: nothing to undo\n"
+
+
+def test_a_file_name_that_is_not_utf8_is_journaled_escaped(
+    run_cli: RunCLI, library_file: Path, tmp_path: Path
+) -> None:
+    source = Path(os.fsdecode(bytes(tmp_path) + b"/refs\xff.bib"))
+    source.write_text(BIB, encoding="utf-8")
+    run_cli("import", str(source), check=True)
+    command = Library(library_file).history()[-1].command
+    assert command == f"import '{tmp_path}/refs\\xff.bib'"
