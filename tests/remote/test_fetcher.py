@@ -190,7 +190,7 @@ def test_answers_are_cached_in_the_user_cache_folder(
     asked = len(services.requests)
     assert (isolated_data_dir / ".cache" / "readlist" / "http-cache.sqlite").is_file()
     key = json.loads(run_cli("list", "--json").stdout)[0]["key"]
-    run_cli("remove", key, check=True)
+    run_cli("remove", "--yes", key, check=True)
     run_cli("add", "1605.08386", "10.7554/elife.01567", check=True)
     assert len(services.requests) == asked  # all from the cache
     run_cli("add", "1605.08386", env={"READLIST_CACHE_DAYS": "0"}, check=True)

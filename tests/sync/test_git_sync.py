@@ -99,7 +99,7 @@ def test_competing_edits_on_two_machines_reach_the_same_library_with_nothing_los
 
 def test_removed_here_and_tagged_there_is_kept_and_flagged(machines, run_cli) -> None:  # type: ignore[no-untyped-def]
     _, a, b = machines
-    run_cli("remove", "knuth1984", library=a, check=True)
+    run_cli("remove", "--yes", "knuth1984", library=a, check=True)
     run_cli("tag", "knuth1984", "keep-me", library=b, check=True)
     run_cli("sync", library=a, check=True)
     run_cli("sync", library=b, check=True)
