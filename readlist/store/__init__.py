@@ -6,8 +6,10 @@ By job: :mod:`~readlist.store.format` (the file format, checked once),
 memory for tests), :mod:`~readlist.store.records` and :mod:`~readlist.store.abstracts`
 (paper <-> record, abstracts kept apart), :mod:`~readlist.store.importing` (what an
 import does), :mod:`~readlist.store.library` (the :class:`Library`: lock, refresh,
-apply, save), :mod:`~readlist.store.backup`; and for ``readlist doctor`` and ``restore``,
-:mod:`~readlist.store.check`, :mod:`~readlist.store.repair` and :mod:`~readlist.store.restore`.
+apply, save), :mod:`~readlist.store.journal` and :mod:`~readlist.store.undo` (the change
+journal, history, undo and redo), :mod:`~readlist.store.backup`; and for
+``readlist doctor`` and ``restore``, :mod:`~readlist.store.check`,
+:mod:`~readlist.store.repair` and :mod:`~readlist.store.restore`.
 """
 
 from readlist.store.library import ImportReport, ImportStep, Library, NoteOutcome, NoteSave

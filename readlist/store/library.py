@@ -8,6 +8,8 @@ rebuilt only when the file changed.
 
 The jobs around it live beside it in :mod:`readlist.store`: the file format
 (:mod:`~readlist.store.format`), the TinyDB storage (:mod:`~readlist.store.storage`),
+the change journal every save appends to and undo reads (:mod:`~readlist.store.journal`,
+:mod:`~readlist.store.undo`),
 paper <-> record and the abstracts kept apart (:mod:`~readlist.store.records`,
 :mod:`~readlist.store.abstracts`), what an import does
 (:mod:`~readlist.store.importing`), and the search texts kept between commands
@@ -843,9 +845,9 @@ class Library:
     def _texts_to_bring_back(self, records: Sequence[Record], skipped: list[str]) -> dict[str, str]:
         """Every abstract ``records`` name: from the abstracts file, else from the journal.
 
-        All of them, not only the missing ones: the save must keep them all (the texts of
-        records that keep their abstract are kept anyway). A text
-        found nowhere adds a line to ``skipped`` (the paper reads with no abstract).
+        All of them, not only the missing ones: the save must keep them all (the texts
+        of records that keep their abstract are kept anyway). A text found nowhere adds
+        a line to ``skipped`` (the paper reads with no abstract).
         """
         named = {str(r[ABSTRACT_REF]) for r in records if r.get(ABSTRACT_REF)}
         if not named:
