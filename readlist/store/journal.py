@@ -33,6 +33,8 @@ from readlist.store.records import ABSTRACT_REF, Record
 
 #: How many days of history are kept when the settings do not say.
 DEFAULT_HORIZON_DAYS = 90
+#: How much of a command's words an entry keeps.
+MAX_COMMAND = 300
 
 
 def journal_path(library: str | os.PathLike[str]) -> Path:
@@ -166,6 +168,8 @@ class Entry:
         now = datetime.now(UTC)
         # An argument in bytes that are not UTF-8 (a file name) is kept escaped: \xff.
         command = command.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        if len(command) > MAX_COMMAND:  # a paste of a hundred identifiers, say
+            command = command[: MAX_COMMAND - 1] + "…"
         return cls(
             f"{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}",
             now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),

@@ -48,7 +48,9 @@ def run_add(
     """Look every THING of ``texts`` up, then add the papers found (``readlist add``'s rules)."""
     from readlist.adding import add_things
 
-    return add_things(open_library(library_path), texts, progress=progress)
+    library = open_library(library_path)
+    library.command = "tui: add " + " ".join(texts)
+    return add_things(library, texts, progress=progress)
 
 
 def run_export(

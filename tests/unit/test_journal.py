@@ -238,3 +238,10 @@ def test_compaction_drops_entries_older_than_the_horizon_atomically(path: Path) 
     library.add_tags([key], ["today"])  # the first save of the day compacts
     assert "old tag" not in [e.command for e in journal.entries()]
     assert len(journal.entries()) == 2
+
+
+def test_a_long_command_is_cut_and_undecodable_bytes_are_escaped() -> None:
+    entry = Entry.new("add " + "2401.00001 " * 100, [])
+    assert len(entry.command) == 300 and entry.command.endswith("…")
+    assert Entry.new("import refs\udcff.bib", []).command == "import refs\\xff.bib"
+    assert Entry.from_line(entry.to_line().rstrip(b"\n")).command == entry.command
