@@ -64,19 +64,20 @@ class PaperChange:
         return str(self.before.get("key", self.key)) if self.before else self.key
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form."""
-        return {
-            "key": self.key,
-            "fields": list(self.fields),
-            "before": self.before,
-            "after": self.after,
-        }
+        """The JSON form; a paper added or removed has no ``fields``: its record says them."""
+        data: dict[str, Any] = {"key": self.key}
+        if self.before is not None and self.after is not None:
+            data["fields"] = list(self.fields)
+        data["before"] = self.before
+        data["after"] = self.after
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PaperChange:
         """Read the JSON form (``ValueError`` if it is not one)."""
         before, after = data.get("before"), data.get("after")
-        fields = data.get("fields")
+        whole = after if before is None else before if after is None else None
+        fields = sorted(whole) if isinstance(whole, dict) else data.get("fields")
         if (
             not isinstance(data.get("key"), str)
             or not isinstance(fields, list)
