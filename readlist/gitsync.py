@@ -14,6 +14,7 @@ process waits, and an open interface sees the merged library as an outside chang
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -373,6 +374,16 @@ def _merge(library: Library, upstream: str, report: SyncReport) -> None:
         )
     after = _file_tables(library.path)
     received = summarize(before, after)
+    if received:  # the merge is a change like any other: history shows it, undo can reverse it
+        from readlist.store.journal import journal_replacement, records_by_key
+
+        with contextlib.suppress(OSError, ReadlistError):  # merged all the same
+            journal_replacement(
+                library.path,
+                records_by_key((before or {}).get("papers")),
+                records_by_key((after or {}).get("papers")),
+                f"sync: merged {upstream}",
+            )
     if received:
         report.received = received if report.received is None else _add(report.received, received)
     for record in (after or {}).get("papers", {}).values():

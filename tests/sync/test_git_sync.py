@@ -93,6 +93,8 @@ def test_competing_edits_on_two_machines_reach_the_same_library_with_nothing_los
     assert [paper["key"] for paper in json.loads(flagged)] == ["lamport1986"]
     shown = on_a("show", "lamport1986").stdout
     assert "conflict" in shown and "both are kept between markers" in shown
+    history = on_b("history", "--limit", "3").stdout
+    assert "sync: merged origin/" in history
     on_a("resolve", "lamport1986")
     assert json.loads(run_cli("list", "has:conflict", "--json", library=a).stdout) == []
 
