@@ -17,8 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from readlist.exporters.latex import braces_balanced
-from readlist.importers.bibtex_values import macros_used
+from readlist.bib.bibtex_values import braces_balanced, macros_used
 from readlist.models import Paper
 
 #: The fields each BibTeX entry type needs (btxdoc); ``a|b`` needs one of them.

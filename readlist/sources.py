@@ -172,8 +172,8 @@ def import_sources(
 
     ``dry_run`` reports what the import would do and writes nothing.
     """
+    from readlist.bib.bibtex_values import MacroTable
     from readlist.importers import decode_text, parse_text
-    from readlist.importers.bibtex_values import MacroTable
 
     macros = MacroTable()  # @strings of one .bib serve the next, as in \bibliography{a,b}
     parsed = []

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from readlist.bib.bibtex_values import MacroTable, braces_balanced, macros_used
 from readlist.exporters._common import (
     MONTHS,
     arxiv_class,
@@ -28,14 +29,12 @@ from readlist.exporters._common import (
     unique_keys,
 )
 from readlist.exporters.latex import (
-    braces_balanced,
     latex_char,
     latex_value,
     normalize,
     raw_value,
     url_value,
 )
-from readlist.importers.bibtex_values import MacroTable, macros_used
 from readlist.keys import is_valid_key
 from readlist.models import BIBTEX_DERIVED, Paper, Source, bibtex_derived
 from readlist.text import strip_controls
@@ -267,7 +266,7 @@ def _names_as_written(source: Source) -> dict[str, str]:
     raw = source.raw.get("author")
     if not raw or macros_used(raw):
         return {}
-    from readlist.importers.bibtex import display_name, split_names  # bibtexparser: slow import
+    from readlist.bib.bibtex_names import display_name, split_names  # bibtexparser: slow import
 
     text = raw.strip()[1:-1] if raw.strip()[:1] in ("{", '"') else raw
     written: dict[str, str] = {}

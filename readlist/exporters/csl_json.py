@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from readlist.bib.bibtex_values import braces_balanced
 from readlist.bib.latex import latex_to_text
 from readlist.exporters._common import (
     arxiv_class,
@@ -20,7 +21,7 @@ from readlist.exporters._common import (
     person,
     unique_keys,
 )
-from readlist.exporters.latex import braces_balanced, url_value
+from readlist.exporters.latex import url_value
 from readlist.models import Paper
 
 # BibTeX entry types (from an imported .bib) and their CSL 1.0.2 types.

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from anyascii import anyascii
 
+from readlist.bib.bibtex_values import braces_balanced
 from readlist.bib.latex import latex_to_text
 from readlist.exporters.latex_math import is_valid_math, macro_names
 from readlist.text import one_line
@@ -343,24 +344,6 @@ def latex_value(text: str, *, ascii: bool = False, protect_case: bool = False) -
         else:
             out.append(escape_text(piece, ascii=ascii))
     return "".join(out)
-
-
-def braces_balanced(value: str) -> bool:
-    r"""Whether ``value``'s braces balance the way BibTeX counts them (``\{`` too)."""
-    opened = value.count("{")
-    if opened != value.count("}"):
-        return False
-    if not opened:
-        return True
-    depth = 0
-    for brace in _BRACES_RE.findall(value):  # only the braces: an abstract has few of them
-        depth += 1 if brace == "{" else -1
-        if depth < 0:
-            return False
-    return True
-
-
-_BRACES_RE = re.compile("[{}]")
 
 
 def raw_value(value: str, *, ascii: bool = False) -> str:

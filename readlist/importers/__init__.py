@@ -20,7 +20,7 @@ from readlist.importers.search_results import parse_search_results
 from readlist.models import Paper
 
 if TYPE_CHECKING:
-    from readlist.importers.bibtex_values import MacroTable
+    from readlist.bib.bibtex_values import MacroTable
 
 __all__ = [
     "FORMATS",

@@ -7,7 +7,7 @@ usual shape — ``@type{key, field = {…} | "…" | word (# …)*, …}``, with
 and regular expressions that never backtrack, so its cost is linear in the text.
 
 It gives each value as written (delimiters, ``#`` and macro names included), as
-bibtexparser's split does with no middleware; :mod:`readlist.importers.bibtex_values`
+bibtexparser's split does with no middleware; :mod:`readlist.bib.bibtex_values`
 resolves them. It answers only where its answer is provably the same as
 bibtexparser's. For anything else — a parenthesised entry, a repeated citation key,
 field or ``@string``, unbalanced braces, an ``@`` at the start of a line inside a
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from readlist.importers.bibtex_values import closing_brace
+from readlist.bib.bibtex_values import closing_brace
 
 #: A block start as bibtexparser finds it: ``@type`` before ``{`` or ``(``, anywhere.
 _BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from readlist.bib.bibtex_values import MacroTable
 from readlist.bib.latex import latex_to_text
 from readlist.importers import ImportFormatError, parse_text
 from readlist.importers.bibtex import parse_bibtex
-from readlist.importers.bibtex_values import MacroTable
 from readlist.models import Link, LinkKind, Paper
 
 DATA = Path(__file__).parent / "data"

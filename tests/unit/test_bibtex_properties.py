@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from latex_decoding import latex_decoder
 
+from readlist.bib.bibtex_values import braces_balanced
 from readlist.exporters import bibtex_entry
-from readlist.exporters.latex import braces_balanced, latex_value, split_math
+from readlist.exporters.latex import latex_value, split_math
 from readlist.exporters.latex_math import is_valid_math
 from readlist.models import Paper
 from readlist.text import one_line

@@ -13,6 +13,7 @@ from bibtexparser.middlewares.names import split_multiple_persons_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from readlist.bib.bibtex_names import split_names
 from readlist.bib.latex import (
     _BARE_PERCENT,
     _INLINE_MATH,
@@ -25,7 +26,7 @@ from readlist.bib.latex import (
     _fast_latex_to_text,
     latex_to_text,
 )
-from readlist.importers.bibtex import _date_part, split_names
+from readlist.importers.bibtex import _date_part
 from readlist.text import one_line
 
 _NEEDS_DECODER = re.compile(r"[\\$~%]|--|``|''|!`|\?`")

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.exporters import to_bibtex
-from readlist.importers.bibtex import _parse_with_bibtexparser, parse_bibtex
-from readlist.importers.bibtex_values import (
+from readlist.bib.bibtex_values import (
     MAX_MACRO_LENGTH,
     MacroTable,
     Piece,
     PieceKind,
     value_pieces,
 )
+from readlist.exporters import to_bibtex
+from readlist.importers.bibtex import _parse_with_bibtexparser, parse_bibtex
 
 
 def doubling_chain(depth: int) -> str:

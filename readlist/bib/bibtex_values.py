@@ -230,3 +230,21 @@ class MacroTable:
                 return "", undefined, True
             parts.append(text)
         return "".join(parts), undefined, too_long
+
+
+def braces_balanced(value: str) -> bool:
+    r"""Whether ``value``'s braces balance the way BibTeX counts them (``\{`` too)."""
+    opened = value.count("{")
+    if opened != value.count("}"):
+        return False
+    if not opened:
+        return True
+    depth = 0
+    for brace in _BRACES_RE.findall(value):  # only the braces: an abstract has few of them
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return True
+
+
+_BRACES_RE = re.compile("[{}]")

@@ -1,0 +1,46 @@
+"""The import-linter contracts in pyproject.toml name every module of readlist/."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "readlist"
+
+
+def _top_level_modules() -> set[str]:
+    """``cli``, ``store``, ``view``…: each package and module directly under readlist/."""
+    names = {p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    names |= {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    return names
+
+
+def _contracts() -> list[dict[str, object]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts: list[dict[str, object]] = config["tool"]["importlinter"]["contracts"]
+    return contracts
+
+
+def test_every_module_sits_in_a_layer() -> None:
+    (layers,) = [c for c in _contracts() if c["type"] == "layers"]
+    assert isinstance(layers["layers"], list)
+    named = {
+        name.strip("() ")
+        for layer in layers["layers"]
+        for name in re.split(r"[|:]", str(layer))
+        if name.strip()
+    }
+    assert _top_level_modules() - named == set()
+
+
+def test_textual_and_tinydb_are_forbidden_everywhere_but_their_package() -> None:
+    forbidden = {str(c["forbidden_modules"]): c for c in _contracts() if c["type"] == "forbidden"}
+    for library, home in (("textual", "tui"), ("tinydb", "store")):
+        contract = forbidden[str([library])]
+        sources = contract["source_modules"]
+        assert isinstance(sources, list)
+        expected = {f"readlist.{name}" for name in _top_level_modules() - {home}}
+        assert expected - set(sources) == set(), library
+        assert f"readlist.{home}" not in sources
