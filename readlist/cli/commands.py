@@ -79,14 +79,12 @@ def _out_steps(steps: Sequence[ImportStep]) -> None:
 
 def _selected(args: argparse.Namespace, library: Library, *, abstracts: bool = True) -> list[Paper]:
     """The papers the query, ``--sort`` and ``--limit`` select (``abstracts``: see search)."""
-    from readlist.query import parse_query, sort_papers
+    from readlist.query import parse_query
+    from readlist.view import row_order, shown_rows
 
     query = parse_query(" ".join(args.query))
-    papers = library.search(query, abstracts=abstracts)
-    if args.sort:  # --sort wins over a sort: in the query
-        papers = sort_papers(papers, args.sort)
-    elif query.sort is not None:
-        papers = sort_papers(papers, query.sort.name, reverse=query.sort.reverse)
+    order = row_order(query, args.sort or None)  # --sort wins over a sort: in the query
+    papers = shown_rows(library.search(query, abstracts=abstracts), query, order).papers
     if args.limit is not None:
         papers = papers[: max(args.limit, 0)]
     return papers

@@ -18,6 +18,7 @@ from typing import TypeVar
 from readlist.models import Paper, Status
 from readlist.query import Query, sort_papers
 from readlist.store import Library
+from readlist.view import shown_rows
 
 T = TypeVar("T")
 
@@ -84,11 +85,7 @@ class LibrarySession:
             if counts or self._sorted is None or self._sorted[0] != order:
                 self._sorted = (order, sort_papers(library.papers(), sort_by, reverse=reverse))
             ordered = self._sorted[1]
-            if query.is_empty:
-                papers = list(ordered)
-            else:
-                matching = {paper.key for paper in library.search(query)}
-                papers = [paper for paper in ordered if paper.key in matching]
+            papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
             known = frozenset(paper.key for paper in ordered)
             if not counts:
                 return Rows(papers, known, None)

@@ -43,7 +43,7 @@ from readlist.tui.widgets.facet_sidebar import FacetSidebar, facet_counts
 from readlist.tui.widgets.fitting_footer import FittingFooter
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
-from readlist.view import plural
+from readlist.view import plural, row_order
 
 #: How often to look for changes saved by another process.
 POLL_SECONDS = 1.0
@@ -227,9 +227,7 @@ class LibraryScreen(Screen[None]):
     @property
     def order(self) -> tuple[str, bool]:
         """The order on show and whether it is reversed: a ``sort:`` in the query wins."""
-        if self._query.sort is not None:
-            return self._query.sort.name, self._query.sort.reverse
-        return self.sort_by, self.sort_reversed
+        return row_order(self._query, default=(self.sort_by, self.sort_reversed))
 
     def refresh_view(
         self, *, counts: bool = True, keep: str | None = None, first: bool = False
