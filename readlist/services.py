@@ -4,20 +4,31 @@
 resolved once (the library, its abstracts, its lock and its backups then all sit
 beside the real file), the daily backup is taken before the first change, and
 every save rewrites the exports kept up to date (:mod:`readlist.kept_exports`).
+
+The use cases both faces run go through here too: :func:`import_files`,
+:func:`export_to` (never onto the library's own files), :func:`edit_note` (saved
+against the note it started from) and :func:`open_link` (http(s) only, no shell).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from readlist.config import DEFAULT_HISTORY_DAYS, history_days, key_formula
 from readlist.errors import ReadlistError
 from readlist.keyformula import KeyFormula
 from readlist.models import Paper
 from readlist.paths import real_library_path
-from readlist.store import Library
+from readlist.store import ImportReport, Library, NoteSave
+
+if TYPE_CHECKING:  # imported where used: every command opens a library, few need these
+    from readlist.launch import EditedText
+    from readlist.sources import FileReport
 from readlist.store.backup import daily_backup
 from readlist.text import escape_controls
 
@@ -65,3 +76,135 @@ def open_library(
         history_days=journal_days,
         warn=warn,
     )
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: a report per source, and all of them added up."""
+
+    reports: list[FileReport]
+    total: ImportReport
+
+
+def import_files(
+    library: Library,
+    files: Iterable[str | os.PathLike[str]] = (),
+    *,
+    samples: bool = False,
+    stdin: BinaryIO | None = None,
+    format: str | None = None,
+    tags: Iterable[str] = (),
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Import ``files`` (``-`` reads ``stdin``) and, with ``samples``, the bundled listings.
+
+    Every source is parsed before the library is touched, so one bad file changes
+    nothing; all of them are then imported in one save. ``dry_run`` writes nothing.
+    """
+    from readlist.sources import file_source, import_sources, sample_sources, stdin_source, total
+
+    sources = sample_sources() if samples else []
+    for name in files:
+        if os.fspath(name) == "-":
+            if stdin is None:
+                raise ReadlistError("'-' names standard input, and there is none here")
+            sources.append(stdin_source(stdin))
+        else:
+            sources.append(file_source(os.fspath(name)))
+    if not sources:
+        raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
+    reports = import_sources(library, sources, format=format, tags=tags, dry_run=dry_run)
+    return ImportOutcome(reports, total(reports))
+
+
+def check_export_target(target: Path, library: str | os.PathLike[str]) -> Path:
+    """The file an export to ``target`` would write; ReadlistError if it is the library's own."""
+    from readlist.export_file import check_export_path
+
+    return check_export_path(target, library)
+
+
+def export_to(
+    papers: Sequence[Paper],
+    format: str,
+    target: Path | TextIO,
+    *,
+    library: str | os.PathLike[str],
+    ascii: bool = False,
+    dialect: str = "bibtex",
+) -> int:
+    """Write ``papers`` in ``format`` to a file (atomically) or a stream; how many.
+
+    A file is checked first against ``library`` (:func:`check_export_target`): an
+    export never replaces the library, its abstracts, lock, registry or backups.
+    """
+    from readlist.export_file import write_export
+
+    return write_export(papers, format, target, ascii=ascii, library=library, dialect=dialect)
+
+
+@dataclass(frozen=True)
+class NoteEdit:
+    """A note edited in the user's editor: how the save went, and a warning to pass on."""
+
+    saved: NoteSave | None  # None: the text came back unchanged and nothing was saved
+    warning: str | None = None
+
+
+def edit_note(
+    library: Library,
+    key: str,
+    *,
+    edit: Callable[[str], EditedText] | None = None,
+    kept: Callable[[str], None],
+    save_unchanged: bool = True,
+) -> NoteEdit:
+    """Edit the note of ``key`` with ``edit`` and save it against the note it started from.
+
+    A change saved meanwhile (``note --append``, the interface) is merged in, never
+    overwritten (:meth:`Library.save_note`). Text that cannot be saved is kept as a
+    draft beside the library and ``kept`` is told where, before the error is raised.
+    ``edit`` runs the editor (:func:`readlist.launch.edit_text` unless given).
+    """
+    from readlist.launch import EditorError, edit_text
+
+    base = library.get(key).notes
+    try:
+        edited = (edit or edit_text)(base)
+    except EditorError as error:
+        if error.lost_file:
+            kept(_keep_draft(library, key, error.text))
+        raise
+    text = edited.text.rstrip("\n")
+    if text == base and not save_unchanged:
+        edited.discard()
+        return NoteEdit(None, edited.warning)
+    try:
+        saved = library.save_note(key, text, base=base)
+    except ReadlistError:
+        kept(_keep_draft(library, key, edited.text, also=edited.file))
+        raise
+    edited.discard()
+    return NoteEdit(saved, edited.warning)
+
+
+def _keep_draft(library: Library, key: str, text: str, *, also: Path | None = None) -> str:
+    """Keep unsaved note text as a draft beside the library; a sentence saying where."""
+    in_file = f" and in {also}" if also else ""
+    try:
+        draft = library.save_draft(key, text)
+    except ReadlistError as error:
+        return f"your note text could not be kept as a draft ({error}){in_file}"
+    return f"your note text is kept in {draft}{in_file}"
+
+
+def open_link(url: str, *, opener: Callable[[str], object] | None = None) -> str:
+    """Open ``url`` in the web browser: only http(s), never through a shell; the URL opened.
+
+    ``opener`` is handed the checked URL (:func:`readlist.launch.open_url` unless given).
+    """
+    from readlist.launch import checked_url, open_url
+
+    safe = checked_url(url)
+    (opener or open_url)(safe)
+    return safe

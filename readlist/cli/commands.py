@@ -22,21 +22,21 @@ Command = Callable[[argparse.Namespace, Library], int]
 
 def cmd_import(args: argparse.Namespace, library: Library) -> int:
     """Import listing, search-result or BibTeX files (or the bundled samples)."""
-    from readlist.sources import file_source, import_sources, sample_sources, stdin_source, total
+    from readlist.services import import_files
 
     tags = _typed_tags(args.tag)
     if tags is None:
         return 2
-    sources = sample_sources() if args.sample else []
-    for name in args.files:
-        if name == "-":
-            sources.append(stdin_source(sys.stdin.buffer))
-        else:
-            sources.append(file_source(name))
-    if not sources:
-        raise ReadlistError("nothing to import: give FILE(s), '-' for stdin, or --sample")
-    reports = import_sources(library, sources, format=args.format, tags=tags, dry_run=args.dry_run)
-    totals = total(reports)
+    imported = import_files(
+        library,
+        args.files,
+        samples=args.sample,
+        stdin=sys.stdin.buffer,
+        format=args.format,
+        tags=tags,
+        dry_run=args.dry_run,
+    )
+    reports, totals = imported.reports, imported.total
     if not args.json:
         dry = " (dry run)" if args.dry_run else ""
         for file_report in reports:
@@ -200,27 +200,16 @@ def _edit_note(library: Library, key: str) -> int:
     A change saved meanwhile (``note --append``, the app) is merged in, never
     overwritten. Text that cannot be saved is kept as a draft beside the library.
     """
-    from readlist.launch import EditorError, edit_text
+    from readlist.services import edit_note
     from readlist.store.library import NoteOutcome
 
-    base = library.get(key).notes
-    try:
-        edited = edit_text(base)
-    except EditorError as error:
-        if error.lost_file:
-            _keep_draft(library, key, error.text)
-        raise
+    edited = edit_note(library, key, kept=err)
     if edited.warning:
         warn(edited.warning)
-    try:
-        saved = library.save_note(key, edited.text.rstrip("\n"), base=base)
-    except ReadlistError:
-        _keep_draft(library, key, edited.text, also=edited.file)
-        raise
-    edited.discard()
-    if saved.outcome is NoteOutcome.SAVED:
+    assert edited.saved is not None  # save_unchanged: the note is always saved
+    if edited.saved.outcome is NoteOutcome.SAVED:
         out(f"{key}: note saved")
-    elif saved.outcome is NoteOutcome.MERGED:
+    elif edited.saved.outcome is NoteOutcome.MERGED:
         out(f"{key}: note saved, merged with a change saved meanwhile")
     else:
         out(
@@ -230,25 +219,14 @@ def _edit_note(library: Library, key: str) -> int:
     return 0
 
 
-def _keep_draft(library: Library, key: str, text: str, *, also: Path | None = None) -> None:
-    """Keep unsaved note text as a draft beside the library and say where."""
-    kept = f" and in {also}" if also else ""
-    try:
-        draft = library.save_draft(key, text)
-    except ReadlistError as error:
-        err(f"your note text could not be kept as a draft ({error}){kept}")
-        return
-    err(f"your note text is kept in {draft}{kept}")
-
-
 def cmd_open(args: argparse.Namespace, library: Library) -> int:
     """Open a paper's code link (or a search for it) in the web browser."""
-    from readlist.launch import open_url
     from readlist.links import code_target, paper_target
+    from readlist.services import open_link
 
     paper = library.resolve(args.key)
     url = paper_target(paper) if args.paper else code_target(paper)
-    out(f"opening {open_url(url)}")
+    out(f"opening {open_link(url)}")
     return 0
 
 
@@ -299,7 +277,7 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
     """Export citations as BibTeX, CSL-JSON or Markdown."""
     from readlist.cli.exports import cmd_project_export, wants_project_export
-    from readlist.export_file import write_export
+    from readlist.services import export_to
 
     if wants_project_export(args):
         return cmd_project_export(args, library)
@@ -311,18 +289,17 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
             papers = [p for p in papers if p.key in matching]
     else:
         papers = _selected(args, library)
-    if args.output and args.output != "-":
-        write_export(
-            papers,
-            args.export_format,
-            Path(args.output),
-            ascii=args.ascii,
-            library=library.path,
-            dialect=args.dialect,
-        )
+    target = Path(args.output) if args.output and args.output != "-" else sys.stdout
+    export_to(
+        papers,
+        args.export_format,
+        target,
+        library=library.path,
+        ascii=args.ascii,
+        dialect=args.dialect,
+    )
+    if target is not sys.stdout:
         sys.stderr.write(shown(f"wrote {len(papers)} entries to {args.output}") + "\n")
-    else:
-        write_export(papers, args.export_format, sys.stdout, ascii=args.ascii, dialect=args.dialect)
     return 0
 
 

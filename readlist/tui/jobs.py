@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readlist.models import Paper
-from readlist.services import open_library
-from readlist.sources import file_source, import_sources, sample_sources, total
+from readlist.services import export_to, import_files, open_library
 from readlist.store import ImportReport
 
 if TYPE_CHECKING:
@@ -36,10 +35,10 @@ class ImportChoice:
 
 def run_import(library_path: Path, choice: ImportChoice) -> ImportReport:
     """Parse every source first (a bad file changes nothing), then import them all."""
-    sources = sample_sources() if choice.path is None else [file_source(choice.path)]
+    files = [] if choice.path is None else [choice.path]
     library = open_library(library_path)
     library.command = f"tui: import {choice.label}"
-    return total(import_sources(library, sources))
+    return import_files(library, files, samples=choice.path is None).total
 
 
 def run_add(
@@ -59,11 +58,9 @@ def run_export(
     """Write ``papers`` in ``format`` to ``path`` (atomically); how many were written.
 
     ``path`` may not be a file of the library at ``library_path`` (see
-    :func:`readlist.export_file.check_export_path`).
+    :func:`readlist.services.check_export_target`).
     """
-    from readlist.export_file import write_export
-
-    return write_export(list(papers), format, path, library=library_path)
+    return export_to(list(papers), format, path, library=library_path)
 
 
 def bibtex_entry(paper: Paper) -> str:

@@ -185,7 +185,7 @@ class LibraryTransfers:
         )
 
     async def _export(self, papers: list[Paper], what: str) -> None:
-        from readlist.export_file import check_export_path
+        from readlist.services import check_export_target
 
         app = self.screen.app
         state = self.screen.state
@@ -198,7 +198,7 @@ class LibraryTransfers:
         path, format = choice.path, choice.format
         library_path = self.session.library.path
         try:  # the library's own files are refused before any question
-            check_export_path(path, library_path)
+            check_export_target(path, library_path)
         except ReadlistError as error:
             self._notify(str(error), title="Export", severity="error")
             return
