@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -51,14 +52,17 @@ def real_library_path(path: str | os.PathLike[str]) -> Path:
     return library
 
 
-def library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+def library_path(
+    explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
     """The library file to use: ``explicit``, else ``$READLIST_LIBRARY``, else the default.
 
+    ``environ`` is where ``$READLIST_LIBRARY`` is looked up (the process's by default).
     A symlink is resolved (see :func:`real_library_path`).
     """
     if explicit:
         return real_library_path(explicit)
-    from_env = os.environ.get(LIBRARY_ENV)
+    from_env = (os.environ if environ is None else environ).get(LIBRARY_ENV)
     if from_env:
         return real_library_path(from_env)
     return real_library_path(default_library_path())

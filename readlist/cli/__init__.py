@@ -1,4 +1,8 @@
-"""The command line (never imports textual): `main` runs one command, returns its status."""
+"""The command line (never imports textual): `main` runs one command, returns its status.
+
+It runs against an :class:`Environment` (streams, variables, editor, browser): the
+process's own unless one is given, as tests do to run commands in-process.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 
 from readlist.cli.commands import MAX_WARNINGS_SHOWN, Command, cmd_import, cmd_stats, cmd_tui
+from readlist.cli.environment import Environment, using
 from readlist.cli.maintenance import cmd_doctor, cmd_restore
 from readlist.cli.parser import PATH_ARGUMENTS, build_parser
 from readlist.cli.streams import err, warn
@@ -17,7 +23,7 @@ from readlist.errors import LibraryError, QueryError, ReadlistError
 from readlist.paths import library_path
 from readlist.services import open_library
 
-__all__ = ["build_parser", "main"]
+__all__ = ["Environment", "build_parser", "main"]
 
 #: Allocations between young-generation collections (Python's default is 700).
 GC_THRESHOLD = 100_000
@@ -60,11 +66,26 @@ def command_label(argv: Sequence[str]) -> str:
     return shlex.join(words) or "tui"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``readlist`` command; returns the exit status."""
-    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    """Entry point of the ``readlist`` command; returns the exit status.
+
+    ``env`` is what the command reads and writes (the process's streams by default).
+    """
+    env = env or Environment()
+    # argparse prints usage and --help to sys.stdout/sys.stderr and exits: to env's streams.
+    with using(env), redirect_stdout(env.stdout), redirect_stderr(env.stderr):
+        try:
+            return _run(argv, env)
+        except SystemExit as exit:  # a usage error or --help, from argparse
+            return exit.code if isinstance(exit.code, int) else 1 if exit.code else 0
+
+
+def _run(argv: Sequence[str] | None, env: Environment) -> int:
+    """Parse ``argv`` and run its command in ``env``."""
+    stdout = env.stdout
+    if isinstance(stdout, io.TextIOWrapper) and stdout.errors == "strict":
         # A path given in bytes that are not UTF-8 is printed escaped, never a traceback.
-        sys.stdout.reconfigure(errors="backslashreplace")
+        stdout.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     # A negated query term such as "-tag:read" looks like an option to argparse.
@@ -90,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         gc.disable()
     try:
-        library = open_library(library_path(args.library))
+        library = open_library(library_path(args.library, env.environ), warn=warn)
         library.command = command_label(sys.argv[1:] if argv is None else argv)
         status = func(args, library)
         if func not in (cmd_tui, cmd_doctor, cmd_restore, cmd_import):  # import reports its own
@@ -99,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibraryError as error:
         from readlist.store.restore import explain_library_error
 
-        err(explain_library_error(error, library_path(args.library)))
+        err(explain_library_error(error, library_path(args.library, env.environ)))
         return 1
     except QueryError as error:  # the query is part of the command line: a usage error
         err(str(error))
@@ -111,5 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # Downstream closed (e.g. `| head`): not an error worth reporting.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if env.is_the_process:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from readlist.cli.commands import _typed_tags
+from readlist.cli.environment import current
 from readlist.cli.streams import err, out, out_json
 from readlist.errors import ReadlistError
 from readlist.store import Library
@@ -17,7 +17,7 @@ MAX_STDIN_BYTES = 1024 * 1024
 
 def _stdin_lines() -> list[str]:
     """The lines of standard input, bytes that are not UTF-8 shown as U+FFFD; capped."""
-    data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+    data = current().stdin.read(MAX_STDIN_BYTES + 1)
     if len(data) > MAX_STDIN_BYTES:
         raise ReadlistError(
             f"standard input holds more than {MAX_STDIN_BYTES // 1024} KiB: "
@@ -28,8 +28,9 @@ def _stdin_lines() -> list[str]:
 
 def _progress(message: str) -> None:
     """A progress line on stderr, only when a person is watching it."""
-    if sys.stderr.isatty():
-        sys.stderr.write(f"… {one_line(message)}\n")
+    stderr = current().stderr
+    if stderr.isatty():
+        stderr.write(f"… {one_line(message)}\n")
 
 
 def cmd_add(args: argparse.Namespace, library: Library) -> int:
@@ -73,11 +74,11 @@ def cmd_enrich(args: argparse.Namespace, library: Library) -> int:
             out_json({"steps": [], "interrupted": False})
         return 0
     progress_bar = None
-    if sys.stderr.isatty() and not args.json:
+    if current().stderr.isatty() and not args.json:
         from rich.console import Console
         from rich.progress import Progress
 
-        progress_bar = Progress(console=Console(stderr=True), transient=True)
+        progress_bar = Progress(console=Console(file=current().stderr), transient=True)
         task = progress_bar.add_task("asking arXiv", total=len(papers))
         progress_bar.start()
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from readlist.cli.streams import out, out_json, shown
+from readlist.cli.streams import note, out, out_json
 from readlist.store import Library
 
 
@@ -37,7 +36,7 @@ def cmd_rekey(args: argparse.Namespace, library: Library) -> int:
     summary = f"{done} {len(renames)} of {len(papers)} keys"
     if pinned:
         summary += f"; kept {len(pinned)} keys imported from .bib files (--force renames them)"
-    sys.stderr.write(shown(summary) + "\n")
+    note(summary)
     return 0
 
 
@@ -53,9 +52,9 @@ def cmd_check(args: argparse.Namespace, library: Library) -> int:
         for problem in problems:
             out(problem.line())
         entries = len({problem.key for problem in problems})
-        sys.stderr.write(
-            f"{len(problems)} problems in {entries} of {len(papers)} papers\n"
+        note(
+            f"{len(problems)} problems in {entries} of {len(papers)} papers"
             if problems
-            else f"no problems in {len(papers)} papers\n"
+            else f"no problems in {len(papers)} papers"
         )
     return 1 if problems else 0

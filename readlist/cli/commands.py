@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from readlist.cli.environment import current
 from readlist.cli.render import make_console, paper_details, paper_lines
-from readlist.cli.streams import err, out, out_json, shown, warn
+from readlist.cli.streams import err, note, out, out_json, warn
 from readlist.errors import ReadlistError
 from readlist.models import Paper, Status, normalize_tag, split_tags
 from readlist.store import ImportStep, Library
@@ -31,7 +31,7 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
         library,
         args.files,
         samples=args.sample,
-        stdin=sys.stdin.buffer,
+        stdin=current().stdin,
         format=args.format,
         tags=tags,
         dry_run=args.dry_run,
@@ -97,12 +97,13 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         out_json([paper.to_dict() for paper in papers])
         return 0
-    if not sys.stdout.isatty():  # piped: plain lines, whole titles, no console needed
-        sys.stdout.writelines(f"{line}\n" for line in paper_lines(papers, width=None, color=False))
+    stdout = current().stdout
+    if not current().is_a_tty:  # piped: plain lines, whole titles, no console needed
+        stdout.writelines(f"{line}\n" for line in paper_lines(papers, width=None, color=False))
         return 0
     console = make_console()
     lines = paper_lines(papers, width=console.width, color=not console.no_color)
-    sys.stdout.writelines(f"{line}\n" for line in lines)
+    stdout.writelines(f"{line}\n" for line in lines)
     console.print(f"{len(papers)} of {len(library)} papers", style="dim")
     return 0
 
@@ -111,7 +112,7 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     """Show one paper."""
     paper = library.resolve(args.key)
     if library.alias_of(args.key):
-        sys.stderr.write(shown(f"{args.key} is an alias of {paper.key}") + "\n")
+        note(f"{args.key} is an alias of {paper.key}")
     if args.json:
         out_json(paper.to_dict())
     else:
@@ -184,7 +185,7 @@ def _stdin_text() -> str:
     """Standard input as UTF-8 text (up to the import size limit); else one clear error."""
     from readlist.sources import read_capped
 
-    data = read_capped(sys.stdin.buffer, "<stdin>")
+    data = read_capped(current().stdin, "<stdin>")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -203,7 +204,7 @@ def _edit_note(library: Library, key: str) -> int:
     from readlist.services import edit_note
     from readlist.store.library import NoteOutcome
 
-    edited = edit_note(library, key, kept=err)
+    edited = edit_note(library, key, edit=current().edit_text, kept=err)
     if edited.warning:
         warn(edited.warning)
     assert edited.saved is not None  # save_unchanged: the note is always saved
@@ -226,7 +227,7 @@ def cmd_open(args: argparse.Namespace, library: Library) -> int:
 
     paper = library.resolve(args.key)
     url = paper_target(paper) if args.paper else code_target(paper)
-    out(f"opening {open_link(url)}")
+    out(f"opening {open_link(url, opener=current().open_url)}")
     return 0
 
 
@@ -289,7 +290,8 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
             papers = [p for p in papers if p.key in matching]
     else:
         papers = _selected(args, library)
-    target = Path(args.output) if args.output and args.output != "-" else sys.stdout
+    stdout = current().stdout
+    target = Path(args.output) if args.output and args.output != "-" else stdout
     export_to(
         papers,
         args.export_format,
@@ -298,8 +300,8 @@ def cmd_export(args: argparse.Namespace, library: Library) -> int:
         ascii=args.ascii,
         dialect=args.dialect,
     )
-    if target is not sys.stdout:
-        sys.stderr.write(shown(f"wrote {len(papers)} entries to {args.output}") + "\n")
+    if target is not stdout:
+        note(f"wrote {len(papers)} entries to {args.output}")
     return 0
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readlist.cli.streams import out, out_json, shown, warn
+from readlist.cli.environment import current
+from readlist.cli.streams import note, out, out_json, warn
 from readlist.store import Library
 
 if TYPE_CHECKING:  # loaded by the commands that use them: they pull in the exporters
@@ -67,13 +67,13 @@ def cmd_project_export(args: argparse.Namespace, library: Library) -> int:
                 ExportRegistry(library.path, library.locked()).add(kept)
         count = len(selection.papers)
         done = "wrote" if written else "unchanged:"
-        sys.stderr.write(shown(f"{done} {count} entries in {args.output}") + "\n")
+        note(f"{done} {count} entries in {args.output}")
         if args.keep_updated:
-            sys.stderr.write(shown("kept up to date from now on (see 'readlist exports')") + "\n")
+            note("kept up to date from now on (see 'readlist exports')")
     else:
         from readlist.exporters import export_chunks
 
-        sys.stdout.writelines(
+        current().stdout.writelines(
             export_chunks(selection.papers, kept.format, ascii=kept.ascii, dialect=kept.dialect)
         )
     return MISSING_CITATIONS if selection.missing else 0

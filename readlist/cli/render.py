@@ -128,7 +128,21 @@ def paper_details(paper: Paper) -> RenderableType:
 
 
 def make_console(*, stderr: bool = False) -> Console:
-    """A console that honours ``NO_COLOR`` and never interprets markup or emoji codes."""
+    """A console on the command's streams that honours ``NO_COLOR`` and ``COLUMNS``.
+
+    It never interprets markup or emoji codes.
+    """
     from rich.console import Console
 
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+    from readlist.cli.environment import current
+
+    env = current()
+    return Console(
+        file=env.stderr if stderr else env.stdout,
+        force_terminal=env.stdout_isatty,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+        _environ=env.environ,
+    )

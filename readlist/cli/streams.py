@@ -1,9 +1,8 @@
-"""Where the CLI writes: results to stdout, messages to stderr, escapes always shown escaped."""
+"""Where the CLI writes: results to stdout, messages to stderr (of :func:`current`), escaped."""
 
 from __future__ import annotations
 
-import sys
-
+from readlist.cli.environment import current
 from readlist.cli.render import to_json
 from readlist.text import escape_controls
 
@@ -15,19 +14,24 @@ def shown(text: str) -> str:
 
 def out(text: str) -> None:
     """A result line on stdout."""
-    sys.stdout.write(shown(text) + "\n")
+    current().stdout.write(shown(text) + "\n")
 
 
 def out_json(data: object) -> None:
     """A result as JSON on stdout."""
-    sys.stdout.write(to_json(data) + "\n")
+    current().stdout.write(to_json(data) + "\n")
 
 
 def err(text: str) -> None:
     """An error line on stderr."""
-    sys.stderr.write(f"readlist: {shown(text)}\n")
+    current().stderr.write(f"readlist: {shown(text)}\n")
+
+
+def note(text: str) -> None:
+    """A plain message line on stderr (a summary that is not a result)."""
+    current().stderr.write(shown(text) + "\n")
 
 
 def warn(text: str) -> None:
     """A warning line on stderr."""
-    sys.stderr.write(f"warning: {shown(text)}\n")
+    current().stderr.write(f"warning: {shown(text)}\n")

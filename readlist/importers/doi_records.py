@@ -73,7 +73,7 @@ def _person(given_value: Any, family_value: Any, name: Any) -> str:
     if family:
         return f"{given} {family}".strip()
     if isinstance(name, str) and name.strip():
-        from readlist.importers.bibtex import display_name  # "Family, Given" → "Given Family"
+        from readlist.bib.bibtex_names import display_name  # "Family, Given" → "Given Family"
 
         return one_line(str(display_name(name)))
     return given
