@@ -116,7 +116,7 @@ class Library:
         self,
         path: str | os.PathLike[str],
         *,
-        before_first_write: Callable[[Path], None] | None = None,
+        before_first_write: Callable[[Path], object] | None = None,
         storage: type[SafeJSONStorage] = SafeJSONStorage,
         after_save: Callable[[Library, list[str]], None] | None = None,
         make_key: KeyMaker | None = None,

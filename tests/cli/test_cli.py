@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,9 +31,10 @@ def listing(tmp_path: Path) -> Path:
     return path
 
 
-def list_json(run_cli, *query: str) -> list[dict[str, object]]:
+def list_json(run_cli, *query: str) -> list[dict[str, Any]]:
     result = run_cli("list", *query, "--json", check=True)
-    return json.loads(result.stdout)
+    listed: list[dict[str, Any]] = json.loads(result.stdout)
+    return listed
 
 
 def test_sample_import_then_list_shows_85_papers(run_cli) -> None:

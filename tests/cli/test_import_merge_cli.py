@@ -23,7 +23,8 @@ POOR_MISC = """@misc{kim2023squeezellm,
 
 
 def show(run_cli, key: str) -> dict[str, object]:
-    return json.loads(run_cli("show", key, "--json", check=True).stdout)
+    shown: dict[str, object] = json.loads(run_cli("show", key, "--json", check=True).stdout)
+    return shown
 
 
 def test_a_poorer_misc_after_a_listing_erases_nothing(run_cli, tmp_path: Path) -> None:

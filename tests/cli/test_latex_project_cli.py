@@ -17,7 +17,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tex_tools import require_tex
+
+from tests.tex_tools import require_tex
 
 REFS = r"""
 @article{knuth1984,
@@ -89,7 +90,7 @@ UNDEFINED = re.compile(r"Citation .* undefined|There were undefined (citations|r
 
 
 @pytest.fixture
-def project(tmp_path: Path, run_cli) -> Path:  # type: ignore[no-untyped-def]
+def project(tmp_path: Path, run_cli) -> Path:
     """A library of REFS and a LaTeX project folder with a chapter in a subfolder."""
     bib = tmp_path / "mine.bib"
     bib.write_text(REFS, encoding="utf-8")
@@ -104,7 +105,7 @@ def project(tmp_path: Path, run_cli) -> Path:  # type: ignore[no-untyped-def]
 CITED_AND_PARENT = ["knuth1984", "lamport1986", "patashnik1988", "proc1986"]
 
 
-def export_to_refs(run_cli, project: Path, option: str, main: str):  # type: ignore[no-untyped-def]
+def export_to_refs(run_cli, project: Path, option: str, main: str):
     """``readlist export bibtex OPTION project/MAIN -o project/refs.bib``."""
     return run_cli("export", "bibtex", option, str(project / main), "-o", str(project / "refs.bib"))
 
@@ -135,7 +136,7 @@ def build(folder: Path, main: str, engine: str) -> str:
 )
 def test_export_tex_builds_with_every_citation_found(
     project: Path, run_cli, main: str, engine: str, problems: tuple[str, ...], printed: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     require_tex("pdflatex", engine)
     (project / "main.tex").write_text(main, encoding="utf-8")
     result = export_to_refs(run_cli, project, "--tex", "main.tex")
@@ -148,7 +149,7 @@ def test_export_tex_builds_with_every_citation_found(
     assert printed in (project / "main.bbl").read_text("utf-8")
 
 
-def test_export_aux_reads_what_latex_wrote(project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_export_aux_reads_what_latex_wrote(project: Path, run_cli) -> None:
     require_tex("pdflatex", "bibtex")
     (project / "main.tex").write_text(NATBIB_MAIN, encoding="utf-8")
     subprocess.run(
@@ -168,7 +169,7 @@ def test_export_aux_reads_what_latex_wrote(project: Path, run_cli) -> None:  # t
 
 def test_cited_keys_missing_from_the_library_are_listed_and_the_exit_status_says_so(
     project: Path, run_cli
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     (project / "main.tex").write_text(
         "\\cite{knuth1984,ghost2020}\\nocite{nobody}\n", encoding="utf-8"
     )
@@ -183,7 +184,7 @@ def test_cited_keys_missing_from_the_library_are_listed_and_the_exit_status_says
     assert entry_keys(project / "refs.bib") == ["knuth1984"]  # what there is, written
 
 
-def test_aux_and_tex_are_usage_errors_with_a_query_or_each_other(project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_aux_and_tex_are_usage_errors_with_a_query_or_each_other(project: Path, run_cli) -> None:
     main = str(project / "main.tex")
     for args in (
         ["--tex", main, "tag:x"],
@@ -206,7 +207,7 @@ def stamp(path: Path) -> tuple[int, int]:
 
 def test_keep_updated_follows_tag_mark_note_and_import(
     project: Path, run_cli, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     (project / "main.tex").write_text(
         NATBIB_MAIN.replace("% \\cite", "\\cite{ghost2020} %"), encoding="utf-8"
     )
@@ -255,7 +256,7 @@ def test_keep_updated_follows_tag_mark_note_and_import(
     assert run_cli("exports", "remove", "1").returncode == 1
 
 
-def test_keep_updated_query_export_in_another_format(project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_keep_updated_query_export_in_another_format(project: Path, run_cli) -> None:
     target = project / "reading.json"
     run_cli("tag", "knuth1984", "toread", check=True)
     result = run_cli("export", "csl-json", "tag:toread", "-o", str(target), "--keep-updated")
@@ -272,7 +273,7 @@ def test_keep_updated_query_export_in_another_format(project: Path, run_cli) -> 
 
 def test_a_kept_export_that_cannot_be_written_warns_and_the_change_is_saved(
     project: Path, run_cli
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     folder = project / "gone"
     folder.mkdir()
     target = folder / "refs.bib"
@@ -294,7 +295,7 @@ def test_a_kept_export_that_cannot_be_written_warns_and_the_change_is_saved(
 )
 def test_a_renamed_key_cited_by_its_old_name_is_found_in_the_chosen_dialect(
     project: Path, run_cli, dialect: str, main: str, engine: str, alias_entry: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     require_tex("pdflatex", engine)
     renamed = run_cli("rekey", "author:knuth", "--force", check=True)
     new_key = renamed.stdout.split("->")[1].strip()

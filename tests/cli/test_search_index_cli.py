@@ -8,7 +8,7 @@ from pathlib import Path
 from readlist.store.index import index_path
 
 
-def keys_found(run_cli, *query: str) -> list[str]:  # type: ignore[no-untyped-def]
+def keys_found(run_cli, *query: str) -> list[str]:
     result = run_cli("list", "--json", *query, check=True)
     return [paper["key"] for paper in json.loads(result.stdout)]
 

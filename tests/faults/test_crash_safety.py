@@ -192,7 +192,7 @@ def test_sigkill_of_the_tui_while_it_saves_never_loses_or_tears_the_library(
     library: Path, tmp_path: Path
 ) -> None:
     pytest.importorskip("readlist.tui.app", reason="the TUI has not landed")
-    from tui_driver import operations_on_disk
+    from tests.faults.tui_driver import operations_on_disk
 
     driver = Path(__file__).with_name("tui_driver.py")
     rng = random.Random(7)

@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_crash_safety import COUNTER_KEY, last_acknowledged
 
 from readlist.models import Paper
 from readlist.store import Library
 from readlist.store.check import Severity, check_library
+from tests.faults.test_crash_safety import COUNTER_KEY, last_acknowledged
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 10

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_helpers import TODAY, AppFactory, Browser, Clock, build_library
 
 import readlist.store.library
 from readlist.store import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens import library as library_screen
+from tests.tui.tui_helpers import TODAY, AppFactory, Browser, Clock, build_library
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.widgets import Input
-from tui_helpers import fresh, key_of
 
 from readlist.tui.dialogs.command import (
     CLI_COMMANDS,
@@ -28,6 +27,7 @@ from readlist.tui.dialogs.command import (
 from readlist.tui.dialogs.export import ExportChoice, ExportDialog, with_suffix_for
 from readlist.tui.dialogs.prompt import ImportPrompt, path_candidates
 from readlist.tui.state import STATE_ENV, TuiState, load_state, save_state, state_path
+from tests.tui.tui_helpers import fresh, key_of
 
 
 class DialogApp(App[None]):
@@ -203,7 +203,7 @@ async def test_the_prompt_splits_like_a_shell_and_reports_an_unclosed_quote() ->
 
 
 async def test_command_output_is_shown_as_plain_text() -> None:
-    from tui_helpers import static_text
+    from tests.tui.tui_helpers import static_text
 
     app = DialogApp()
     output = "[bold]not markup[/] [@click=app.quit]x[/]\n\x1b[31mred\x1b[0m"
@@ -263,9 +263,8 @@ def test_a_state_that_cannot_be_saved_says_why(tmp_path: Path) -> None:
 
 
 async def test_a_command_session_runs_shows_and_reports(library_path: Path) -> None:
-    from tui_helpers import static_text
-
     from readlist.tui.dialogs.command import command_session
+    from tests.tui.tui_helpers import static_text
 
     key = key_of(library_path, "Zero")
     ran: list[bool] = []
@@ -287,12 +286,12 @@ async def test_a_command_session_runs_shows_and_reports(library_path: Path) -> N
         await pilot.pause()
         assert not isinstance(app.screen, CommandOutput)
         assert key in {p.key for p in fresh(library_path).papers()}
-        command_session(app, library_path, [key], ran=lambda: ran.append(True))  # type: ignore[arg-type]
+        command_session(app, library_path, [key], ran=lambda: ran.append(True))
         await pilot.pause()
         await pilot.press(*"mark ", "tab", *" read", "enter")  # tab completes the key
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, CommandOutput) and app.screen.result.status == 0
-        assert key in static_text(app.screen.query_one("#command-text"))  # type: ignore[arg-type]
+        assert key in static_text(app.screen.query_one("#command-text"))
     assert fresh(library_path).get(key).status.value == "read"
     assert len(ran) == 2

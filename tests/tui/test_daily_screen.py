@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
-from tui_helpers import SIZE, AppFactory, fresh, key_of, settle
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.command import CommandOutput, CommandPrompt
@@ -25,6 +24,7 @@ from readlist.tui.state import STATE_ENV
 from readlist.tui.widgets.facet_sidebar import FacetSidebar
 from readlist.tui.widgets.fitting_footer import FittingFooter
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, AppFactory, Clock, fresh, key_of, settle
 
 SMALL = (80, 24)
 SIZES = [SMALL, SIZE]
@@ -79,7 +79,7 @@ async def test_f_reaches_the_sidebar_and_backslash_or_ctrl_b_hide_it(
         assert app.screen.query_one("#search", Input).value == "status:reading"
         assert rows(app) == ["Scaling"]
         await pilot.press("escape")  # back to the table; the query stays
-        assert app.focused is table and rows(app) == ["Scaling"]
+        assert app.screen.focused is table and rows(app) == ["Scaling"]
         wide = table.size.width
         await pilot.press("backslash")
         await pilot.pause()
@@ -111,14 +111,14 @@ async def test_the_sidebar_counts_follow_the_query(app: ReadlistApp) -> None:
 
 
 async def test_untagged_and_no_category_entries_filter(
-    make_app: AppFactory, tmp_path: Path, clock: object
+    make_app: AppFactory, tmp_path: Path, clock: Clock
 ) -> None:
-    from tui_helpers import build_library, sample_papers
+    from tests.tui.tui_helpers import build_library, sample_papers
 
     papers = sample_papers()
     papers[2].category = None
     path = tmp_path / "facets.json"
-    build_library(path, clock, papers)  # type: ignore[arg-type]
+    build_library(path, clock, papers)
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

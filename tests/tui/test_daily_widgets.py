@@ -12,7 +12,6 @@ from datetime import date
 
 import pytest
 from textual.app import App, ComposeResult
-from tui_helpers import NOTE, sample_papers, static_text
 
 from readlist.models import Link, LinkKind, Paper, Source, Status
 from readlist.tui.screens.stats import weeks_table
@@ -26,6 +25,7 @@ from readlist.tui.widgets.columns import (
 from readlist.tui.widgets.counts_header import CountsHeader
 from readlist.tui.widgets.paper_detail import PaperDetail, facts
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import NOTE, sample_papers, static_text
 
 
 def _keyed(papers: list[Paper]) -> list[Paper]:

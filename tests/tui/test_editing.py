@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList, TextArea
-from tui_helpers import SIZE, fresh, key_of, settle
 
 from readlist.launch import EditedText
 from readlist.models import Status
@@ -18,6 +17,7 @@ from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.widgets.paper_table import SELECTED_MARK, PaperTable
+from tests.tui.tui_helpers import SIZE, fresh, key_of, settle
 
 
 def table(app: ReadlistApp) -> PaperTable:

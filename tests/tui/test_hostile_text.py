@@ -10,7 +10,6 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
-from tui_helpers import Clock, build_library, fresh, settle, static_text
 
 from readlist.models import Paper
 from readlist.text import one_line, strip_controls
@@ -22,6 +21,7 @@ from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.triage import TriageScreen
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import Clock, build_library, fresh, settle, static_text
 
 #: Markup that styles, markup that closes nothing (a MarkupError once), markup
 #: that runs actions (quit; a screenshot written over a file in the working

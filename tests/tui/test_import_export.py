@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-from tui_helpers import SIZE, AppFactory, fresh, key_of, settle
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.confirm import ConfirmScreen
@@ -16,6 +15,7 @@ from readlist.tui.dialogs.prompt import ImportPrompt
 from readlist.tui.dialogs.welcome import WelcomeScreen
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, AppFactory, fresh, key_of, settle
 
 
 def sample_bytes(name: str = "sample_listing.txt") -> bytes:
@@ -26,10 +26,9 @@ def count_samples(*, plus_test_papers: bool = False) -> int:
     """How many papers the two samples hold once merged, as an import would count."""
     import tempfile
 
-    from tui_helpers import sample_papers
-
     from readlist.importers import decode_bytes, parse_text
     from readlist.store import Library
+    from tests.tui.tui_helpers import sample_papers
 
     with tempfile.TemporaryDirectory() as folder:
         library = Library(Path(folder) / "count.json")

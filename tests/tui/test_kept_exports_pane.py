@@ -6,13 +6,13 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.widgets import Static
-from tui_helpers import SIZE, settle
 
 from readlist.exporters import export
 from readlist.store import Library
 from readlist.store.exports import ExportRegistry, KeptExport
 from readlist.tui.app import ReadlistApp
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, settle
 
 
 def detail_facts(app: ReadlistApp) -> str:
@@ -22,7 +22,7 @@ def detail_facts(app: ReadlistApp) -> str:
 
 async def test_the_detail_pane_names_the_kept_exports_holding_the_paper(
     make_app, library_path: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     kept = tmp_path / "refs.bib"
     ExportRegistry(library_path).add(KeptExport(path=str(kept), format="bibtex", query="x"))
     app = make_app(library_path)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.widgets import Markdown, Static
-from tui_helpers import SIZE, Browser, Clock, build_library, key_of, settle
 
 from readlist.links import code_search_url, paper_search_url
 from readlist.models import Link, LinkKind, Paper
@@ -15,6 +14,7 @@ from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, Browser, Clock, build_library, key_of, settle
 
 HOSTILE = "[bold red]x[/] [@click=app.quit]quit[/] \x1b[31mred\x1b[0m\x07 end"
 

@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 from textual.pilot import Pilot
-from tui_helpers import SIZE, fresh, key_of, settle
 
 from readlist.models import Paper, Status
 from readlist.tui.app import ReadlistApp
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, fresh, key_of, settle
 
 
 async def wait_until(pilot: Pilot[None], condition: object, timeout: float = 2.0) -> float:

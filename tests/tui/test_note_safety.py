@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import BaseFileLock
 from textual.widgets import TextArea
-from tui_helpers import SIZE, fresh, key_of, settle
 
 from readlist.store import Library
 from readlist.store.drafts import list_drafts
@@ -20,6 +20,7 @@ from readlist.textmerge import OURS_MARKER, THEIRS_MARKER
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.screens.library import LibraryScreen
+from tests.tui.tui_helpers import SIZE, fresh, key_of, settle
 
 EDITOR = Path(__file__).resolve().parents[1] / "scripted_editor.py"
 
@@ -147,7 +148,9 @@ async def test_a_failed_save_keeps_the_editor_open_and_writes_a_draft(
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            app.library._storage.lock.timeout = 0.1  # not the 15 s a user would wait
+            lock = app.library._storage.lock
+            assert isinstance(lock, BaseFileLock)
+            lock.timeout = 0.1  # not the 15 s a user would wait
             editor = await open_editor(app, pilot, noted)
             await pilot.press("enter", *"typed while locked")
             await pilot.press("ctrl+s")
@@ -259,7 +262,9 @@ async def test_E_with_a_failed_save_reopens_the_text_in_the_app(
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            app.library._storage.lock.timeout = 0.1
+            lock = app.library._storage.lock
+            assert isinstance(lock, BaseFileLock)
+            lock.timeout = 0.1
             monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
             assert app.screen.table.move_to(noted)  # type: ignore[attr-defined]
             await pilot.press("E")

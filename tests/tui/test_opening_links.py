@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tui_helpers import SIZE, key_of, settle
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, key_of, settle
 
 SLORA_CODE = "https://github.com/S-LoRA/S-LoRA"
 
@@ -90,7 +90,12 @@ async def test_a_console_browser_is_not_run_where_the_app_cannot_step_aside(
 ) -> None:
     monkeypatch.setenv("BROWSER", "lynx")
     opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+
+    def open_in_browser(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("webbrowser.open", open_in_browser)
     async with app.run_test(size=SIZE) as pilot:  # the test driver cannot suspend
         await settle(pilot)
         app.screen.query_one(PaperTable).move_to(key_of(library_path, "S-LoRA"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 from textual.widgets import Input, Static
-from tui_helpers import SIZE, settle
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, settle
 
 
 def titles(app: ReadlistApp) -> list[str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_helpers import SIZE, AppFactory
 
 from readlist.tui.app import ReadlistApp
+from tests.tui.tui_helpers import SIZE, AppFactory
 
 
 async def _settle(pilot: Pilot[None]) -> None:

@@ -11,7 +11,6 @@ from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import Input, Sparkline, Static
-from tui_helpers import SIZE, settle, static_text
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.commands import ReadlistCommands
@@ -25,6 +24,7 @@ from readlist.tui.screens.stats import StatsScreen, weekly_counts
 from readlist.tui.screens.triage import TriageScreen
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, settle, static_text
 
 KEYED = (
     ReadlistApp,

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.widgets import ProgressBar, Static
-from tui_helpers import SIZE, Browser, fresh, key_of, settle
 
 from readlist.models import Status
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.screens.triage import TriageScreen, TriageSummary
 from readlist.tui.widgets.paper_detail import PaperDetail
+from tests.tui.tui_helpers import SIZE, Browser, fresh, key_of, settle
 
 
 def shown_title(app: ReadlistApp) -> str:

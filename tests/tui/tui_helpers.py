@@ -9,13 +9,13 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
-from sample_papers import rlhf_paper
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from readlist.models import Link, LinkKind, Paper, Status
 from readlist.store import Library
 from readlist.tui.app import ReadlistApp
+from tests.sample_papers import rlhf_paper
 
 TODAY = date(2024, 5, 20)
 START = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)

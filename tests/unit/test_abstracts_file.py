@@ -41,7 +41,7 @@ def stored_texts(path: Path) -> dict[str, str]:
 def test_abstracts_live_beside_the_records_and_come_back_whole(path: Path) -> None:
     key = Library(path).import_papers([paper("Sparse Attention"), paper("Empty", "")]).added[0]
     assert abstracts_path(path) == path.with_name("library.abstracts.json")
-    docs = {doc["key"]: doc for doc in records(path).values()}
+    docs = {str(doc["key"]): doc for doc in records(path).values()}
     assert "abstract" not in docs[key]
     assert docs[key]["abstract_ref"] == abstract_digest(ABSTRACT)
     assert stored_texts(path) == {abstract_digest(ABSTRACT): ABSTRACT}

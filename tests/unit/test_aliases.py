@@ -5,15 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tex_compile import (
-    BIBER_PROBLEMS,
-    BIBTEX_PROBLEMS,
-    assert_clean_log,
-    latex_passes,
-    read,
-    run,
-)
-from tex_tools import require_tex
 
 from readlist.errors import KeyLookupError
 from readlist.exporters import to_bibtex
@@ -22,6 +13,15 @@ from readlist.keyformula import KeyFormula
 from readlist.keys import plan_rekey
 from readlist.models import Paper
 from readlist.store import Library
+from tests.tex_tools import require_tex
+from tests.unit.test_tex_compile import (
+    BIBER_PROBLEMS,
+    BIBTEX_PROBLEMS,
+    assert_clean_log,
+    latex_passes,
+    read,
+    run,
+)
 
 FIRST = """@article{smith2020,
   author = {Ann Smith}, title = {Graphs and {TeX}}, journal = {J. Graphs},

@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tex_tools import require_tex
 
 from readlist.bibcheck import check_papers, isbn_ok
 from readlist.importers import parse_text
 from readlist.models import Paper
+from tests.tex_tools import require_tex
 
 REAL = Path(__file__).parent / "data" / "real_bib"
 

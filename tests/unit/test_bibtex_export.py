@@ -9,17 +9,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
 import pytest
 from bibtexparser import middlewares
-from latex_decoding import latex_decoder
-from sample_papers import rlhf_links, rlhf_paper
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library as BibLibrary
 
 from readlist.exporters import FORMATS, bibtex_entry, export, to_bibtex
 from readlist.exporters.bibtex import bibtex_name, iter_bibtex
 from readlist.exporters.latex import latex_value, split_math
 from readlist.importers import parse_text
 from readlist.models import Link, LinkKind, Paper, Source, Status
+from tests.sample_papers import rlhf_links, rlhf_paper
+from tests.unit.latex_decoding import latex_decoder
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
@@ -50,8 +51,8 @@ def decode(latex: str) -> str:
     return unicodedata.normalize("NFC", _DECODER.latex_to_text(latex))
 
 
-def parse(bib: str) -> bibtexparser.Library:
-    library = bibtexparser.parse_string(
+def parse(bib: str) -> BibLibrary:
+    library = parse_string(
         bib, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
     )
     assert not library.failed_blocks, [block.error for block in library.failed_blocks]

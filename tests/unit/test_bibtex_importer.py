@@ -268,6 +268,7 @@ def test_a_file_of_definitions_only_is_for_the_files_after_it(text: str) -> None
     assert papers == []
     assert len(warnings) == 1 and "definition(s) for the files after it" in warnings[0]
     later, _ = parse_bibtex("@misc{k, title = {T}, note = x}", macros=macros)
+    assert later[0].source is not None
     assert later[0].source.fields["note"] == ("y" if "string" in text else "x")
     assert later[0].source.preamble == macros.preambles
 

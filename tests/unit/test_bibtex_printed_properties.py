@@ -12,14 +12,14 @@ prints the original's.
 from __future__ import annotations
 
 import pytest
-from bibtex_probe import bibtex_print
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_bibtex_real_files import require_bibtex
-from test_bibtex_roundtrip import stored
 
 from readlist.exporters import to_bibtex
 from readlist.importers import parse_text
+from tests.unit.bibtex_probe import bibtex_print
+from tests.unit.test_bibtex_real_files import require_bibtex
+from tests.unit.test_bibtex_roundtrip import stored
 
 pytestmark = pytest.mark.tex
 

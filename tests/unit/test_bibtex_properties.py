@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import unicodedata
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from latex_decoding import latex_decoder
 
 from readlist.bib.bibtex_values import braces_balanced
 from readlist.exporters import bibtex_entry
@@ -21,6 +20,7 @@ from readlist.exporters.latex import latex_value, split_math
 from readlist.exporters.latex_math import is_valid_math
 from readlist.models import Paper
 from readlist.text import one_line
+from tests.unit.latex_decoding import latex_decoder
 
 _DECODER = latex_decoder("readlist-export-properties")
 
@@ -125,7 +125,7 @@ def test_entries_always_parse(
         category="cs.CL",
     )
     entry = bibtex_entry(paper, ascii=ascii)
-    library = bibtexparser.parse_string(entry)
+    library = parse_string(entry)
     assert not library.failed_blocks
     (parsed,) = library.entries
     assert parsed.key == "k1"

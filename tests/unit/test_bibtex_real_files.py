@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from bibtex_probe import Printed, bibtex_print, cited_keys
 from hypothesis import HealthCheck, given, settings
-from test_bibtex_roundtrip import HEADER, generated_entry, stored
 
 from readlist.exporters import to_bibtex
 from readlist.importers import decode_text, parse_text
+from tests.unit.bibtex_probe import Printed, bibtex_print, cited_keys
+from tests.unit.test_bibtex_roundtrip import HEADER, generated_entry, stored
 
 pytestmark = pytest.mark.tex
 

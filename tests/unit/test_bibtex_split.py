@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import bibtexparser
 import pytest
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ExplicitComment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,7 +37,7 @@ def outcome(parse: object, text: str) -> Outcome:
 
 def reference_split(text: str) -> SplitFile | None:
     """bibtexparser's split of ``text`` (values as written), or None when it reports a problem."""
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = parse_string(text, parse_stack=[])
     repeats = {
         id(block.ignore_error_block): frozenset(block.duplicate_keys)
         for block in library.failed_blocks
@@ -51,19 +51,14 @@ def reference_split(text: str) -> SplitFile | None:
         if isinstance(block, Entry | DuplicateFieldKeyBlock)
         or (isinstance(block, ExplicitComment) and comment_entry(block) is not None)
     ]
-    found = [
-        comment_entry(block) if isinstance(block, ExplicitComment) else block for block in found
-    ]
-    entries = [
-        SplitEntry(
-            entry.start_line,
-            entry.entry_type,
-            entry.key,
-            [(field.key, field.value) for field in entry.fields],
-            repeats.get(id(entry), frozenset()),
-        )
-        for entry in found
-    ]
+    entries = []
+    for block in found:
+        entry = comment_entry(block) if isinstance(block, ExplicitComment) else block
+        assert isinstance(entry, Entry)  # the filter above kept entries and entry comments
+        assert entry.start_line is not None  # set by the parser
+        fields = [(field.key, field.value) for field in entry.fields]
+        repeated = repeats.get(id(entry), frozenset())
+        entries.append(SplitEntry(entry.start_line, entry.entry_type, entry.key, fields, repeated))
     strings = [(string.key, string.value) for string in library.strings]
     preambles = [preamble.value.strip() for preamble in library.preambles]
     return SplitFile(entries, strings, preambles)

@@ -40,8 +40,10 @@ def test_a_string_chain_beyond_the_size_guard_is_a_warning_not_a_memory_error() 
     papers, warnings = parse_bibtex(text)
     assert time.process_time() - started < 30  # a guard, not a benchmark: 2^39 bytes otherwise
     assert any("a22: expands to more than" in warning for warning in warnings)
-    assert papers[0].source.fields["note"] == "x" * 2**19
-    assert papers[0].source.fields["journal"] == "a40"  # too long: stands for its name
+    source = papers[0].source
+    assert source is not None
+    assert source.fields["note"] == "x" * 2**19
+    assert source.fields["journal"] == "a40"  # too long: stands for its name
 
 
 @pytest.mark.parametrize("parse", [parse_bibtex, _parse_with_bibtexparser])
@@ -63,6 +65,7 @@ def test_concatenated_fields_are_joined_not_kept_as_literals(parse: object) -> N
     again, warnings = parse_bibtex(exported)
     assert warnings == []
     assert again[0].title == paper.title
+    assert again[0].source is not None and paper.source is not None
     assert again[0].source.fields["booktitle"] == paper.source.fields["booktitle"]
 
 

@@ -17,12 +17,12 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from sample_papers import rlhf_links, rlhf_paper
 
 from readlist.exporters import export, to_csl_json
 from readlist.exporters.csl_json import csl_item, csl_name
 from readlist.importers import parse_text
 from readlist.models import Paper, Source, Status
+from tests.sample_papers import rlhf_links, rlhf_paper
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"

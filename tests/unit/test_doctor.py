@@ -21,8 +21,8 @@ from readlist.store.check import (
     Finding,
     Severity,
     check_library,
-    lock_holders,
 )
+from readlist.store.locks import lock_holders
 from readlist.store.repair import fix_library
 from readlist.store.restore import (
     explain_library_error,

@@ -90,7 +90,7 @@ def test_aux_files_of_bibtex_and_biblatex() -> None:
     assert aux_citations(r"\abx@aux@cite{0}{*}").keys == ("*",)
 
 
-def files(tree: dict[str, str]):  # type: ignore[no-untyped-def]
+def files(tree: dict[str, str]):
     def read(path: Path) -> str:
         try:
             return tree[path.as_posix()]

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from filelock import BaseFileLock
 
 from readlist.errors import LibraryError
 from readlist.models import Paper
@@ -76,7 +77,9 @@ def test_a_save_while_another_process_holds_the_lock_fails_and_changes_nothing(
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         library = Library(path)
-        library._storage.lock.timeout = 0.1  # not the 15 s a user would wait
+        lock = library._storage.lock
+        assert isinstance(lock, BaseFileLock)
+        lock.timeout = 0.1  # not the 15 s a user would wait
         with pytest.raises(LibraryError, match="locked by another readlist process"):
             library.save_note(key, "lost?", base="original")
     finally:

@@ -101,7 +101,7 @@ def test_export_to_never_replaces_the_librarys_own_files(
     assert path.read_bytes() == before
 
 
-def _editor(result: str, tmp_path: Path, *, meanwhile: Library | None = None):  # type: ignore[no-untyped-def]
+def _editor(result: str, tmp_path: Path, *, meanwhile: Library | None = None):
     """An editor that leaves ``result`` in a real file (and maybe saves a change meanwhile)."""
 
     def edit(text: str) -> EditedText:

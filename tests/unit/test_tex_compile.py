@@ -15,13 +15,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from latex_decoding import latex_decoder
-from tex_tools import require_tex
 
 from readlist.exporters import to_bibtex
 from readlist.exporters.latex_math import MATH_ONE_ARG, MATH_SYMBOLS, MATH_TEXT_ARG, MATH_TWO_ARGS
 from readlist.importers import parse_text
 from readlist.models import Link, Paper
+from tests.tex_tools import require_tex
+from tests.unit.latex_decoding import latex_decoder
 
 pytestmark = pytest.mark.tex
 

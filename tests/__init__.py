@@ -1,0 +1,1 @@
+"""readlist's tests: a package, so that mypy checks them and same-named modules do not clash."""
