@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
+from readlist.bib.keys import made_key
 from readlist.bib.names import split_name
 from readlist.errors import ReadlistError
 from readlist.models import Paper
@@ -51,7 +52,6 @@ _STOPWORD_TEXT = (
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
-_NOT_KEY = re.compile(r"[^A-Za-z0-9_:.+/-]+")
 _PART = re.compile(
     r"(?P<name>[A-Za-z]+)(?:\(\s*(?P<n>\d+)\s*(?:,\s*(?P<m>\d+)\s*)?\))?(?P<filters>(?:\.\w+)*)"
 )
@@ -140,7 +140,7 @@ class KeyFormula:
             for name in part.filters:
                 value = _apply_filter(name, value)
             pieces.append(value)
-        key = _NOT_KEY.sub("", anyascii("".join(pieces)))
+        key = made_key("".join(pieces))
         return key or "paper"
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-
-from anyascii import anyascii
 
 # The exporters read these bibliographic facts from here.
 from readlist.bib.arxiv import arxiv_class as arxiv_class
 from readlist.bib.dates import MONTH_MACROS
 from readlist.bib.dates import date_parts as date_parts
+from readlist.bib.keys import made_key
 from readlist.bib.names import LOWER_SUFFIXES, PersonName, split_name
 from readlist.models import Paper
 from readlist.text import one_line, strip_controls
@@ -55,15 +53,9 @@ def paper_url(paper: Paper) -> str | None:
     return paper.links[0].url if paper.links else None
 
 
-_KEY_BAD = re.compile(r"[^A-Za-z0-9_:.+/-]+")
-
-
 def citation_key(paper: Paper) -> str:
     """``paper.key`` restricted to characters safe in a BibTeX key (``paper`` if empty)."""
-    key = paper.key.strip()
-    if not key.isascii():
-        key = anyascii(key)
-    return _KEY_BAD.sub("", key) or "paper"
+    return made_key(paper.key.strip()) or "paper"
 
 
 def unique_keys(

@@ -19,6 +19,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from readlist.bib.bibtex_values import MacroTable, braces_balanced, macros_used
+from readlist.bib.keys import MADE_KEY
 from readlist.exporters._common import (
     MONTHS,
     arxiv_class,
@@ -444,15 +445,12 @@ def export_key(paper: Paper) -> str:
         and source.key
         and source.key != paper.key
         and source.key not in paper.aliases
-        and not _OLD_KEY.fullmatch(source.key)
+        # readlist kept only made-key characters at import before it took every key BibTeX takes
+        and not MADE_KEY.fullmatch(source.key)
         and is_valid_key(source.key)
     ):
         return source.key
     return paper.key if is_valid_key(paper.key) else citation_key(paper)
-
-
-#: The keys readlist kept at import before it took every key BibTeX takes.
-_OLD_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 
 
 def _file_header(papers: Sequence[Paper], *, ascii: bool) -> tuple[str, dict[str, str]]:

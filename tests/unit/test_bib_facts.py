@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from readlist.bib.arxiv import CLASSES, arxiv_class, category_class
 from readlist.bib.names import split_name
@@ -50,3 +52,18 @@ def test_a_listing_reads_particle_names_as_split_name_splits_them() -> None:
     assert papers[0].authors == ["Ana dos Santos", "Maria do Carmo"]
     assert [split_name(a).family for a in papers[0].authors] == ["dos Santos", "do Carmo"]
     assert "author = {dos Santos, Ana and do Carmo, Maria}" in export(papers, "bibtex")
+
+
+@given(st.text(max_size=40))
+def test_a_formula_key_and_an_exported_key_are_made_of_the_one_key_character_set(
+    text: str,
+) -> None:
+    from readlist.bib.keys import MADE_KEY, made_key
+    from readlist.exporters._common import citation_key
+    from readlist.keyformula import KeyFormula
+
+    formula_key = KeyFormula.parse('"x" + title').key(Paper(title=text))
+    exported = citation_key(Paper(title="T", key=text))
+    for key in (formula_key, exported):
+        assert MADE_KEY.fullmatch(key)
+    assert exported in (made_key(text.strip()), "paper")
