@@ -35,12 +35,10 @@ def test_every_module_sits_in_a_layer() -> None:
     assert _top_level_modules() - named == set()
 
 
-def test_textual_and_tinydb_are_forbidden_everywhere_but_their_package() -> None:
-    forbidden = {str(c["forbidden_modules"]): c for c in _contracts() if c["type"] == "forbidden"}
-    for library, home in (("textual", "tui"), ("tinydb", "store")):
-        contract = forbidden[str([library])]
-        sources = contract["source_modules"]
-        assert isinstance(sources, list)
-        expected = {f"readlist.{name}" for name in _top_level_modules() - {home}}
-        assert expected - set(sources) == set(), library
-        assert f"readlist.{home}" not in sources
+def test_textual_and_tinydb_are_each_kept_inside_one_package() -> None:
+    protected = {
+        str(c["protected_modules"]): c["allowed_importers"]
+        for c in _contracts()
+        if c["type"] == "protected"
+    }
+    assert protected == {"['textual']": ["readlist.tui"], "['tinydb']": ["readlist.store"]}
