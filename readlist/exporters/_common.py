@@ -10,6 +10,7 @@ from readlist.bib.dates import MONTH_MACROS
 from readlist.bib.dates import date_parts as date_parts
 from readlist.bib.keys import made_key
 from readlist.bib.names import LOWER_SUFFIXES, PersonName, split_name
+from readlist.keys import suffixes
 from readlist.models import Paper
 from readlist.text import one_line, strip_controls
 
@@ -69,22 +70,11 @@ def unique_keys(
     keys: list[str] = []
     for paper in papers:
         key = base = key_of(paper)
-        number = 0
-        while key.lower() in seen:
-            number += 1
-            key = base + _letters(number)
+        if key.lower() in seen:
+            key = next(base + s for s in suffixes() if (base + s).lower() not in seen)
         seen.add(key.lower())
         keys.append(key)
     return keys
-
-
-def _letters(number: int) -> str:
-    """1 → ``a``, 26 → ``z``, 27 → ``aa``: spreadsheet-column letters."""
-    out = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
 
 
 def clean_line(text: str) -> str:

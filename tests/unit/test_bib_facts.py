@@ -67,3 +67,16 @@ def test_a_formula_key_and_an_exported_key_are_made_of_the_one_key_character_set
     for key in (formula_key, exported):
         assert MADE_KEY.fullmatch(key)
     assert exported in (made_key(text.strip()), "paper")
+
+
+def test_an_export_and_the_library_suffix_clashing_keys_alike() -> None:
+    from readlist.exporters._common import unique_keys
+    from readlist.keys import unique_key
+
+    papers = [Paper(title="T", key="k") for _ in range(30)]
+    exported = unique_keys(papers)
+    taken: set[str] = set()
+    for _ in papers:
+        taken.add(unique_key("k", taken))
+    assert exported[:3] == ["k", "ka", "kb"] and exported[26:29] == ["kz", "kaa", "kab"]
+    assert set(exported) == taken
