@@ -37,6 +37,7 @@ from readlist.store.format import (
 from readlist.store.journal import journal_path
 from readlist.store.locks import lock_holders
 from readlist.store.records import ABSTRACT_REF, read_record
+from readlist.view import plural
 
 #: At most this many findings of one kind are listed; the rest are counted.
 MAX_PER_KIND = 20
@@ -344,8 +345,9 @@ def _backup_findings(library: Path) -> list[Finding]:
     backups = list_backups(library)
     if not backups:
         return [Finding(Severity.INFO, "backups", "no backups yet")]
-    count = f"{len(backups)} backup{'s' if len(backups) != 1 else ''}"
-    message = f"{count} in {backup_folder(library)}, newest {backups[0].label}"
+    message = (
+        f"{plural(len(backups), 'backup')} in {backup_folder(library)}, newest {backups[0].label}"
+    )
     return [Finding(Severity.INFO, "backups", message)]
 
 
