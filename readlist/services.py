@@ -25,12 +25,12 @@ from readlist.keyformula import KeyFormula
 from readlist.models import Paper
 from readlist.paths import real_library_path
 from readlist.store import ImportReport, Library, NoteSave
+from readlist.store.backup import daily_backup
+from readlist.text import escape_controls
 
 if TYPE_CHECKING:  # imported where used: every command opens a library, few need these
     from readlist.launch import EditedText
     from readlist.sources import FileReport
-from readlist.store.backup import daily_backup
-from readlist.text import escape_controls
 
 
 def warn_on_stderr(message: str) -> None:
