@@ -72,16 +72,17 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     ``env`` is what the command reads and writes (the process's streams by default).
     """
     env = env or Environment()
+    own_stdout = env.stdout is sys.stdout  # asked before the redirection below
     # argparse prints usage and --help to sys.stdout/sys.stderr and exits: to env's streams.
     with using(env), redirect_stdout(env.stdout), redirect_stderr(env.stderr):
         try:
-            return _run(argv, env)
+            return _run(argv, env, own_stdout=own_stdout)
         except SystemExit as exit:  # a usage error or --help, from argparse
             return exit.code if isinstance(exit.code, int) else 1 if exit.code else 0
 
 
-def _run(argv: Sequence[str] | None, env: Environment) -> int:
-    """Parse ``argv`` and run its command in ``env``."""
+def _run(argv: Sequence[str] | None, env: Environment, *, own_stdout: bool) -> int:
+    """Parse ``argv`` and run its command in ``env`` (``own_stdout``: the process's stdout)."""
     stdout = env.stdout
     if isinstance(stdout, io.TextIOWrapper) and stdout.errors == "strict":
         # A path given in bytes that are not UTF-8 is printed escaped, never a traceback.
@@ -132,6 +133,6 @@ def _run(argv: Sequence[str] | None, env: Environment) -> int:
         return 130
     except BrokenPipeError:
         # Downstream closed (e.g. `| head`): not an error worth reporting.
-        if env.is_the_process:
+        if own_stdout:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -55,11 +55,6 @@ class Environment:
         isatty = getattr(self.stdout, "isatty", None)
         return bool(isatty and isatty())
 
-    @property
-    def is_the_process(self) -> bool:
-        """Whether standard output is the process's own (so it may be reconfigured)."""
-        return self.stdout is sys.stdout
-
 
 _current: ContextVar[Environment | None] = ContextVar("readlist_cli_environment", default=None)
 

@@ -118,3 +118,18 @@ def test_open_hands_the_checked_url_to_the_environments_browser(library_file: Pa
     assert run("open", "lora", "--paper") == 0
     assert len(opened) == 1 and opened[0].startswith("https://")
     assert run.stdout.getvalue() == f"opening {opened[0]}\n"
+
+
+class ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone (``| head``)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError
+
+
+def test_a_closed_pipe_in_the_environment_ends_quietly(library_file: Path) -> None:
+    Library(library_file).import_papers([Paper(key="lora", title="LoRA")])
+    stderr = io.StringIO()
+    env = Environment(stdout=ClosedPipe(), stderr=stderr, environ={}, stdout_isatty=False)
+    assert main(["--library", str(library_file), "list"], env) == 0
+    assert stderr.getvalue() == ""
