@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fake_services import FakeServices
-from socket_guard import NonLoopbackConnection, is_loopback
+
+from tests.fake_services import FakeServices
+from tests.socket_guard import NonLoopbackConnection, is_loopback
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -44,8 +45,9 @@ def refuse_non_loopback_sockets() -> Iterator[None]:
             raise NonLoopbackConnection(f"test tried to look up {host!r}")
         return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    # Signatures looser than socket's own: they only check the address, then pass it on.
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
     try:
         yield

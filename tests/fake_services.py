@@ -28,7 +28,8 @@ def arxiv_search(name: str) -> Reply:
 def arxiv_fixture(name: str) -> bytes:
     """The body of one of arxiv.py's recorded answers (stored as Latin-1 text in JSON)."""
     data = json.loads((FIXTURES / name).read_text("utf-8"))
-    return data["body"].encode("latin-1")
+    body: str = data["body"]
+    return body.encode("latin-1")
 
 
 @dataclass

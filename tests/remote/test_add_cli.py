@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from fake_services import FakeServices, Reply
+
+from tests.fake_services import FakeServices, Reply
 
 
-def _paper(run_cli, key: str) -> dict:
-    return json.loads(run_cli("show", key, "--json", check=True).stdout)
+def _paper(run_cli, key: str) -> dict[str, Any]:
+    shown: dict[str, Any] = json.loads(run_cli("show", key, "--json", check=True).stdout)
+    return shown
 
 
-def _only_paper(run_cli) -> dict:
-    papers = json.loads(run_cli("list", "--json", check=True).stdout)
+def _only_paper(run_cli) -> dict[str, Any]:
+    papers: list[dict[str, Any]] = json.loads(run_cli("list", "--json", check=True).stdout)
     assert len(papers) == 1, papers
     return papers[0]
 
@@ -198,7 +201,7 @@ def test_open_paper_goes_to_the_arxiv_page(services: FakeServices, run_cli, tmp_
 def test_escape_sequences_in_an_answer_never_reach_the_terminal(
     services: FakeServices, run_cli
 ) -> None:
-    from fake_services import fixture
+    from tests.fake_services import fixture
 
     # The recorded Crossref work with an escape sequence slipped into its title and DOI.
     hostile = fixture("crossref_works_10.7554_elife.01567.json").replace(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-
-from fake_services import FakeServices, arxiv_search
+from typing import Any
 
 from readlist.enriching import edited_values, enrichment, pick
 from readlist.models import Paper, Source, bibtex_derived
+from tests.fake_services import FakeServices, arxiv_search
 
 STRIPE = (
     "From stripe to checkerboard order on the square lattice in the presence of quenched disorder"
@@ -23,7 +23,7 @@ LISTING = (
 )
 
 
-def _papers(run_cli) -> dict[str, dict]:
+def _papers(run_cli) -> dict[str, dict[str, Any]]:
     return {p["title"]: p for p in json.loads(run_cli("list", "--json", check=True).stdout)}
 
 

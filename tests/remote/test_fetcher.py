@@ -6,20 +6,20 @@ import json
 
 import httpx
 import pytest
-from fake_services import ARXIV_FEEDS, FakeServices, Reply, arxiv_fixture
 
-from readlist.identifiers import parse_thing
+from readlist.identifiers import Thing, parse_thing
 from readlist.net import Fetcher, NetSettings, NetworkError, net_settings
 from readlist.net.lookup import look_up
+from tests.fake_services import ARXIV_FEEDS, FakeServices, Reply, arxiv_fixture
 
 
 def _fetcher(**changes: object) -> Fetcher:
     settings = net_settings()
     values = {name: getattr(settings, name) for name in NetSettings.__dataclass_fields__}
-    return Fetcher(NetSettings(**{**values, **changes}))  # type: ignore[arg-type]
+    return Fetcher(NetSettings(**{**values, **changes}))
 
 
-def _things(*texts: str) -> list:
+def _things(*texts: str) -> list[Thing]:
     return [parse_thing(text) for text in texts]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fake_services import ARXIV_FEEDS, arxiv_fixture, fixture
 
 from readlist.importers.arxiv_atom import parse_arxiv_feed
 from readlist.importers.detect import ImportFormatError
@@ -15,6 +14,7 @@ from readlist.importers.doi_records import (
     registration_status,
 )
 from readlist.merge import identity
+from tests.fake_services import ARXIV_FEEDS, arxiv_fixture, fixture
 
 
 def test_an_arxiv_entry() -> None:

@@ -6,7 +6,8 @@ import socket
 
 import httpx
 import pytest
-from socket_guard import NonLoopbackConnection
+
+from tests.socket_guard import NonLoopbackConnection
 
 
 def test_a_connection_to_another_host_fails_the_test_before_any_packet() -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fake_services import FakeServices, Reply
-from tui_helpers import SIZE, Browser, fresh, settle
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.prompt import TextPrompt
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.fake_services import FakeServices, Reply
+from tests.tui.tui_helpers import SIZE, Browser, fresh, settle
 
 
-async def _add(pilot, app: ReadlistApp, text: str) -> None:  # type: ignore[no-untyped-def]
+async def _add(pilot, app: ReadlistApp, text: str) -> None:
     await pilot.press("a")
     assert isinstance(app.screen, TextPrompt)
     for char in text:

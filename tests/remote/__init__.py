@@ -1,0 +1,1 @@
+"""The remote tests: lookups against a local server (a package, so that mypy checks them)."""

@@ -1,0 +1,1 @@
+"""The sync tests (a package, so that mypy checks them and same-named modules do not clash)."""
