@@ -8,7 +8,7 @@ from pathlib import Path
 
 from readlist.cli.environment import current
 from readlist.cli.render import make_console, paper_details, paper_lines
-from readlist.cli.streams import err, note, out, out_json, warn
+from readlist.cli.streams import err, note, out, out_json, shown, warn
 from readlist.errors import ReadlistError
 from readlist.models import Paper, Status, normalize_tag, split_tags
 from readlist.store import ImportStep, Library
@@ -235,12 +235,14 @@ def cmd_remove(args: argparse.Namespace, library: Library) -> int:
     """Remove papers from the library; asks first on a terminal unless ``--yes``."""
     keys = _keys(library, args.keys)
     if not args.yes:
-        if not sys.stdin.isatty():
+        env = current()
+        if not env.stdin.isatty():
             err("remove asks first, and there is no terminal to ask on: add --yes")
             return 2
-        sys.stderr.write(shown(f"remove {', '.join(keys)}? [y/N] "))
-        sys.stderr.flush()
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        env.stderr.write(shown(f"remove {', '.join(keys)}? [y/N] "))
+        env.stderr.flush()
+        answer = env.stdin.readline().decode("utf-8", errors="replace")
+        if answer.strip().lower() not in ("y", "yes"):
             out("nothing removed")
             return 1
     for key in library.remove(keys):

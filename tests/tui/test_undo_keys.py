@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_helpers import SIZE, fresh, settle
-
 from readlist.tui.app import ReadlistApp
+from tests.tui.tui_helpers import SIZE, fresh, settle
 
 
 async def test_ctrl_z_undoes_a_tag_added_here_and_ctrl_y_redoes_it(
