@@ -46,6 +46,7 @@ class ReadlistApp(App[None]):
         super().__init__()
         self.library = library
         self.session = LibrarySession(library)
+        self.session.start(self)
         self.today = today
         #: Drafts of unsaved notes kept when the app was told to quit (SIGTERM, SIGHUP);
         #: ``readlist`` names them once the terminal is its own again.
@@ -61,7 +62,8 @@ class ReadlistApp(App[None]):
         self.push_screen(LibraryScreen(self.session, today=self.today))
 
     def on_unmount(self) -> None:
-        """Give the quit signals back."""
+        """Give the quit signals back; let the library thread finish the writes queued."""
+        self.session.close()
         loop = asyncio.get_running_loop()
         for quit_signal in QUIT_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

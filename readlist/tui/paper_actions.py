@@ -2,14 +2,16 @@
 
 Saving a change, asking for tags, removing a tag, editing a note (in the app or in
 ``$EDITOR``), opening links and copying BibTeX: each reports what happened as a
-notification and calls the screen's ``changed`` callback after a save, so the
-screen redraws in its own way.
+notification. Changes are queued on the session's library thread; once saved,
+listening screens get :class:`~readlist.tui.session.LibrarySession.Changed` and
+the screen's ``changed`` callback runs; a failure comes back to the screen as
+:class:`~readlist.tui.session.LibrarySession.Failed`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import SuspendNotSupported
@@ -29,16 +31,19 @@ from readlist.view import plural
 
 #: Called after a change was saved.
 Changed = Callable[[], None]
+T = TypeVar("T")
 
 
 class PaperActions:
     """Status, tag, note, link, BibTeX and remove actions on papers, for one screen."""
 
-    def __init__(self, screen: Screen[Any], session: LibrarySession, changed: Changed) -> None:
+    def __init__(
+        self, screen: Screen[Any], session: LibrarySession, changed: Changed | None = None
+    ) -> None:
         """Actions from ``screen`` on ``session``'s library; ``changed`` redraws after a save."""
         self.screen = screen
         self.session = session
-        self.changed = changed
+        self.changed: Changed = changed or (lambda: None)
 
     @property
     def library(self) -> Library:
@@ -52,23 +57,31 @@ class PaperActions:
     def describe(self, keys: Sequence[str]) -> str:
         """The paper's title for one key, else ``N selected papers``."""
         if len(keys) == 1:
-            try:
-                return one_line(self.session.read(lambda library: library.get(keys[0])).title)
-            except ReadlistError:
-                return keys[0]
+            paper = self.session.snapshot.get(keys[0])
+            return keys[0] if paper is None else one_line(paper.title)
         return plural(len(keys), "selected paper")
 
-    def write(self, change: Callable[[Library], object], done: str = "") -> bool:
-        """Apply ``change`` (saved at once), redraw, and say what happened."""
-        try:
-            self.session.write(change)
-        except ReadlistError as error:
-            self.notify(str(error), title="Not saved", severity="error")
-            return False
-        self.changed()
-        if done:
-            self.notify(done)
-        return True
+    def write(
+        self,
+        change: Callable[[Library], T],
+        done: str | Callable[[T], str] = "",
+        then: Callable[[T], object] | None = None,
+    ) -> None:
+        """Queue ``change`` (saved in turn); once saved, redraw and say ``done``, then ``then``.
+
+        ``done`` may be worked out from what ``change`` returned. A failure is
+        told by the session to the screen (:class:`LibrarySession.Failed`).
+        """
+
+        def saved(result: T) -> None:
+            self.changed()
+            message = done(result) if callable(done) else done
+            if message:
+                self.notify(message)
+            if then is not None:
+                then(result)
+
+        self.session.write(change, origin=self.screen, done=saved)
 
     # -- tags --------------------------------------------------------------------
 
@@ -77,16 +90,15 @@ class PaperActions:
         if not keys:
             return
         what = self.describe(keys)
-        known = [tag for tag, _ in self.session.read(Library.tag_counts).most_common()]
+        known = [tag for tag, _ in self.session.snapshot.counts.tags.most_common()]
 
         def answered(text: str | None) -> None:
             tags = split_tags(text or "")
-            # The toast names the tags as the library keeps them (lowercase, hyphens).
-            stored = sorted({normalize_tag(tag) for tag in tags} - {""})
-            done = f"Tagged {what}: {' '.join(stored)}"
-            saved = bool(tags) and self.write(lambda lib: lib.add_tags(keys, tags), done)
-            if saved and then is not None:
-                then()
+            if tags:
+                # The toast names the tags as the library keeps them (lowercase, hyphens).
+                stored = sorted({normalize_tag(tag) for tag in tags} - {""})
+                done = f"Tagged {what}: {' '.join(stored)}"
+                self.write(lambda lib: lib.add_tags(keys, tags), done, then and (lambda _: then()))
 
         self.screen.app.push_screen(
             TextPrompt(
@@ -100,13 +112,8 @@ class PaperActions:
 
     def remove_tag(self, keys: Sequence[str]) -> None:
         """Pick one of the papers' tags and remove it from them."""
-        try:
-            tags = self.session.read(
-                lambda library: sorted({tag for key in keys for tag in library.get(key).tags})
-            )
-        except ReadlistError as error:
-            self.notify(str(error), severity="error")
-            return
+        papers = [self.session.snapshot.get(key) for key in keys]
+        tags = sorted({tag for paper in papers if paper is not None for tag in paper.tags})
         if not tags:
             self.notify("No tags to remove")
             return
@@ -129,9 +136,9 @@ class PaperActions:
             return
 
         def answered(yes: bool | None) -> None:
-            done = f"Removed {plural(len(keys), 'paper')}"
-            if yes and self.write(lambda library: library.remove(keys), done) and then:
-                then()
+            if yes:
+                done = f"Removed {plural(len(keys), 'paper')}"
+                self.write(lambda library: library.remove(keys), done, then and (lambda _: then()))
 
         question = Text("Remove ")
         question.append(self.describe(keys), style="bold")
@@ -156,7 +163,9 @@ class PaperActions:
         started_from = paper.notes if base is None else base
 
         def save(new: str, edited_from: str) -> NoteSave:
-            return self.session.write(lambda library: library.save_note(key, new, base=edited_from))
+            return self.session.write_now(
+                lambda library: library.save_note(key, new, base=edited_from)
+            )
 
         def closed(saved: NoteSave | None) -> None:
             if saved is not None:
@@ -169,7 +178,7 @@ class PaperActions:
             one_line(paper.title),
             started_from,
             save=save,
-            keep_draft=lambda draft: self.session.read(
+            keep_draft=lambda draft: self.session.call_now(
                 lambda library: library.save_draft(key, draft)
             ),
             text=text,
@@ -202,7 +211,7 @@ class PaperActions:
         if text == base:
             return
         try:
-            saved = self.session.write(
+            saved = self.session.write_now(
                 lambda library: library.save_note(paper.key, text, base=base)
             )
         except ReadlistError as error:
@@ -225,7 +234,8 @@ class PaperActions:
     def _keep_draft(self, key: str, text: str) -> str:
         """Keep ``text`` as a draft of the note of ``key``; a sentence saying where."""
         try:
-            return f"A draft is kept in {self.session.read(lambda lib: lib.save_draft(key, text))}"
+            kept = self.session.call_now(lambda library: library.save_draft(key, text))
+            return f"A draft is kept in {kept}"
         except ReadlistError as error:
             return f"No draft could be kept either ({error})"
 
@@ -242,8 +252,11 @@ class PaperActions:
     def copy_bibtex(self, keys: Sequence[str]) -> None:
         """Copy the BibTeX entries of the papers with ``keys`` to the clipboard."""
         try:
-            papers = self.session.read(lambda library: [library.get(key) for key in keys])
+            papers = [self.session.snapshot.papers[key] for key in keys]
             entries = [bibtex_entry(paper) for paper in papers]
+        except KeyError as error:
+            self.notify(f"no paper with key {error}", title="No BibTeX", severity="error")
+            return
         except (ReadlistError, ValueError) as error:
             self.notify(str(error), title="No BibTeX", severity="error")
             return

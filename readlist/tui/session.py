@@ -1,20 +1,38 @@
-"""The interface's hold on the library: guarded writes, reloads, the rows on show and warm-up.
+"""The interface's hold on the library: one worker thread owns it, results come back as messages.
 
-The first query on a library builds a per-paper search index (folded text), which
-takes about half a second at 10,000 papers. :meth:`LibrarySession.warm_up` builds
-it in a worker thread right after loading; writes wait for it under a lock, so a
-write can never race the index being built.
+Every piece of library work (loading, writes, reloads after a change saved by
+another process, query + sort + counts, stats) runs on one thread of its own,
+in the order it was asked for, so the event loop never waits on the disk or on
+a re-sort: a key pressed while a save runs is queued behind it, never lost.
+Results come back on the event loop, as futures (:meth:`LibrarySession.submit`)
+and as messages posted to the screens that listen:
+:class:`LibrarySession.Changed` after a write or a reload, and
+:class:`LibrarySession.Failed` when a write could not be saved.
+
+What the interface needs at once (a paper's title, whether a key still exists,
+the tags for completion) it reads from :attr:`LibrarySession.snapshot`, which
+the worker replaces, whole, after every change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import inspect
+import sys
 import threading
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, TypeVar
 
+from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from readlist.errors import ReadlistError
 from readlist.models import Paper, Status
 from readlist.query import Query, sort_papers
 from readlist.store import Library
@@ -22,8 +40,13 @@ from readlist.view import shown_rows
 
 T = TypeVar("T")
 
+#: The title of a failed reload's notice.
+RELOAD_FAILED = "Cannot reload the library"
 #: From this many papers on, loaded papers are frozen out of the garbage collector.
 FREEZE_AT = 2000
+#: The interpreter's thread switch interval while the library thread works: short, so
+#: the event loop gets the GIL back within a couple of milliseconds.
+WORKING_SWITCH_INTERVAL = 0.001
 
 
 @dataclass(frozen=True)
@@ -41,6 +64,24 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """The library as last seen by the worker: every paper by key, and the counts."""
+
+    papers: Mapping[str, Paper] = field(default_factory=lambda: MappingProxyType({}))
+    counts: Counts = field(default_factory=Counts.empty)
+    #: False until the library was first read (then an empty library is really empty).
+    loaded: bool = False
+
+    def get(self, key: str) -> Paper | None:
+        """The paper with ``key``, if the library holds it."""
+        return self.papers.get(key)
+
+    def __len__(self) -> int:
+        """How many papers."""
+        return len(self.papers)
+
+
+@dataclass(frozen=True)
 class Rows:
     """What a screen shows of the library: the rows for a query and order, maybe the counts."""
 
@@ -52,41 +93,224 @@ class Rows:
 
 
 class LibrarySession:
-    """Owns the :class:`Library` for the app; every write goes through :meth:`write`."""
+    """Owns the :class:`Library` for the app on one worker thread; every change goes through it."""
+
+    @dataclass
+    class Changed(Message):
+        """The library changed: a write from this app was saved, or another process saved."""
+
+        snapshot: Snapshot
+        #: Whether it was read back from disk (another process saved), not written here.
+        reloaded: bool
+
+    @dataclass
+    class Failed(Message):
+        """Library work failed; nothing was saved. ``error`` is one plain line."""
+
+        title: str
+        error: str
 
     def __init__(self, library: Library) -> None:
-        """Wrap ``library``."""
+        """Wrap ``library``; from now on only the worker thread touches it."""
         self.library = library
-        self._lock = threading.Lock()
-        #: The whole library in the order last asked for; filtering keeps this order.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readlist-library")
+        self._listeners: list[MessagePump] = []
+        #: The library as last seen on the worker; replaced whole, read on the event loop.
+        self.snapshot = Snapshot()
+        #: The whole library in the order last asked for (worker thread only).
         self._sorted: tuple[tuple[str, bool], list[Paper]] | None = None
+        self._reloading = False
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._normal_switch_interval = sys.getswitchinterval()
+        self._app: App[Any] | None = None
 
-    def write(self, change: Callable[[Library], T]) -> T:
-        """Apply ``change`` to the library (it saves at once)."""
-        with self._lock:
+    # -- plumbing ---------------------------------------------------------------
+
+    def start(self, app: App[Any]) -> None:
+        """Wait for results in ``app``'s workers (which ``app.workers`` can wait for)."""
+        self._app = app
+
+    def listen(self, node: MessagePump) -> None:
+        """Post :class:`Changed` messages to ``node`` from now on."""
+        if node not in self._listeners:
+            self._listeners.append(node)
+
+    def stop_listening(self, node: MessagePump) -> None:
+        """No more messages to ``node``."""
+        if node in self._listeners:
+            self._listeners.remove(node)
+
+    def _announce(self, snapshot: Snapshot, *, reloaded: bool) -> None:
+        self.snapshot = snapshot
+        for node in list(self._listeners):
+            node.post_message(self.Changed(snapshot, reloaded))
+
+    def _run(self, job: Callable[[Library], T]) -> T:
+        """Run ``job`` on the worker thread, the GIL handed back to the event loop often."""
+        with self._busy_lock:
+            self._busy += 1
+            sys.setswitchinterval(WORKING_SWITCH_INTERVAL)
+        try:
+            return job(self.library)
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+                if not self._busy:
+                    sys.setswitchinterval(self._normal_switch_interval)
+
+    def submit(self, job: Callable[[Library], T]) -> asyncio.Future[T]:
+        """Queue ``job`` (given the library) behind all work asked for before; its result."""
+        return asyncio.wrap_future(self._worker.submit(self._run, job))
+
+    def queue(
+        self,
+        job: Callable[[Library], T],
+        then: Callable[[T], object],
+        failed: Callable[[Exception], object],
+        description: str,
+    ) -> None:
+        """Queue ``job``; on the event loop, ``then(result)`` or ``failed(error)`` (maybe async).
+
+        The wait runs as an app worker; when the app exits first, the job still
+        runs (a write is never dropped) but nobody is told.
+        """
+        future = self.submit(job)
+
+        async def wait() -> None:
+            try:
+                # Shielded: a cancelled wait (the app quitting) must not cancel a queued write.
+                result = await asyncio.shield(future)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # reported, never raised into the loop
+                answer = failed(error)
+            else:
+                answer = then(result)
+            if inspect.isawaitable(answer):
+                await answer
+
+        if self._app is None:
+            raise RuntimeError("LibrarySession.start(app) was not called")
+        self._app.run_worker(wait(), group="library", description=description)
+
+    def call_now(self, job: Callable[[Library], T]) -> T:
+        """Queue ``job`` and wait for it (blocks the caller: only for a note being saved)."""
+        future: Future[T] = self._worker.submit(self._run, job)
+        return future.result()
+
+    def write_now(self, change: Callable[[Library], T]) -> T:
+        """Apply ``change`` and wait for it (blocks: only for a note the user just saved).
+
+        Errors are raised to the caller; listeners get a :class:`Changed` as after :meth:`write`.
+        """
+
+        def job(library: Library) -> tuple[T, Snapshot]:
+            try:
+                return change(library), self._take_snapshot(library)
+            finally:
+                self._sorted = None
+
+        result, snapshot = self.call_now(job)
+        self._announce(snapshot, reloaded=False)
+        return result
+
+    def close(self) -> None:
+        """Finish the queued work (writes are never dropped), then stop the thread."""
+        self._worker.shutdown(wait=True)
+
+    def _take_snapshot(self, library: Library) -> Snapshot:
+        """The library as it is now (worker thread)."""
+        papers = library.papers()
+        counts = Counts(library.status_counts(), library.tag_counts(), library.category_counts())
+        return Snapshot(MappingProxyType({p.key: p for p in papers}), counts, loaded=True)
+
+    # -- work -------------------------------------------------------------------
+
+    def write(
+        self,
+        change: Callable[[Library], T],
+        *,
+        origin: MessagePump,
+        done: Callable[[T], object] | None = None,
+        title: str = "Not saved",
+    ) -> None:
+        """Queue ``change`` (saved at once); then :class:`Changed` to listeners, ``done(result)``.
+
+        On failure ``origin`` gets a :class:`Failed` message and nothing else happens.
+        """
+
+        def job(library: Library) -> tuple[T, Snapshot]:
+            try:
+                return change(library), self._take_snapshot(library)
+            finally:
+                self._sorted = None
+
+        def saved(outcome: tuple[T, Snapshot]) -> None:
+            result, snapshot = outcome
+            self._announce(snapshot, reloaded=False)
+            if done is not None:
+                done(result)
+
+        def failed(error: Exception) -> None:
+            origin.post_message(self.Failed(title, failed_line(error)))
+
+        self.queue(job, saved, failed, "save a change")
+
+    def reload_if_changed(self, *, origin: MessagePump) -> None:
+        """Queue a look at the file: if another process saved, reload and post :class:`Changed`.
+
+        At most one look is queued at a time; failures go to ``origin`` as :class:`Failed`.
+        """
+        if self._reloading:
+            return
+        self._reloading = True
+
+        def job(library: Library) -> Snapshot | None:
+            if self.snapshot.loaded and not library.changed_on_disk():
+                return None
+            if not library.refresh() and self.snapshot.loaded:
+                return None
             self._sorted = None
-            return change(self.library)
+            snapshot = self._take_snapshot(library)
+            self._warm_up(library)
+            return snapshot
 
-    def read(self, look: Callable[[Library], T]) -> T:
-        """What ``look`` finds in the library (never while a write runs)."""
-        with self._lock:
-            return look(self.library)
+        def looked(snapshot: Snapshot | None) -> None:
+            self._reloading = False
+            if snapshot is not None:
+                self._announce(snapshot, reloaded=True)
+
+        def failed(error: Exception) -> None:
+            self._reloading = False
+            origin.post_message(self.Failed(RELOAD_FAILED, failed_line(error)))
+
+        self.queue(job, looked, failed, "reload the library")
 
     def rows(
-        self, query: Query, sort_by: str, *, counts: bool = True, reverse: bool = False
-    ) -> Rows:
-        """The papers matching ``query`` sorted by ``sort_by`` (``reverse``: turned round).
+        self,
+        query: Query,
+        sort_by: str,
+        *,
+        counts: bool,
+        then: Callable[[Rows], object],
+        failed: Callable[[Exception], object],
+        reverse: bool = False,
+    ) -> None:
+        """Queue finding the papers matching ``query``, sorted by ``sort_by`` (and the counts).
 
-        With ``counts``, the library's counts too.
+        ``reverse``: the order turned round.
         """
         order = (sort_by, reverse)
-        with self._lock:
-            library = self.library
+
+        def job(library: Library) -> Rows:
             if counts or self._sorted is None or self._sorted[0] != order:
                 self._sorted = (order, sort_papers(library.papers(), sort_by, reverse=reverse))
             ordered = self._sorted[1]
             papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
             known = frozenset(paper.key for paper in ordered)
+            if not self.snapshot.loaded:  # the first read: what the interface reads at once
+                self.snapshot = self._take_snapshot(library)
             if not counts:
                 return Rows(papers, known, None)
             totals = Counts(
@@ -94,25 +318,27 @@ class LibrarySession:
             )
             return Rows(papers, known, totals)
 
-    def reload_if_changed(self) -> bool:
-        """Reload when another process saved the library; whether it did."""
-        with self._lock:
-            if not self.library.changed_on_disk():
-                return False
-            changed = self.library.refresh()
-            if changed:
-                self._sorted = None
-            return changed
+        self.queue(job, then, failed, "query and sort")
 
     def warm_up(self) -> None:
-        """Build the search index now (call from a worker thread).
+        """Queue building the search index (the first query would do it otherwise)."""
+        self.queue(self._warm_up, lambda _: None, lambda _: None, "build the search index")
+
+    def _warm_up(self, library: Library) -> None:
+        """Build the search index now (worker thread).
 
         In a large library the loaded papers are then moved out of the garbage
         collector's sight (:func:`gc.freeze`): they live as long as the library
         is open, and scanning them made keystrokes stall at random.
         """
-        with self._lock:
-            self.library.build_index()
-            large = len(self.library) >= FREEZE_AT
-        if large:
+        try:
+            library.build_index()
+        except ReadlistError:
+            return  # a damaged library: the rows say so
+        if len(library) >= FREEZE_AT:
             gc.freeze()
+
+
+def failed_line(error: BaseException) -> str:
+    """One plain line for a failed piece of library work."""
+    return str(error) or type(error).__name__

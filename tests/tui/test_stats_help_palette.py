@@ -64,6 +64,7 @@ async def test_S_shows_the_reading_stats(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("S")
+        await settle(pilot)  # counted on the library thread
         assert isinstance(app.screen, StatsScreen)
         added = app.screen.query_one("#added-sparkline", Sparkline)
         read = app.screen.query_one("#read-sparkline", Sparkline)

@@ -126,4 +126,5 @@ async def test_a_paper_removed_during_triage_is_skipped(
         await pilot.press("v")
         app.library.remove([key_of(library_path, "Efficient")])
         await pilot.press("s")
+        await settle(pilot)  # the next paper is checked on the library thread
         assert shown_title(app) == "Aligning"

@@ -17,7 +17,7 @@ from datetime import date
 from time import monotonic
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
-from readlist.errors import QueryError, ReadlistError
+from readlist.errors import QueryError
 from readlist.models import Paper, Status
 from readlist.query import Query, parse_query, term_text
 from readlist.store import Library
@@ -36,7 +36,7 @@ from readlist.tui.paper_actions import PaperActions
 from readlist.tui.screens.library_transfers import LibraryTransfers
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.triage import TriageScreen, TriageSummary
-from readlist.tui.session import Counts, LibrarySession
+from readlist.tui.session import RELOAD_FAILED, Counts, LibrarySession, Rows
 from readlist.tui.state import load_state, save_state
 from readlist.tui.widgets.counts_header import CountsHeader
 from readlist.tui.widgets.facet_sidebar import FacetSidebar, facet_counts
@@ -140,7 +140,7 @@ class LibraryScreen(Screen[None]):
         self.state, self._state_problem = load_state()
         self.sort_by = self.state.sort_by if self.state.sort_by in SORT_CYCLE else SORT_CYCLE[0]
         self.sort_reversed = self.state.sort_reversed
-        self.paper_actions = PaperActions(self, session, changed=self.refresh_view)
+        self.paper_actions = PaperActions(self, session)  # redrawn on LibrarySession.Changed
         self.transfers = LibraryTransfers(self, session)
         self._query: Query = parse_query("")
         self._statuses = Counts.empty().statuses
@@ -148,6 +148,14 @@ class LibraryScreen(Screen[None]):
         self._detail_pending: Paper | None = None
         self._detail_timer: Timer | None = None
         self._detail_shown_at = 0.0
+        #: Rows asked of the library thread and not back yet; asked again when they are.
+        self._rows_asked = False
+        self._rows_again = False
+        self._rows_counts = False
+        self._rows_keep: str | None = None
+        self._rows_first = False
+        self._keep_after_reload: str | None = None
+        self._first_rows = True
 
     @property
     def library(self) -> Library:
@@ -185,21 +193,17 @@ class LibraryScreen(Screen[None]):
         if self._state_problem:
             self.notify(self._state_problem, severity="warning", markup=False)
         self.table.focus()
+        self.session.listen(self)
         self._restore_query(self.state.query_for(self.library.path))
         self.refresh_view()
         self.set_interval(POLL_SECONDS, self._poll)
-        self._warm_up()
-        if self.library_is_empty():
-            self.call_after_refresh(self.transfers.welcome)
 
     # -- the rows on show --------------------------------------------------------
 
     def library_is_empty(self) -> bool:
-        """Whether the library holds no papers (a damaged one is not empty)."""
-        try:
-            return self.session.read(len) == 0
-        except ReadlistError:
-            return False
+        """Whether the library holds no papers (a damaged or unread one is not empty)."""
+        snapshot = self.session.snapshot
+        return snapshot.loaded and len(snapshot) == 0
 
     def _restore_query(self, text: str) -> None:
         """Put the query remembered from the last run in the bar (shown by the first draw)."""
@@ -212,7 +216,8 @@ class LibraryScreen(Screen[None]):
             self.search.value = text
 
     def on_unmount(self) -> None:
-        """Remember the query for the next run."""
+        """Remember the query for the next run; no more news of the library."""
+        self.session.stop_listening(self)
         self.remember()
 
     def remember(self) -> None:
@@ -232,22 +237,45 @@ class LibraryScreen(Screen[None]):
     def refresh_view(
         self, *, counts: bool = True, keep: str | None = None, first: bool = False
     ) -> None:
-        """Re-run the query and redraw the rows; ``counts``: the data changed too.
+        """Re-run the query (on the library thread) and redraw; ``counts``: the data changed.
 
-        ``first``: the rows are a new search, so the cursor goes to the first one.
+        ``first``: the rows are a new search, so the cursor goes to the first one. While
+        rows are being worked out, further asks are folded into one that runs when
+        they are back, so typing never queues a query per keystroke.
         """
-        by, reverse = self.order
-        try:
-            rows = self.session.rows(self._query, by, counts=counts, reverse=reverse)
-        except ReadlistError as error:
-            self.notify(
-                str(error),
-                title="Cannot read the library",
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
+        self._rows_counts = self._rows_counts or counts
+        self._rows_keep = keep if keep is not None else self._rows_keep
+        self._rows_first = self._rows_first or first
+        if self._rows_asked:
+            self._rows_again = True
             return
+        self._rows_asked, self._rows_again = True, False
+        counts, self._rows_counts = self._rows_counts, False
+        by, reverse = self.order
+        self.session.rows(
+            self._query,
+            by,
+            counts=counts,
+            reverse=reverse,
+            then=self._show_rows,
+            failed=self._rows_failed,
+        )
+
+    def _rows_failed(self, error: Exception) -> None:
+        self._rows_asked = False
+        self.notify(
+            str(error), title="Cannot read the library", severity="error", timeout=30, markup=False
+        )
+
+    def _show_rows(self, rows: Rows) -> None:
+        self._rows_asked = False
+        if self._rows_again:  # out of date already: only the newest rows are drawn
+            self._rows_counts = self._rows_counts or rows.counts is not None
+            self.refresh_view(counts=False)
+            return
+        keep, self._rows_keep = self._rows_keep, None
+        first, self._rows_first = self._rows_first, False
+        by, reverse = self.order
         self.table.forget(self.table.selected - rows.known)
         self.table.sort_by, self.table.sort_reversed = by, reverse
         self.table.set_papers(rows.papers, keep=keep, first=first)
@@ -255,6 +283,11 @@ class LibraryScreen(Screen[None]):
             self._statuses = rows.counts.statuses
         self._show_facets()
         self._show_counts()
+        if self._first_rows:
+            self._first_rows = False
+            self.session.warm_up()
+            if self.library_is_empty():
+                self.call_after_refresh(self.transfers.welcome)
 
     def _show_facets(self) -> None:
         """Count the rows on show into the sidebar (not while it is hidden)."""
@@ -271,37 +304,37 @@ class LibraryScreen(Screen[None]):
             sort_by=f"{by} ▴" if reverse else by,
         )
 
-    def library_changed(self) -> None:
-        """The library was reloaded from disk: redraw, keeping the cursor's paper."""
-        self.refresh_view()
-        self._warm_up()
-        if not self.library_is_empty():
-            self.transfers.close_welcome()
+    def library_changed(self, *, keep: str | None = None) -> None:
+        """Another process saved the library (an import): reload it, which redraws.
+
+        ``keep``: the paper to put the cursor on once the reloaded rows are drawn.
+        """
+        self._keep_after_reload = keep
+        self.session.reload_if_changed(origin=self)
 
     def _poll(self) -> None:
-        """Pick up changes another process (the CLI) saved."""
-        try:
-            changed = self.session.reload_if_changed()
-        except ReadlistError as error:
-            if str(error) != self._poll_error:
-                self.notify(
-                    str(error), title="Cannot reload the library", severity="error", markup=False
-                )
-            self._poll_error = str(error)
-            return
-        self._poll_error = None
-        if changed:
-            self.library_changed()
+        """Pick up changes another process (the CLI) saved, on the library thread."""
+        self.session.reload_if_changed(origin=self)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="warm-up",
-        exit_on_error=False,
-        description="build the search index",
-    )
-    def _warm_up(self) -> None:
-        self.session.warm_up()
+    @on(LibrarySession.Changed)
+    def _library_changed(self, event: LibrarySession.Changed) -> None:
+        """A write was saved or the file reloaded: redraw, keeping the cursor's paper."""
+        keep = None
+        if event.reloaded:
+            self._poll_error = None
+            keep, self._keep_after_reload = self._keep_after_reload, None
+            if len(event.snapshot):
+                self.transfers.close_welcome()
+        self.refresh_view(keep=keep)
+
+    @on(LibrarySession.Failed)
+    def _library_failed(self, event: LibrarySession.Failed) -> None:
+        """Library work failed: one plain line (a reload failing again is not repeated)."""
+        if event.title == RELOAD_FAILED:
+            if event.error == self._poll_error:
+                return
+            self._poll_error = event.error
+        self.notify(event.error, title=event.title, severity="error", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker crashed (a bug): say so instead of failing silently."""
@@ -446,23 +479,16 @@ class LibraryScreen(Screen[None]):
         else:
             paper = self.table.highlighted
             keys = [paper.key] if paper else []
-        try:
-            known = self.session.read(lambda library: {p.key for p in library.papers()})
-        except ReadlistError:
-            return []
+        known = self.session.snapshot.papers
         return [key for key in keys if key in known]
 
     def _current(self) -> Paper | None:
-        """The highlighted paper, fresh from the library."""
+        """The highlighted paper, as the library last stood."""
         paper = self.table.highlighted
         if paper is None:
             self.notify("No paper here", severity="warning", markup=False)
             return None
-        try:
-            return self.session.read(lambda library: library.get(paper.key))
-        except ReadlistError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return None
+        return self.session.snapshot.get(paper.key) or paper
 
     # -- paper keys ------------------------------------------------------------
 
@@ -471,16 +497,18 @@ class LibraryScreen(Screen[None]):
         keys = self._targets()
         if not keys:
             return
-        groups: dict[Status, list[str]] = {}
-        for paper in self.session.read(lambda library: [library.get(key) for key in keys]):
-            groups.setdefault(paper.status.next(), []).append(paper.key)
+        what = self.paper_actions.describe(keys)
 
-        def change(library: Library) -> None:
+        def change(library: Library) -> str:
+            # Worked out when the write runs: keys pressed quickly each see the one before.
+            groups: dict[Status, list[str]] = {}
+            for paper in [library.get(key) for key in keys]:
+                groups.setdefault(paper.status.next(), []).append(paper.key)
             for status, group in groups.items():
                 library.set_status(group, status)
+            return f"{what} → {', '.join(status.value for status in groups)}"
 
-        statuses = ", ".join(status.value for status in groups)
-        self.paper_actions.write(change, f"{self.paper_actions.describe(keys)} → {statuses}")
+        self.paper_actions.write(change, done=str)
 
     def action_set_status(self, status: str) -> None:
         """Give the target papers ``status``."""
@@ -558,9 +586,7 @@ class LibraryScreen(Screen[None]):
         """Export the selection (or the current view) to a BibTeX file."""
         selected = self.table.selected
         if selected:
-            papers = self.session.read(
-                lambda library: [p for p in library.papers() if p.key in selected]
-            )
+            papers = [p for p in self.session.snapshot.papers.values() if p.key in selected]
             what = plural(len(papers), "selected paper")
         else:
             papers = list(self.table.papers)
@@ -569,11 +595,7 @@ class LibraryScreen(Screen[None]):
 
     def action_command(self) -> None:
         """Ask for a readlist command and run it on this library (as from a shell)."""
-        try:
-            keys = self.session.read(lambda library: [p.key for p in library.papers()])
-        except ReadlistError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
+        keys = list(self.session.snapshot.papers)
         command_session(self.app, self.library.path, keys, ran=self._poll)
 
     def action_import_file(self) -> None:

@@ -104,10 +104,6 @@ class LibraryTransfers:
             return
         finally:
             table.loading = False
-        try:
-            self.session.reload_if_changed()
-        except ReadlistError as error:
-            self._notify(str(error), severity="error")
         self.screen.library_changed()
         self._notify(report.summary(), title=f"Imported {choice.label}")
         for warning in report.warnings[:5]:
@@ -157,17 +153,12 @@ class LibraryTransfers:
         except (ReadlistError, OSError) as error:
             self._notify(str(error), title="Nothing added", severity="error", timeout=10)
             return
-        try:
-            self.session.reload_if_changed()
-        except ReadlistError as error:
-            self._notify(str(error), severity="error")
-        self.screen.library_changed()
+        # The cursor goes to the last paper once the reloaded rows are drawn.
+        self.screen.library_changed(keep=outcome.steps[-1].key if outcome.steps else None)
         for step in outcome.steps:
             self._notify(step.describe(), title="Added" if step.action == "added" else "Known")
         for line in outcome.errors:
             self._notify(line, title="Not added", severity="error", timeout=10)
-        if outcome.steps:
-            self.screen.table.move_to(outcome.steps[-1].key)
 
     # -- export ------------------------------------------------------------------
 

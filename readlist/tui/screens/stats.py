@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -16,8 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from readlist.errors import ReadlistError
 from readlist.models import Status
+from readlist.store import Library
 from readlist.text import one_line
 from readlist.tui.literal import literal_lines
 from readlist.tui.session import LibrarySession
@@ -28,6 +29,7 @@ from readlist.view import STATUS_GLYPHS
 WEEKS = 12
 BAR_WIDTH = 16
 TOP_TAGS = 12
+TOP_CATEGORIES = 8
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -101,6 +103,33 @@ def weeks_table(added: list[int], read: list[int], today: date) -> RenderableTyp
     return table
 
 
+@dataclass(frozen=True)
+class StatsFigures:
+    """What the stats screen shows, worked out on the library thread."""
+
+    papers: int
+    added: list[int]
+    read: list[int]
+    statuses: Counter[Status]
+    tags: list[tuple[str, int]]
+    categories: list[tuple[str, int]]
+
+    @classmethod
+    def of(cls, library: Library, today: date) -> StatsFigures:
+        """The figures of ``library`` for the weeks up to ``today``."""
+        papers = library.papers()
+        return cls(
+            papers=len(papers),
+            added=weekly_counts((p.added for p in papers), today=today),
+            read=weekly_counts((p.read_at for p in papers), today=today),
+            statuses=library.status_counts(),
+            tags=sorted(library.tag_counts().items(), key=lambda i: (-i[1], i[0]))[:TOP_TAGS],
+            categories=sorted(library.category_counts().items(), key=lambda i: (-i[1], i[0]))[
+                :TOP_CATEGORIES
+            ],
+        )
+
+
 class StatsScreen(Screen[None]):
     """Charts of the reading habit and counts of the library."""
 
@@ -113,23 +142,46 @@ class StatsScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.today = today
+        #: The figures once the library thread has counted them; the error if it could not.
+        self.figures: StatsFigures | None = None
+        self.error: str | None = None
+
+    def on_mount(self) -> None:
+        """Count on the library thread; the screen fills in when the figures are back."""
+        today = self.today
+        self.session.queue(
+            lambda library: StatsFigures.of(library, today),
+            self._counted,
+            self._failed,
+            "count the stats",
+        )
+
+    async def _counted(self, figures: StatsFigures) -> None:
+        self.figures = figures
+        await self.recompose()
+        if self.focused is None:  # as when the screen opened: the first scrollable has focus
+            self.focus_next()
+
+    async def _failed(self, error: Exception) -> None:
+        self.error = str(error)
+        await self.recompose()
 
     def compose(self) -> ComposeResult:
         """Weekly charts on the left, counts on the right."""
-        library = self.session.library
-        try:
-            papers = library.papers()
-        except ReadlistError as error:
-            yield Static(literal_lines(str(error)), id="stats-error")
+        figures = self.figures
+        if self.error is not None:
+            yield Static(literal_lines(self.error), id="stats-error")
             yield Footer()
             return
-        added = weekly_counts((p.added for p in papers), today=self.today)
-        read = weekly_counts((p.read_at for p in papers), today=self.today)
-        statuses: Counter[Status] = library.status_counts()
+        if figures is None:
+            yield Static(Text("Reading stats", "bold"), id="stats-heading")
+            yield Footer()
+            return
+        added, read = figures.added, figures.read
         yield Static(
             Text.assemble(
                 ("Reading stats", "bold"),
-                f"   {len(papers)} papers · last {WEEKS} weeks, to {self.today.isoformat()}",
+                f"   {figures.papers} papers · last {WEEKS} weeks, to {self.today.isoformat()}",
             ),
             id="stats-heading",
         )
@@ -145,10 +197,10 @@ class StatsScreen(Screen[None]):
                 yield Sparkline(read, id="read-sparkline")
                 yield Static(weeks_table(added, read, self.today), classes="stats-table")
             with Vertical(id="stats-counts"):
-                status_rows = [(f"{STATUS_GLYPHS[s]} {s.value}", statuses[s]) for s in Status]
+                status_rows = [
+                    (f"{STATUS_GLYPHS[s]} {s.value}", figures.statuses[s]) for s in Status
+                ]
                 yield Static(counts_table("Status", status_rows), classes="stats-table")
-                tags = sorted(library.tag_counts().items(), key=lambda i: (-i[1], i[0]))
-                yield Static(counts_table("Tags", tags[:TOP_TAGS]), classes="stats-table")
-                categories = sorted(library.category_counts().items(), key=lambda i: (-i[1], i[0]))
-                yield Static(counts_table("Categories", categories[:8]), classes="stats-table")
+                yield Static(counts_table("Tags", figures.tags), classes="stats-table")
+                yield Static(counts_table("Categories", figures.categories), classes="stats-table")
         yield Footer()

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
-from readlist.errors import KeyLookupError, ReadlistError
+from readlist.errors import KeyLookupError
 from readlist.models import Paper, Status
+from readlist.store import Library
 from readlist.tui.paper_actions import PaperActions
 from readlist.tui.session import LibrarySession
 from readlist.tui.widgets.paper_detail import PaperDetail
@@ -79,13 +81,10 @@ class TriageScreen(Screen[TriageSummary]):
 
     @property
     def paper(self) -> Paper | None:
-        """The paper on screen, fresh from the library."""
+        """The paper on screen, as the library last stood."""
         if self.finished or self.index >= len(self.keys):
             return None
-        try:
-            return self.session.read(lambda library: library.get(self.keys[self.index]))
-        except ReadlistError:
-            return None
+        return self.session.snapshot.get(self.keys[self.index])
 
     def compose(self) -> ComposeResult:
         """Progress on top, the paper, a summary shown at the end."""
@@ -103,25 +102,54 @@ class TriageScreen(Screen[TriageSummary]):
         self._show()
 
     def _show(self) -> None:
-        """Show the paper at ``index``, skipping papers removed meanwhile."""
+        """Show the paper at ``index``, skipping papers removed meanwhile.
+
+        Drawn at once from the session's snapshot, then checked against the
+        library itself on its thread (another process may have removed it).
+        """
         while self.index < len(self.keys):
-            try:
-                paper = self.session.read(lambda library: library.get(self.keys[self.index]))
-            except KeyLookupError:
+            paper = self.session.snapshot.get(self.keys[self.index])
+            if paper is None:
                 self.index += 1
                 continue
-            except ReadlistError as error:
-                self.notify(str(error), severity="error", markup=False)
-                break
-            detail = self.query_one(PaperDetail)
-            detail.show(paper)
-            detail.scroll_home(animate=False)
-            self.query_one(ProgressBar).update(progress=self.index)
-            self.query_one("#triage-count", Static).update(
-                Text(f"{self.index + 1} / {len(self.keys)}")
-            )
+            self._draw(paper)
+            self._check(self.index)
             return
         self._finish()
+
+    def _draw(self, paper: Paper) -> None:
+        detail = self.query_one(PaperDetail)
+        detail.show(paper)
+        detail.scroll_home(animate=False)
+        self.query_one(ProgressBar).update(progress=self.index)
+        self.query_one("#triage-count", Static).update(Text(f"{self.index + 1} / {len(self.keys)}"))
+
+    def _check(self, start: int) -> None:
+        """Make sure the paper shown from ``start`` on is still in the library."""
+        keys = self.keys
+
+        def first_left(library: Library) -> tuple[int, Paper | None]:
+            for index in range(start, len(keys)):
+                try:
+                    return index, library.get(keys[index])
+                except KeyLookupError:
+                    continue
+            return len(keys), None
+
+        def found(result: tuple[int, Paper | None]) -> None:
+            index, paper = result
+            if self.finished or self.index != start:
+                return  # moved on meanwhile: that paper is checked in its turn
+            self.index = index
+            if paper is None:
+                self._finish()
+            elif index != start or paper is not self.query_one(PaperDetail).paper:
+                self._draw(paper)
+
+        def failed(error: Exception) -> None:
+            self.notify(str(error), severity="error", markup=False)
+
+        self.session.queue(first_left, found, failed, "read the next paper")
 
     def _finish(self) -> None:
         self.finished = True
@@ -153,10 +181,17 @@ class TriageScreen(Screen[TriageSummary]):
         self._show()
 
     def _set_status(self, status: Status) -> bool:
+        """Queue the new status (saved in turn; a failure is told); whether there was a paper."""
         paper = self.paper
-        return paper is not None and self.paper_actions.write(
-            lambda library: library.set_status([paper.key], status)
-        )
+        if paper is None:
+            return False
+        self.paper_actions.write(lambda library: library.set_status([paper.key], status))
+        return True
+
+    @on(LibrarySession.Failed)
+    def _library_failed(self, event: LibrarySession.Failed) -> None:
+        """A change could not be saved: one plain line."""
+        self.notify(event.error, title=event.title, severity="error", markup=False)
 
     def action_reading(self) -> None:
         """Read it now: mark it reading and move on."""
