@@ -288,6 +288,8 @@ class LibraryScreen(Screen[None]):
             self.session.warm_up()
             if self.library_is_empty():
                 self.call_after_refresh(self.transfers.welcome)
+        elif rows.known:  # papers arrived (another process imported): the welcome goes
+            self.transfers.close_welcome()
 
     def _show_facets(self) -> None:
         """Count the rows on show into the sidebar (not while it is hidden)."""
@@ -323,8 +325,6 @@ class LibraryScreen(Screen[None]):
         if event.reloaded:
             self._poll_error = None
             keep, self._keep_after_reload = self._keep_after_reload, None
-            if len(event.snapshot):
-                self.transfers.close_welcome()
         self.refresh_view(keep=keep)
 
     @on(LibrarySession.Failed)

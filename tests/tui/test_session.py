@@ -1,0 +1,90 @@
+"""The library thread: keys are answered while a save runs, and all of them land in order."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from tui_helpers import SIZE, TODAY, Clock, fresh, key_of, settle
+
+from readlist.models import Status
+from readlist.store import Library
+from readlist.tui.app import ReadlistApp
+from readlist.tui.screens.library import LibraryScreen
+from readlist.tui.widgets.paper_table import PaperTable
+
+#: How long each status save takes in the slowed library.
+SLOW_SAVE = 0.4
+
+
+class SlowLibrary(Library):
+    """A library whose status saves take :data:`SLOW_SAVE` seconds (a slow disk)."""
+
+    def set_status(self, keys: Iterable[str], status: Status) -> list[str]:
+        """Wait, then save."""
+        time.sleep(SLOW_SAVE)
+        return super().set_status(keys, status)
+
+
+async def test_keys_pressed_during_a_slow_save_all_land_in_order(
+    library_path: Path, clock: Clock
+) -> None:
+    app = ReadlistApp(SlowLibrary(library_path), today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PaperTable)
+        keys = [paper.key for paper in table.papers[:3]]
+        before = {key: fresh(library_path).get(key).status for key in keys}
+        started = time.monotonic()
+        await pilot.press("r", "j", "r", "j", "r")
+        answered = time.monotonic() - started
+        # The interface answered meanwhile: the cursor moved on while the saves queued,
+        # and the last paper is not saved yet (three saves take 3 × SLOW_SAVE).
+        assert table.cursor == 2
+        assert answered < 3 * SLOW_SAVE
+        assert fresh(library_path).get(keys[2]).status is before[keys[2]]
+        await settle(pilot)
+        on_disk = fresh(library_path)
+        for key in keys:
+            assert on_disk.get(key).status is before[key].next(), key
+        # The rows were redrawn from the saved library, cursor still on the third paper.
+        assert table.highlighted is not None and table.highlighted.key == keys[2]
+        assert table.highlighted.status is before[keys[2]].next()
+
+
+async def test_r_twice_on_one_paper_moves_it_on_twice(library_path: Path, clock: Clock) -> None:
+    app = ReadlistApp(SlowLibrary(library_path), today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PaperTable)
+        key = table.papers[0].key
+        before = fresh(library_path).get(key).status
+        await pilot.press("r", "r")  # the second is pressed before the first is saved
+        await settle(pilot)
+        assert fresh(library_path).get(key).status is before.next().next()
+
+
+async def test_cursor_and_selection_survive_an_external_change(
+    app: ReadlistApp, library_path: Path
+) -> None:
+    aligning = key_of(library_path, "Aligning")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PaperTable)
+        table.move_to(aligning)
+        await pilot.press("space", "k")
+        selected = table.selected
+        assert aligning in selected
+        cursor_key = table.highlighted.key if table.highlighted else None
+        fresh(library_path).add_tags([aligning], ["from-cli"])
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            await pilot.pause(0.05)
+            paper = app.session.snapshot.get(aligning)
+            if paper is not None and "from-cli" in paper.tags:
+                break
+        await settle(pilot)
+        assert table.selected == selected
+        assert table.highlighted is not None and table.highlighted.key == cursor_key
+        assert isinstance(app.screen, LibraryScreen)
