@@ -90,6 +90,8 @@ class Rows:
     known: frozenset[str]
     #: The counts, when they were asked for (the data changed), else None.
     counts: Counts | None
+    #: Each row's position by paper key (for the table, worked out off the event loop).
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 class LibrarySession:
@@ -309,14 +311,15 @@ class LibrarySession:
             ordered = self._sorted[1]
             papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
             known = frozenset(paper.key for paper in ordered)
+            positions = {paper.key: n for n, paper in enumerate(papers)}
             if not self.snapshot.loaded:  # the first read: what the interface reads at once
                 self.snapshot = self._take_snapshot(library)
             if not counts:
-                return Rows(papers, known, None)
+                return Rows(papers, known, None, positions)
             totals = Counts(
                 library.status_counts(), library.tag_counts(), library.category_counts()
             )
-            return Rows(papers, known, totals)
+            return Rows(papers, known, totals, positions)
 
         self.queue(job, then, failed, "query and sort")
 

@@ -278,7 +278,7 @@ class LibraryScreen(Screen[None]):
         by, reverse = self.order
         self.table.forget(self.table.selected - rows.known)
         self.table.sort_by, self.table.sort_reversed = by, reverse
-        self.table.set_papers(rows.papers, keep=keep, first=first)
+        self.table.set_papers(rows.papers, keep=keep, first=first, positions=rows.positions)
         if rows.counts is not None:
             self._statuses = rows.counts.statuses
         self._show_facets()

@@ -166,18 +166,29 @@ class PaperTable(ScrollView, can_focus=True):
         return frozenset(self._selected)
 
     def set_papers(
-        self, papers: Iterable[Paper], *, keep: str | None = None, first: bool = False
+        self,
+        papers: Iterable[Paper],
+        *,
+        keep: str | None = None,
+        first: bool = False,
+        positions: dict[str, int] | None = None,
     ) -> None:
         """Show ``papers``; the cursor stays on ``keep`` (default: the current paper).
 
         ``first``: put the cursor on the first row instead (the rows are a new search).
+        ``positions``: each paper's row by key, when the caller worked it out already
+        (off the event loop: at 50,000 rows it takes tens of milliseconds).
         """
         keep = keep if keep is not None else self._highlighted_key
         old_cursor = self.cursor
         if first:
             keep, old_cursor = None, 0
         self._papers = list(papers)
-        self._index = {paper.key: n for n, paper in enumerate(self._papers)}
+        self._index = (
+            positions
+            if positions is not None
+            else {paper.key: n for n, paper in enumerate(self._papers)}
+        )
         wanted = content_widths(self._papers)
         if wanted != self._wanted:
             self._wanted = wanted
