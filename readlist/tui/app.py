@@ -5,25 +5,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.actions import ActionParseResult
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from readlist.store import Library
 from readlist.text import one_line, strip_controls
-from readlist.tui.commands import ReadlistCommands
+from readlist.tui.commands import key_commands
+from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.note_editor import NoteEditor
-from readlist.tui.screens.help import HelpScreen
+from readlist.tui.dialogs.prompt import ImportPrompt
+from readlist.tui.screens.help import HelpScreen, KeySection
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.screens.triage import TriageScreen
 from readlist.tui.session import LibrarySession
+from readlist.tui.widgets.paper_table import PaperTable
+
+#: The dialogs whose keys the help screen lists, and where each key works.
+DIALOG_HELP: tuple[tuple[type[DOMNode], str], ...] = (
+    (NoteEditor, "in the note editor"),
+    (ImportPrompt, "in the import prompt"),
+    (ConfirmScreen, "in a question"),
+)
 
 #: Signals that end the app; an unsaved note is kept as a draft first.
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -34,7 +45,6 @@ class ReadlistApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "readlist"
-    COMMANDS = App.COMMANDS | {ReadlistCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True),
@@ -113,4 +123,25 @@ class ReadlistApp(App[None]):
     def action_help(self) -> None:
         """Show every key."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(*self.help_sections()))
+
+    def help_sections(self) -> tuple[list[KeySection], list[KeySection]]:
+        """The help screen's two columns of keys, from the screens' and dialogs' bindings."""
+        left = [KeySection("Library", LibraryScreen.BINDINGS)]
+        right = [
+            KeySection("Paper table", PaperTable.BINDINGS),
+            KeySection("Triage", TriageScreen.BINDINGS),
+            KeySection("Anywhere", self.BINDINGS),
+            KeySection.of_dialogs("Dialogs", DIALOG_HELP),
+        ]
+        return left, right
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's system commands, then every described key of ``screen`` by name."""
+        titles = set()
+        for command in super().get_system_commands(screen):
+            titles.add(command.title)
+            yield command
+        for command in key_commands(self, screen):
+            if command.title not in titles:
+                yield command

@@ -1,62 +1,72 @@
-"""The command palette: every key of the current screen by name, plus its extras."""
+"""The command palette, from Textual's own mechanisms: system commands and screen providers.
+
+Every key with a description (of the focused widget, the screen and the app) is
+offered by name through :meth:`App.get_system_commands` (see
+:func:`key_commands`); commands that have no key are a screen's own
+:class:`~textual.command.Provider` in its ``COMMANDS``, as
+:class:`LibraryCommands` is for the library screen.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 from textual.widget import Widget
 
-Command = tuple[str, str, Callable[[], Awaitable[Any]]]
+from readlist.models import Status
+
+#: The orders the library screen sorts by, ``s`` cycling through them in this order.
+SORT_CYCLE = ("published", "added", "title", "author", "status")
 
 
-@runtime_checkable
-class HasPaletteCommands(Protocol):
-    """A screen offering commands that have no key: ``(name, help, action)``."""
+def key_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
+    """A command for each described key of the focused widget, ``screen`` and ``app``."""
+    owners: list[Widget | App[Any]] = [screen, app]
+    if screen.focused is not None:
+        owners.insert(0, screen.focused)
+    seen: set[str] = set()
+    for node in owners:
+        for binding in Binding.make_bindings(type(node).BINDINGS):
+            if not binding.description or binding.description in seen or binding.system:
+                continue
+            seen.add(binding.description)
+            key = app.get_key_display(binding)
+            yield SystemCommand(
+                binding.description, f"key: {key}", partial(node.run_action, binding.action)
+            )
 
-    def palette_commands(self) -> Iterable[tuple[str, str, str]]:
-        """The extra commands."""
-        ...
+
+def library_commands() -> list[tuple[str, str, str]]:
+    """The library screen's commands without a key: ``(name, help, action of the screen)``."""
+    commands = [("Import the bundled sample listings", "", "import_samples")]
+    commands += [(f"Sort by {by}", "", f"sort('{by}')") for by in SORT_CYCLE]
+    commands += [
+        (f"Filter: {status.value}", "toggle in the query", f"filter('status', '{status}')")
+        for status in Status
+    ]
+    commands.append(("Filter: has code", "toggle in the query", "filter('code', 'yes')"))
+    return commands
 
 
-class ReadlistCommands(Provider):
-    """Offers the calling screen's key actions (and extra commands) by name."""
-
-    def _commands(self) -> list[Command]:
-        """``(name, help, run)`` for the focused widget, the screen and the app."""
-        screen = self.screen
-        owners: list[Widget | App[Any]] = [screen]
-        if screen.focused is not None:
-            owners.insert(0, screen.focused)
-        owners.append(self.app)
-        commands: list[Command] = []
-        seen: set[str] = set()
-        for node in owners:
-            for binding in Binding.make_bindings(type(node).BINDINGS):
-                if not binding.description or binding.description in seen or binding.system:
-                    continue
-                seen.add(binding.description)
-                key = self.app.get_key_display(binding)
-                run = partial(node.run_action, binding.action)
-                commands.append((binding.description, f"key: {key}", run))
-        if isinstance(screen, HasPaletteCommands):
-            for name, help_text, action in screen.palette_commands():
-                commands.append((name, help_text, partial(screen.run_action, action)))
-        return commands
+class LibraryCommands(Provider):
+    """The library screen's commands that have no key: sort orders, filters, the samples."""
 
     async def discover(self) -> Hits:
         """All the commands, before anything is typed."""
-        for name, help_text, run in self._commands():
-            yield DiscoveryHit(name, run, help=help_text)
+        for name, help_text, action in library_commands():
+            yield DiscoveryHit(name, partial(self.screen.run_action, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         """Commands whose name matches ``query``."""
         matcher = self.matcher(query)
-        for name, help_text, run in self._commands():
+        for name, help_text, action in library_commands():
             score = matcher.match(name)
             if score > 0:
+                run = partial(self.screen.run_action, action)
                 yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)

@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.system_commands import SystemCommandsProvider
 from textual.widgets import Input, Sparkline, Static
 
-from readlist.tui.app import ReadlistApp
-from readlist.tui.commands import ReadlistCommands
+from readlist.tui.app import DIALOG_HELP, ReadlistApp
+from readlist.tui.commands import LibraryCommands, library_commands
 from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.dialogs.prompt import ChoicePrompt, ImportPrompt, PathPrompt, TextPrompt
@@ -84,7 +85,7 @@ async def test_question_mark_lists_every_key(app: ReadlistApp) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(static_text(s) for s in app.screen.query(Static))
-        for screen in (LibraryScreen, TriageScreen, PaperTable):
+        for screen in (LibraryScreen, TriageScreen, PaperTable, *(d for d, _ in DIALOG_HELP)):
             for binding in Binding.make_bindings(screen.BINDINGS):
                 assert binding.description in text, binding
         assert "year:>=2023" in text
@@ -95,11 +96,13 @@ async def test_question_mark_lists_every_key(app: ReadlistApp) -> None:
 async def test_the_palette_offers_the_screen_keys(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        provider = ReadlistCommands(app.screen)
-        names = [hit.text async for hit in provider.discover()]
+        # What Textual's palette gathers: the app's system commands and the screen's COMMANDS.
+        assert LibraryCommands in type(app.screen).COMMANDS
+        providers = [SystemCommandsProvider(app.screen), LibraryCommands(app.screen)]
+        names = [hit.text for provider in providers async for hit in provider.discover()]
         for expected in ("Triage", "Export", "Mark read", "Sort by title", "Help", "Select"):
             assert expected in names
-        hits = [hit.text async for hit in provider.search("mark rea")]
+        hits = [hit.text async for hit in providers[0].search("mark rea")]
         assert hits[0] == "Mark reading" or "Mark read" in hits
 
 
@@ -147,7 +150,6 @@ def test_every_key_runs_an_action_that_exists(owner: type[DOMNode]) -> None:
         assert _has_action(owner, binding.action), binding
 
 
-def test_every_palette_command_runs_an_action_that_exists(app: ReadlistApp) -> None:
-    screen = LibraryScreen(app.session)
-    for name, _, action in screen.palette_commands():
+def test_every_palette_command_runs_an_action_that_exists() -> None:
+    for name, _, action in library_commands():
         assert _has_action(LibraryScreen, action), name

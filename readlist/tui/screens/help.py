@@ -1,8 +1,9 @@
-"""The help screen: every key, taken from the bindings so it never goes stale."""
+"""The help screen: every key, taken from the screens' and dialogs' bindings (never stale)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -10,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -34,6 +36,24 @@ QUERY_HELP = (
 )
 
 
+@dataclass(frozen=True)
+class KeySection:
+    """One table of the help screen: the bindings of a screen, a widget or the dialogs."""
+
+    title: str
+    bindings: Sequence[BindingType]
+
+    @classmethod
+    def of_dialogs(cls, title: str, dialogs: Iterable[tuple[type[DOMNode], str]]) -> KeySection:
+        """The described keys of each dialog class, each saying where it works (``where``)."""
+        bindings: list[BindingType] = [
+            replace(binding, tooltip=binding.tooltip or where)
+            for dialog, where in dialogs
+            for binding in Binding.make_bindings(dialog.BINDINGS)
+        ]
+        return cls(title, bindings)
+
+
 def keys_table(title: str, bindings: Iterable[BindingType], key_display: dict[str, str]) -> Table:
     """A titled table of keys and what they do; keys sharing an action share a row."""
     table = titled_table(title)
@@ -55,14 +75,6 @@ SELECTION_NOTE = (
     "otherwise on the highlighted paper."
 )
 
-#: Keys of the dialogs, described once here.
-DIALOG_KEYS: list[BindingType] = [
-    Binding("ctrl+s", "", "Save the note", tooltip="in the note editor"),
-    Binding("ctrl+s", "", "Import the samples", tooltip="in the import prompt"),
-    Binding("y", "", "Yes", tooltip="in a question"),
-    Binding("n,escape", "", "No / cancel"),
-]
-
 KEY_NAMES = {
     "slash": "/",
     "backslash": "\\",
@@ -82,30 +94,30 @@ KEY_NAMES = {
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys of the library and triage screens, and the search syntax."""
+    """Keys of the screens and dialogs (from their own bindings), and the search syntax."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "app.pop_screen", "Close help"),
     ]
 
+    def __init__(self, left: Sequence[KeySection], right: Sequence[KeySection]) -> None:
+        """Help on the keys of ``left`` (then the selection note) and ``right`` (then search)."""
+        super().__init__()
+        self.left = left
+        self.right = right
+
     def compose(self) -> ComposeResult:
         """Two columns of key tables."""
-        from readlist.tui.app import ReadlistApp
-        from readlist.tui.screens.library import LibraryScreen
-        from readlist.tui.screens.triage import TriageScreen
-        from readlist.tui.widgets.paper_table import PaperTable
-
         with Vertical(classes="dialog help") as dialog:
             dialog.border_title = "Keys · escape closes"
             with VerticalScroll(), Horizontal():
                 with Vertical():
-                    yield Static(keys_table("Library", LibraryScreen.BINDINGS, KEY_NAMES))
+                    for section in self.left:
+                        yield Static(keys_table(section.title, section.bindings, KEY_NAMES))
                     yield Static(Text(SELECTION_NOTE), classes="dialog-hint")
                 with Vertical():
-                    yield Static(keys_table("Paper table", PaperTable.BINDINGS, KEY_NAMES))
-                    yield Static(keys_table("Triage", TriageScreen.BINDINGS, KEY_NAMES))
-                    yield Static(keys_table("Anywhere", ReadlistApp.BINDINGS, KEY_NAMES))
-                    yield Static(keys_table("Dialogs", DIALOG_KEYS, KEY_NAMES))
+                    for section in self.right:
+                        yield Static(keys_table(section.title, section.bindings, KEY_NAMES))
                     yield Static(self._query_help())
 
     def _query_help(self) -> Table:

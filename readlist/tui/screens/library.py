@@ -12,7 +12,7 @@ query and the sidebar's visibility are remembered between runs
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from time import monotonic
 from typing import ClassVar
@@ -30,6 +30,7 @@ from readlist.errors import QueryError
 from readlist.models import Paper, Status
 from readlist.query import Query, parse_query, term_text
 from readlist.store import Library
+from readlist.tui.commands import SORT_CYCLE, LibraryCommands
 from readlist.tui.dialogs.command import command_session
 from readlist.tui.literal import literal_lines
 from readlist.tui.paper_actions import PaperActions
@@ -49,8 +50,6 @@ from readlist.view import plural, row_order
 POLL_SECONDS = 1.0
 #: Least time between two redraws of the detail pane while the cursor moves.
 DETAIL_INTERVAL = 0.08
-#: The orders ``s`` cycles through.
-SORT_CYCLE = ("published", "added", "title", "author", "status")
 SEARCH_PLACEHOLDER = "Search: words, tag:x status:unread author:kim year:>=2023 a OR b sort:title"
 #: The footer's keys to leave out first when the terminal is narrow.
 FOOTER_DROP_ORDER = ("import_file", "open_code", "triage", "edit_note", "cycle_sort")
@@ -131,6 +130,8 @@ class LibraryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
     """Keys; tag, status, export and remove act on the selection when there is one."""
+    COMMANDS = Screen.COMMANDS | {LibraryCommands}
+    """The palette's commands without a key (the keys are there as system commands)."""
 
     def __init__(self, session: LibrarySession, *, today: Callable[[], date] = date.today) -> None:
         """The main screen on ``session``'s library; ``today`` dates the stats."""
@@ -627,16 +628,3 @@ class LibraryScreen(Screen[None]):
     def action_stats(self) -> None:
         """Show the reading stats."""
         self.app.push_screen(StatsScreen(self.session, today=self.today()))
-
-    def palette_commands(self) -> Iterable[tuple[str, str, str]]:
-        """Extra commands for the palette: ``(name, help, action)``."""
-        yield ("Import the bundled sample listings", "", "import_samples")
-        for by in SORT_CYCLE:
-            yield (f"Sort by {by}", "", f"sort('{by}')")
-        for status in Status:
-            yield (
-                f"Filter: {status.value}",
-                "toggle in the query",
-                f"filter('status', '{status}')",
-            )
-        yield ("Filter: has code", "toggle in the query", "filter('code', 'yes')")
