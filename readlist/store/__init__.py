@@ -1,7 +1,8 @@
 """The library store: the only package that knows the files, and the only one importing tinydb.
 
 By job: :mod:`~readlist.store.format` (the file format, checked once),
-:mod:`~readlist.store.atomic` (atomic writes and copies),
+:mod:`~readlist.store.atomic` (atomic writes and copies), :mod:`~readlist.store.chunked_json`
+(big tables parsed and written in pieces, so other threads run meanwhile),
 :mod:`~readlist.store.storage` (the crash-safe, locked TinyDB ``Storage``, and one in
 memory for tests), :mod:`~readlist.store.records` and :mod:`~readlist.store.abstracts`
 (paper <-> record, abstracts kept apart), :mod:`~readlist.store.importing` (what an

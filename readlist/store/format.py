@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from readlist.errors import LibraryError
+from readlist.store.chunked_json import loads_tables
 
 #: Name of the table that marks a file as a readlist library.
 META_TABLE = "_readlist"
@@ -64,7 +65,7 @@ def parse_file(raw: bytes, path: Path, kind: str = LIBRARY_KIND) -> Tables | For
     if not raw.strip():
         return None
     try:
-        data = orjson.loads(raw)
+        data = loads_tables(raw)  # in pieces: a reload does not freeze the interface thread
     except orjson.JSONDecodeError as error:
         return FormatProblem(NOT_JSON, f"{path} is not valid JSON ({error.args[0]})")
     return check_tables(data, path, kind)

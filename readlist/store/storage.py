@@ -33,6 +33,7 @@ from tinydb.storages import Storage
 from readlist.errors import LibraryError
 from readlist.paths import lock_path
 from readlist.store.atomic import atomic_write, describe_os_error
+from readlist.store.chunked_json import dump_pieces
 from readlist.store.format import (
     LIBRARY_KIND,
     META_TABLE,
@@ -179,7 +180,12 @@ class SafeJSONStorage(Storage):
         """Save ``data`` atomically; on failure the old file stays as it was."""
         data[META_TABLE] = meta_record(self.kind)
         try:
-            payload = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+            # In pieces only when another thread (the interface's) waits for the GIL:
+            # a single-threaded command would only pay for it.
+            if threading.active_count() > 1:
+                payload = dump_pieces(data)
+            else:
+                payload = [orjson.dumps(data, option=orjson.OPT_INDENT_2)]
             with self.locked():
                 self._replace(payload)
                 self._stamp = self._stat()
@@ -193,8 +199,8 @@ class SafeJSONStorage(Storage):
         self._cache = data
         self.generation += 1
 
-    def _replace(self, payload: bytes) -> None:
-        """Put ``payload`` in place of the file, whole or not at all."""
+    def _replace(self, payload: list[bytes]) -> None:
+        """Put ``payload`` (its pieces in order) in place of the file, whole or not at all."""
         atomic_write(self.path, payload)
 
     def close(self) -> None:
@@ -235,7 +241,8 @@ class MemoryStorage(SafeJSONStorage):
     def _read_bytes(self) -> bytes:
         return self.files[self.path]
 
-    def _replace(self, payload: bytes) -> None:
+    def _replace(self, payload: list[bytes]) -> None:
         self._clock[0] += 1
-        self.files[self.path] = payload
-        self._stamps[self.path] = (self._clock[0], len(payload), self._clock[0])
+        whole = b"".join(payload)
+        self.files[self.path] = whole
+        self._stamps[self.path] = (self._clock[0], len(whole), self._clock[0])
