@@ -81,13 +81,22 @@ class LoopSampler:
             time.sleep(0.002)
             # Only when the loop has missed beats: a stall in progress.
             if time.perf_counter() - self.heart.last > 2 * BEAT:
-                frame = sys._current_frames().get(self.loop_thread)
-                if frame is not None:
-                    stack = traceback.extract_stack(frame)[-6:]
-                    self.stacks[" < ".join(f"{f.name}:{f.lineno}" for f in reversed(stack))] += 1
+                frames = sys._current_frames()
+                for thread in threading.enumerate():
+                    if thread.ident == self.loop_thread:
+                        name = "loop"
+                    elif thread.name.startswith("readlist-library"):
+                        name = "library"
+                    else:
+                        continue
+                    frame = frames.get(thread.ident or 0)
+                    if frame is not None:
+                        stack = traceback.extract_stack(frame)[-6:]
+                        where = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(stack))
+                        self.stacks[f"{name}: {where}"] += 1
 
     def take(self) -> list[tuple[str, int]]:
-        top = self.stacks.most_common(4)
+        top = self.stacks.most_common(8)
         self.stacks.clear()
         return top
 

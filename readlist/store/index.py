@@ -171,6 +171,11 @@ def reads_abstracts_directly(query: Query) -> bool:
     return query.root is not None and direct(query.root)
 
 
+#: Texts missing from a library's memory are computed without the index file when
+#: fewer than one in this many are missing.
+FEW_MISSING = 20
+
+
 def fill_search_texts(
     texts: MutableMapping[str, str],
     keys: Iterable[str],
@@ -188,6 +193,15 @@ def fill_search_texts(
     """
     wanted = [key for key in keys if key not in texts]
     if not wanted:
+        return
+    if len(wanted) * FEW_MISSING < len(texts):
+        # A long-lived library (the interface) after a change by another process:
+        # compute the few texts rather than read and rewrite the whole index file
+        # (one call of the JSON library each, holding the GIL for hundreds of ms
+        # at 50,000 papers). The next command finds those entries stale.
+        abstract_texts = abstracts.texts()
+        for key in wanted:
+            texts[key] = search_text(build(key, abstract_texts))
         return
     stamp = abstracts.current_stamp()
     stored = index.load(stamp) if index is not None else {}
