@@ -19,9 +19,9 @@ from typing import Any
 import orjson
 
 #: About how many bytes one parsing call takes on (a few milliseconds of the GIL).
-PIECE_BYTES = 256 * 1024
+PIECE_BYTES = 64 * 1024
 #: How many entries one writing call takes on.
-PIECE_ENTRIES = 500
+PIECE_ENTRIES = 100
 
 _ENTRY = b',\n    "'  # the end of one entry of a table and the start of the next
 # A table's closing brace: the only line with exactly two spaces before a "}".
