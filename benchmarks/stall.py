@@ -1,6 +1,6 @@
 """The longest event-loop stall of the TUI on 10,000 and 50,000 papers (issue 11).
 
-    python benchmarks/stall.py [--sizes 10000,50000] [--write] [--profile]
+    python benchmarks/stall.py [--sizes 10000,50000] [--repeat 3] [--write] [--profile]
 
 For each size a library is imported from ``benchmarks/generate.py``'s listing by
 the ``readlist`` CLI, then a fresh child process runs the app headless (the app
@@ -8,7 +8,9 @@ factory, Pilot, 160×48). A heartbeat timer on the app (every 5 ms) records the
 longest gap between two beats while: a status key is pressed and saved; a tag is
 added through the tag prompt and saved; another process (the CLI) tags a paper
 and the app reloads it; a 6-character query is typed. A gap above 5 ms is how
-long the loop could not run: the stall. ``--write`` puts the table between the
+long the loop could not run: the stall. Each size runs ``--repeat`` fresh app
+processes on the same library; the table gives the median and the range.
+``--write`` puts the table between the
 stall markers of ``docs/performance.md``; ``--profile`` prints, per step, the
 stacks the loop was in during the longest gaps (a sampling thread).
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -185,7 +188,7 @@ def child_main(library: str, profile: bool) -> int:
     return 0
 
 
-def measure(size: int, work: Path, profile: bool) -> dict[str, Any]:
+def measure(size: int, work: Path, profile: bool, repeat: int) -> list[dict[str, Any]]:
     env = child_env(work / "home")
     listing = write_listing(work / f"listing-{size}.txt", size)
     library = work / f"library-{size}.json"
@@ -197,28 +200,40 @@ def measure(size: int, work: Path, profile: bool) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", str(library)]
     if profile:
         command.append("--profile")
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"child failed: {done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise SystemExit(f"child failed: {done.stderr[-2000:]}")
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return runs
 
 
 def fmt(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def table(by_size: dict[int, dict[str, Any]], note: str) -> str:
+def cell(runs: list[dict[str, Any]], step: str) -> str:
+    values = sorted(run[step] for run in runs)
+    if len(values) == 1:
+        return fmt(values[0])
+    return f"{fmt(statistics.median(values))} ({fmt(values[0])}–{fmt(values[-1])})"
+
+
+def table(by_size: dict[int, list[dict[str, Any]]], note: str) -> str:
     sizes = sorted(by_size)
     head = "| longest stall during | " + " | ".join(f"{n:,} papers" for n in sizes) + " | met? |"
+    runs = len(by_size[sizes[0]])
     lines = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}{note}.",
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine()}{note}; "
+        f"median (range) of {runs} app runs per size.",
         "",
         head,
         "|---|" + "---|" * (len(sizes) + 1),
     ]
     for step in STEPS:
-        cells = [fmt(by_size[n][step]) for n in sizes]
-        met = all(by_size[n][step] <= TARGET for n in sizes)
+        cells = [cell(by_size[n], step) for n in sizes]
+        met = all(statistics.median(r[step] for r in by_size[n]) <= TARGET for n in sizes)
         lines.append(f"| {step} | " + " | ".join(cells) + f" | {'✅' if met else '❌'} |")
     return "\n".join(lines)
 
@@ -228,23 +243,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,50000")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="app runs per size")
     parser.add_argument("--note", default="", help="said after the machine, e.g. ', loaded'")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child_main(args.child, args.profile)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "readlist")], check=True)
-    by_size: dict[int, dict[str, Any]] = {}
+    by_size: dict[int, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="readlist-stall-") as tmp:
         for size in [int(s) for s in args.sizes.split(",") if s]:
             work = Path(tmp) / str(size)
             work.mkdir()
             sys.stderr.write(f"  {size:>6} papers\n")
-            by_size[size] = measure(size, work, args.profile)
+            by_size[size] = measure(size, work, args.profile, args.repeat)
             for step in STEPS:
-                sys.stderr.write(f"    {step}: {fmt(by_size[size][step])}\n")
-                for stack, count in by_size[size].get(f"{step} stacks", []):
-                    sys.stderr.write(f"      {count:>4} × {stack}\n")
+                sys.stderr.write(f"    {step}: {cell(by_size[size], step)}\n")
+                for run in by_size[size]:
+                    for stack, count in run.get(f"{step} stacks", []):
+                        sys.stderr.write(f"      {count:>4} × {stack}\n")
     report = table(by_size, args.note)
     print(report)
     if args.write:
