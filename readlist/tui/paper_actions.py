@@ -47,7 +47,7 @@ class PaperActions:
 
     @property
     def library(self) -> Library:
-        """The library acted on."""
+        """The library acted on (touched only on the session's thread; its path anywhere)."""
         return self.session.library
 
     def notify(self, message: str, **options: Any) -> None:

@@ -88,3 +88,12 @@ async def test_cursor_and_selection_survive_an_external_change(
         assert table.selected == selected
         assert table.highlighted is not None and table.highlighted.key == cursor_key
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_stats_closed_before_they_are_counted(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("S", "escape")  # the figures come back to a closed screen
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.is_running

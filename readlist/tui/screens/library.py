@@ -160,7 +160,7 @@ class LibraryScreen(Screen[None]):
 
     @property
     def library(self) -> Library:
-        """The library on screen."""
+        """The library on screen (touched only on the session's thread; its path anywhere)."""
         return self.session.library
 
     @property

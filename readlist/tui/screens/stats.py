@@ -157,12 +157,16 @@ class StatsScreen(Screen[None]):
         )
 
     async def _counted(self, figures: StatsFigures) -> None:
+        if self not in self.app.screen_stack:
+            return  # closed before the figures came
         self.figures = figures
         await self.recompose()
         if self.focused is None:  # as when the screen opened: the first scrollable has focus
             self.focus_next()
 
     async def _failed(self, error: Exception) -> None:
+        if self not in self.app.screen_stack:
+            return
         self.error = str(error)
         await self.recompose()
 

@@ -138,8 +138,8 @@ class TriageScreen(Screen[TriageSummary]):
 
         def found(result: tuple[int, Paper | None]) -> None:
             index, paper = result
-            if self.finished or self.index != start:
-                return  # moved on meanwhile: that paper is checked in its turn
+            if self.finished or self.index != start or self not in self.app.screen_stack:
+                return  # moved on (or left) meanwhile
             self.index = index
             if paper is None:
                 self._finish()
