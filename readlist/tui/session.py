@@ -20,7 +20,6 @@ import asyncio
 import gc
 import inspect
 import sys
-import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -122,8 +121,8 @@ class LibrarySession:
         #: The whole library in the order last asked for (worker thread only).
         self._sorted: tuple[tuple[str, bool], list[Paper]] | None = None
         self._reloading = False
-        self._busy = 0
-        self._busy_lock = threading.Lock()
+        #: Whether the library is large enough to keep out of the garbage collector's sight.
+        self._large = False
         self._normal_switch_interval = sys.getswitchinterval()
         self._app: App[Any] | None = None
 
@@ -149,17 +148,26 @@ class LibrarySession:
             node.post_message(self.Changed(snapshot, reloaded))
 
     def _run(self, job: Callable[[Library], T]) -> T:
-        """Run ``job`` on the worker thread, the GIL handed back to the event loop often."""
-        with self._busy_lock:
-            self._busy += 1
-            sys.setswitchinterval(WORKING_SWITCH_INTERVAL)
+        """Run ``job`` on the worker thread, handing the GIL back to the event loop often.
+
+        In a large library the cyclic garbage collector is off while the job runs
+        and what the job built is frozen after it (:func:`gc.freeze`): a reload
+        makes a million objects, and a full collection over them held the GIL,
+        and so the screen, for hundreds of milliseconds. Freezing does not keep
+        anything alive: the library's records and papers have no reference
+        cycles and go when their last reference does.
+        """
+        large = self._large
+        sys.setswitchinterval(WORKING_SWITCH_INTERVAL)
+        if large:
+            gc.disable()
         try:
             return job(self.library)
         finally:
-            with self._busy_lock:
-                self._busy -= 1
-                if not self._busy:
-                    sys.setswitchinterval(self._normal_switch_interval)
+            if large:
+                gc.freeze()
+                gc.enable()
+            sys.setswitchinterval(self._normal_switch_interval)
 
     def submit(self, job: Callable[[Library], T]) -> asyncio.Future[T]:
         """Queue ``job`` (given the library) behind all work asked for before; its result."""
@@ -338,7 +346,8 @@ class LibrarySession:
             library.build_index()
         except ReadlistError:
             return  # a damaged library: the rows say so
-        if len(library) >= FREEZE_AT:
+        self._large = len(library) >= FREEZE_AT
+        if self._large:
             gc.freeze()
 
 
