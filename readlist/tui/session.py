@@ -35,6 +35,7 @@ from readlist.errors import ReadlistError
 from readlist.models import Paper, Status
 from readlist.query import Query, sort_papers
 from readlist.store import Library
+from readlist.tui.widgets.facet_sidebar import FacetCounts, facet_counts
 from readlist.view import shown_rows
 
 T = TypeVar("T")
@@ -91,6 +92,8 @@ class Rows:
     counts: Counts | None
     #: Each row's position by paper key (for the table, worked out off the event loop).
     positions: dict[str, int] = field(default_factory=dict)
+    #: The sidebar's counts of these rows, when they were asked for.
+    facets: FacetCounts | None = None
 
 
 class LibrarySession:
@@ -306,10 +309,11 @@ class LibrarySession:
         then: Callable[[Rows], object],
         failed: Callable[[Exception], object],
         reverse: bool = False,
+        facets: bool = False,
     ) -> None:
         """Queue finding the papers matching ``query``, sorted by ``sort_by`` (and the counts).
 
-        ``reverse``: the order turned round.
+        ``reverse``: the order turned round; ``facets``: count the rows for the sidebar too.
         """
         order = (sort_by, reverse)
 
@@ -320,14 +324,15 @@ class LibrarySession:
             papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
             known = frozenset(paper.key for paper in ordered)
             positions = {paper.key: n for n, paper in enumerate(papers)}
+            counted = facet_counts(papers) if facets else None
             if not self.snapshot.loaded:  # the first read: what the interface reads at once
                 self.snapshot = self._take_snapshot(library)
             if not counts:
-                return Rows(papers, known, None, positions)
+                return Rows(papers, known, None, positions, counted)
             totals = Counts(
                 library.status_counts(), library.tag_counts(), library.category_counts()
             )
-            return Rows(papers, known, totals, positions)
+            return Rows(papers, known, totals, positions, counted)
 
         self.queue(job, then, failed, "query and sort")
 

@@ -40,7 +40,7 @@ from readlist.tui.screens.triage import TriageScreen, TriageSummary
 from readlist.tui.session import RELOAD_FAILED, Counts, LibrarySession, Rows
 from readlist.tui.state import load_state, save_state
 from readlist.tui.widgets.counts_header import CountsHeader
-from readlist.tui.widgets.facet_sidebar import FacetSidebar, facet_counts
+from readlist.tui.widgets.facet_sidebar import FacetCounts, FacetSidebar, facet_counts
 from readlist.tui.widgets.fitting_footer import FittingFooter
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
@@ -258,6 +258,7 @@ class LibraryScreen(Screen[None]):
             by,
             counts=counts,
             reverse=reverse,
+            facets=self.query_one(FacetSidebar).display,
             then=self._show_rows,
             failed=self._rows_failed,
         )
@@ -282,7 +283,7 @@ class LibraryScreen(Screen[None]):
         self.table.set_papers(rows.papers, keep=keep, first=first, positions=rows.positions)
         if rows.counts is not None:
             self._statuses = rows.counts.statuses
-        self._show_facets()
+        self._show_facets(rows.facets)
         self._show_counts()
         if self._first_rows:
             self._first_rows = False
@@ -292,11 +293,15 @@ class LibraryScreen(Screen[None]):
         elif rows.known:  # papers arrived (another process imported): the welcome goes
             self.transfers.close_welcome()
 
-    def _show_facets(self) -> None:
-        """Count the rows on show into the sidebar (not while it is hidden)."""
+    def _show_facets(self, counted: FacetCounts | None = None) -> None:
+        """Show the rows' counts in the sidebar (not while it is hidden).
+
+        ``counted``: the counts, made on the library thread with the rows; else they
+        are counted here (the sidebar was just shown).
+        """
         sidebar = self.query_one(FacetSidebar)
         if sidebar.display:
-            sidebar.show_counts(facet_counts(self.table.papers))
+            sidebar.show_counts(counted if counted is not None else facet_counts(self.table.papers))
 
     def _show_counts(self) -> None:
         by, reverse = self.order
