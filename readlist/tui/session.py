@@ -156,9 +156,9 @@ class LibrarySession:
         In a large library the cyclic garbage collector is off while the job runs
         and what the job built is frozen after it (:func:`gc.freeze`): a reload
         makes a million objects, and a full collection over them held the GIL,
-        and so the screen, for hundreds of milliseconds. Freezing does not keep
-        anything alive: the library's records and papers have no reference
-        cycles and go when their last reference does.
+        and so the screen, for hundreds of milliseconds. The library's records
+        and papers have no reference cycles and still go when their last
+        reference does; cyclic garbage made meanwhile is frozen too (a small leak).
         """
         large = self._large
         sys.setswitchinterval(WORKING_SWITCH_INTERVAL)
