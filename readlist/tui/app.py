@@ -117,7 +117,7 @@ class ReadlistApp(App[None]):
         """Run ``action``; one on a screen of papers names, in the journal, what it saves."""
         if isinstance(default_namespace, LibraryScreen | TriageScreen):
             name = action if isinstance(action, str) else action[1]
-            self.library.command = f"tui: {name}"
+            self.session.command = f"tui: {name}"  # the library takes it on its thread
         return await super().run_action(action, default_namespace, namespaces)
 
     def action_help(self) -> None:

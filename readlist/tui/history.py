@@ -1,10 +1,9 @@
-"""Undo and redo from the interface: the library's own, run in a worker, told in a toast."""
+"""Undo and redo from the interface: the library's own, on its thread, told in a toast."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from readlist.errors import ReadlistError
 from readlist.store.journal import describe_entry
 from readlist.store.library import Reversal
 
@@ -13,26 +12,16 @@ if TYPE_CHECKING:
 
 
 def start_reversal(screen: LibraryScreen, *, undo: bool) -> None:
-    """Undo (or redo) the last command in a worker thread; the screen redraws after."""
-    verb = "undo" if undo else "redo"
-    screen.run_worker(
-        lambda: _reverse(screen, undo=undo),
-        thread=True,
-        group="history",
-        exit_on_error=False,
-        description=f"{verb} the last command",
+    """Queue the undo (or redo) of the last command on the library thread; then say what it did.
+
+    A failure comes back to the screen as :class:`LibrarySession.Failed` (one plain line).
+    """
+    screen.session.write(
+        lambda library: library.undo() if undo else library.redo(),
+        origin=screen,
+        done=lambda reversal: _show(screen, reversal, undo=undo),
+        title="Not undone" if undo else "Not redone",
     )
-
-
-def _reverse(screen: LibraryScreen, *, undo: bool) -> None:
-    app = screen.app
-    try:
-        reversal = screen.session.write(lambda library: library.undo() if undo else library.redo())
-    except ReadlistError as error:
-        title = "Not undone" if undo else "Not redone"
-        app.call_from_thread(screen.notify, str(error), title=title, severity="error", markup=False)
-        return
-    app.call_from_thread(_show, screen, reversal, undo=undo)
 
 
 def _show(screen: LibraryScreen, reversal: Reversal, *, undo: bool) -> None:
@@ -40,7 +29,6 @@ def _show(screen: LibraryScreen, reversal: Reversal, *, undo: bool) -> None:
     if not reversal.entries:
         screen.notify("Nothing to undo" if undo else "Nothing to redo", markup=False)
         return
-    screen.library_changed()
     done = "Undid" if undo else "Redid"
     for entry in reversal.entries:
         screen.notify(f"{done} {entry.command}: {describe_entry(entry)}", markup=False)

@@ -124,6 +124,9 @@ class LibrarySession:
         #: The whole library in the order last asked for (worker thread only).
         self._sorted: tuple[tuple[str, bool], list[Paper]] | None = None
         self._reloading = False
+        #: What the journal calls the next change asked for ("tui: ACTION"); a write takes
+        #: the name when it is queued and gives it to the library when it runs.
+        self.command = ""
         #: Whether the library is large enough to keep out of the garbage collector's sight.
         self._large = False
         self._normal_switch_interval = sys.getswitchinterval()
@@ -217,8 +220,10 @@ class LibrarySession:
 
         Errors are raised to the caller; listeners get a :class:`Changed` as after :meth:`write`.
         """
+        command = self.command
 
         def job(library: Library) -> tuple[T, Snapshot]:
+            library.command = command
             try:
                 return change(library), self._take_snapshot(library)
             finally:
@@ -251,9 +256,13 @@ class LibrarySession:
         """Queue ``change`` (saved at once); then :class:`Changed` to listeners, ``done(result)``.
 
         On failure ``origin`` gets a :class:`Failed` message and nothing else happens.
+        The journal names the change after :attr:`command` as it was when the change
+        was asked for, not when it runs.
         """
+        command = self.command
 
         def job(library: Library) -> tuple[T, Snapshot]:
+            library.command = command
             try:
                 return change(library), self._take_snapshot(library)
             finally:
