@@ -320,30 +320,44 @@ class LibrarySession:
         reverse: bool = False,
         facets: bool = False,
     ) -> None:
-        """Queue finding the papers matching ``query``, sorted by ``sort_by`` (and the counts).
-
-        ``reverse``: the order turned round; ``facets``: count the rows for the sidebar too.
-        """
-        order = (sort_by, reverse)
+        """Queue :meth:`find_rows` on the library thread; ``then(rows)`` or ``failed(error)``."""
 
         def job(library: Library) -> Rows:
-            if counts or self._sorted is None or self._sorted[0] != order:
-                self._sorted = (order, sort_papers(library.papers(), sort_by, reverse=reverse))
-            ordered = self._sorted[1]
-            papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
-            known = frozenset(paper.key for paper in ordered)
-            positions = {paper.key: n for n, paper in enumerate(papers)}
-            counted = facet_counts(papers) if facets else None
-            if not self.snapshot.loaded:  # the first read: what the interface reads at once
-                self.snapshot = self._take_snapshot(library)
-            if not counts:
-                return Rows(papers, known, None, positions, counted)
-            totals = Counts(
-                library.status_counts(), library.tag_counts(), library.category_counts()
+            return self.find_rows(
+                library, query, sort_by, counts=counts, reverse=reverse, facets=facets
             )
-            return Rows(papers, known, totals, positions, counted)
 
         self.queue(job, then, failed, "query and sort")
+
+    def find_rows(
+        self,
+        library: Library,
+        query: Query,
+        sort_by: str,
+        *,
+        counts: bool,
+        reverse: bool = False,
+        facets: bool = False,
+    ) -> Rows:
+        """The papers matching ``query`` sorted by ``sort_by`` (library thread only).
+
+        ``counts``: the library's counts too; ``reverse``: the order turned round;
+        ``facets``: count the rows for the sidebar too.
+        """
+        order = (sort_by, reverse)
+        if counts or self._sorted is None or self._sorted[0] != order:
+            self._sorted = (order, sort_papers(library.papers(), sort_by, reverse=reverse))
+        ordered = self._sorted[1]
+        papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
+        known = frozenset(paper.key for paper in ordered)
+        positions = {paper.key: n for n, paper in enumerate(papers)}
+        counted = facet_counts(papers) if facets else None
+        if not self.snapshot.loaded:  # the first read: what the interface reads at once
+            self.snapshot = self._take_snapshot(library)
+        if not counts:
+            return Rows(papers, known, None, positions, counted)
+        totals = Counts(library.status_counts(), library.tag_counts(), library.category_counts())
+        return Rows(papers, known, totals, positions, counted)
 
     def warm_up(self) -> None:
         """Queue building the search index (the first query would do it otherwise)."""

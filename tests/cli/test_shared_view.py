@@ -59,7 +59,12 @@ def test_list_and_the_interface_show_the_same_keys_in_the_same_order(
     parsed = parse_query(query)
     by, reverse = row_order(parsed, default=(sort_by, False))
     session = LibrarySession(Library(library.path))
-    rows = session.rows(parsed, by, counts=False, reverse=reverse)
+    try:  # on the session's library thread, as the screen's rows are found
+        rows = session.call_now(
+            lambda lib: session.find_rows(lib, parsed, by, counts=False, reverse=reverse)
+        )
+    finally:
+        session.close()
     by_interface = [paper.key for paper in rows.papers]
 
     assert by_cli == by_interface

@@ -6,13 +6,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from tui_helpers import SIZE, TODAY, Clock, fresh, key_of, settle
-
 from readlist.models import Status
 from readlist.store import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, TODAY, Clock, fresh, key_of, settle
 
 #: How long each status save takes in the slowed library.
 SLOW_SAVE = 0.4

@@ -85,8 +85,10 @@ async def test_question_mark_lists_every_key(app: ReadlistApp) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(static_text(s) for s in app.screen.query(Static))
-        for screen in (LibraryScreen, TriageScreen, PaperTable, *(d for d, _ in DIALOG_HELP)):
-            for binding in Binding.make_bindings(screen.BINDINGS):
+        owners: list[type[DOMNode]] = [LibraryScreen, TriageScreen, PaperTable]
+        owners += [dialog for dialog, _ in DIALOG_HELP]
+        for owner in owners:
+            for binding in Binding.make_bindings(owner.BINDINGS):
                 assert binding.description in text, binding
         assert "year:>=2023" in text
         await pilot.press("question_mark")
