@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from readlist.store.atomic import atomic_write
+from readlist.store.atomic import atomic_write, fsync_folder
 from readlist.store.records import ABSTRACT_REF, Record
 
 #: How many days of history are kept when the settings do not say.
@@ -319,7 +319,7 @@ class Journal:
         finally:
             os.close(fd)
         if created:
-            _fsync_folder(self.path.parent)
+            fsync_folder(self.path.parent)
 
     def entries(self) -> list[Entry]:
         """Every readable entry, oldest first; torn or garbled lines are skipped."""
@@ -367,20 +367,6 @@ class Journal:
             return 0
         atomic_write(self.path, b"".join(line + b"\n" for line in kept))
         return len(lines) - len(kept)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a new file's name durable (best effort)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def undo_state(entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:

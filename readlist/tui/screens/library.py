@@ -48,6 +48,8 @@ from readlist.view import plural, row_order
 
 #: How often to look for changes saved by another process.
 POLL_SECONDS = 1.0
+#: How often the header's sync state is asked of git (also after a sync).
+SYNC_STATE_SECONDS = 30.0
 #: Least time between two redraws of the detail pane while the cursor moves.
 DETAIL_INTERVAL = 0.08
 SEARCH_PLACEHOLDER = "Search: words, tag:x status:unread author:kim year:>=2023 a OR b sort:title"
@@ -125,6 +127,7 @@ class LibraryScreen(Screen[None]):
         Binding("x,delete", "remove", "Remove", show=False, tooltip="asks first"),
         Binding("v,ctrl+t", "triage", "Triage", tooltip="unread papers one at a time"),
         Binding("S", "stats", "Stats", show=False, tooltip="reading stats"),
+        Binding("ctrl+g", "sync", "Sync", show=False, tooltip="readlist sync (git)"),
         Binding("ctrl+z", "undo", "Undo", show=False, tooltip="undo the last command"),
         Binding("ctrl+y", "redo", "Redo", show=False, tooltip="redo the last command undone"),
         Binding("q", "app.quit", "Quit"),
@@ -147,6 +150,7 @@ class LibraryScreen(Screen[None]):
         self._statuses = Counts.empty().statuses
         self._poll_error: str | None = None
         self._detail_pending: Paper | None = None
+        self._sync_label = ""
         self._detail_timer: Timer | None = None
         self._detail_shown_at = 0.0
         #: Rows asked of the library thread and not back yet; asked again when they are.
@@ -198,6 +202,19 @@ class LibraryScreen(Screen[None]):
         self._restore_query(self.state.query_for(self.library.path))
         self.refresh_view()
         self.set_interval(POLL_SECONDS, self._poll)
+        self._refresh_sync_state()
+        self.set_interval(SYNC_STATE_SECONDS, self._refresh_sync_state)
+
+    def _refresh_sync_state(self) -> None:
+        from readlist.tui.sync import refresh_sync_state  # git only when asked
+
+        refresh_sync_state(self)
+
+    def show_sync_label(self, label: str) -> None:
+        """Show the sync state (``synced 10:42``) in the header; ``""`` hides it."""
+        if label != self._sync_label:
+            self._sync_label = label
+            self._show_counts()
 
     # -- the rows on show --------------------------------------------------------
 
@@ -310,6 +327,7 @@ class LibraryScreen(Screen[None]):
             shown=len(self.table.papers),
             selected=len(self.table.selected),
             sort_by=f"{by} ▴" if reverse else by,
+            sync=self._sync_label,
         )
 
     def library_changed(self, *, keep: str | None = None) -> None:
@@ -332,6 +350,8 @@ class LibraryScreen(Screen[None]):
             self._poll_error = None
             keep, self._keep_after_reload = self._keep_after_reload, None
         self.refresh_view(keep=keep)
+        if self._sync_label:  # sync is set up: "changes to send" may have changed
+            self._refresh_sync_state()
 
     @on(LibrarySession.Failed)
     def _library_failed(self, event: LibrarySession.Failed) -> None:
@@ -629,6 +649,12 @@ class LibraryScreen(Screen[None]):
                 self.notify(summary.line(), title="Triage", markup=False)
 
         self.app.push_screen(TriageScreen(self.session, keys), finished)
+
+    def action_sync(self) -> None:
+        """Sync the library through git (readlist sync), on the library thread."""
+        from readlist.tui.sync import start_sync
+
+        start_sync(self)
 
     def action_stats(self) -> None:
         """Show the reading stats."""

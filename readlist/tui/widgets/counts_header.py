@@ -15,7 +15,8 @@ from readlist.view import STATUS_GLYPHS
 
 #: Cells between the two halves.
 GAP = 2
-#: Which variants to try, best first, as (library half, view half) levels.
+#: Which variants to try, best first, as (library half, view half) levels; the view half
+#: has two more levels (with the sync state) when sync is set up, see :meth:`_draw`.
 PREFERENCE = ((0, 0), (0, 1), (1, 0), (1, 1), (2, 1), (1, 2), (2, 2), (3, 2))
 
 
@@ -38,8 +39,8 @@ def library_variants(statuses: Counter[Status]) -> list[Text]:
     return [full, medium, short, tiny]
 
 
-def view_variants(shown: int, selected: int, sort_by: str) -> list[Text]:
-    """The right half, longest first."""
+def view_variants(shown: int, selected: int, sort_by: str, sync: str = "") -> list[Text]:
+    """The right half, longest first; ``sync`` (``synced 10:42``) goes first when short of room."""
     full = Text(f"showing {shown}")
     short = Text(f"{shown} shown")
     if selected:
@@ -51,7 +52,9 @@ def view_variants(shown: int, selected: int, sort_by: str) -> list[Text]:
     tiny = Text(f"{shown}")
     if selected:
         tiny.append(f"/{selected}✓", style="bold")
-    return [full, short, tiny]
+    if not sync:
+        return [full, short, tiny]
+    return [full + Text(f" · {sync}"), short + Text(f" · {sync}"), full, short, tiny]
 
 
 class CountsHeader(Horizontal):
@@ -87,10 +90,11 @@ class CountsHeader(Horizontal):
         shown: int,
         selected: int = 0,
         sort_by: str = "",
+        sync: str = "",
     ) -> None:
-        """Redraw with these numbers."""
+        """Redraw with these numbers (and the sync state, when sync is set up)."""
         self._left = library_variants(statuses)
-        self._right = view_variants(shown, selected, sort_by)
+        self._right = view_variants(shown, selected, sort_by, sync)
         self._draw()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -100,7 +104,10 @@ class CountsHeader(Horizontal):
     def _draw(self) -> None:
         width = self.content_size.width or 10_000
         left, right = self._left[-1], self._right[-1]
-        for left_level, right_level in PREFERENCE:
+        extra = max(len(self._right) - 3, 0)  # the variants with the sync state come first
+        levels = [(0, level) for level in range(extra)]
+        levels += [(left_level, right_level + extra) for left_level, right_level in PREFERENCE]
+        for left_level, right_level in levels:
             candidate = self._left[left_level], self._right[right_level]
             if candidate[0].cell_len + GAP + candidate[1].cell_len <= width:
                 left, right = candidate
