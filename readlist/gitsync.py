@@ -276,6 +276,7 @@ def sync(library: Library) -> SyncReport:
                 f"{folder} is not set up for sync: run 'readlist sync init [REMOTE]' first"
             )
         configure(path)  # a fresh clone by plain git: the driver is per machine
+        _recover(folder, report)
         host = socket.gethostname()
         report.committed = _commit(library, f"readlist: changes on {host}")
         remote = git(folder, "remote", "get-url", "origin", check=False)
@@ -310,6 +311,46 @@ def sync(library: Library) -> SyncReport:
                     " here and go out with the next sync"
                 )
     return report
+
+
+def _recover(folder: Path, report: SyncReport) -> None:
+    """Undo what a sync killed halfway left: a merge not concluded, git's own stale lock.
+
+    Only a sync merges here, and it commits this machine's changes first, so an
+    unfinished merge is aborted back to that commit (nothing of this machine's is
+    lost; the next merge brings the other side in again). git's ``index.lock`` is
+    removed only while the library's lock is held and no git process runs here.
+    """
+    lock = folder / ".git" / "index.lock"
+    if lock.exists() and not _git_running_in(folder):
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+        report.notes.append("removed git's lock file left by a sync that was stopped")
+    if (folder / ".git" / "MERGE_HEAD").exists():
+        git(folder, "merge", "--abort", check=False)
+        if (folder / ".git" / "MERGE_HEAD").exists():
+            git(folder, "reset", "--merge", check=False)
+        report.notes.append("undid a merge left unfinished by a sync that was stopped")
+
+
+def _git_running_in(folder: Path) -> bool:
+    """Whether a git process works in ``folder`` (read from /proc; without it, assume so)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    target = folder.resolve()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "git":
+                continue
+            cwd = (entry / "cwd").resolve()
+        except OSError:
+            continue
+        if cwd == target:
+            return True
+    return False
 
 
 def _note_sync_time(folder: Path) -> None:

@@ -6,6 +6,7 @@ repository in a temp folder, as two laptops meet through a git server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 from pathlib import Path
@@ -211,3 +212,57 @@ def test_the_sync_state_says_when_and_whether_changes_wait(machines, run_cli) ->
     waiting = sync_state(a)
     assert waiting is not None and waiting.pending and waiting.last_sync == synced.last_sync
     assert sync_state(a.parent.parent / "elsewhere" / "library.json") is None
+
+
+def test_a_sync_killed_at_any_moment_leaves_library_and_repository_usable(
+    machines, run_cli, readlist_command: list[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import random
+    import signal
+    import time
+
+    _, a, b = machines
+    rng = random.Random(20261205)
+    expected: set[str] = set()
+    for round_ in range(6):
+        tag_a, tag_b = f"a{round_}", f"b{round_}"
+        expected |= {tag_a, tag_b}
+        run_cli("tag", "knuth1984", tag_a, library=a, check=True)
+        run_cli("sync", library=a, check=True)
+        run_cli("tag", "knuth1984", tag_b, library=b, check=True)
+        child = subprocess.Popen(
+            [*readlist_command, "--library", str(b), "sync"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ},
+            start_new_session=True,  # the kill reaches git and the merge driver too
+        )
+        time.sleep(rng.uniform(0.05, 0.6))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        # Whatever was cut: the library reads, and the next sync finishes the work.
+        assert run_cli("list", "--json", library=b).returncode == 0
+        run_cli("sync", library=b, check=True)
+        run_cli("sync", library=a, check=True)
+        assert papers(run_cli, a) == papers(run_cli, b)
+        assert set(papers(run_cli, b)["knuth1984"]["tags"]) == expected  # type: ignore[arg-type]
+    assert run_cli("doctor", library=b).returncode == 0
+
+
+def test_sync_undoes_an_unfinished_merge_and_a_stale_git_lock(machines, run_cli) -> None:  # type: ignore[no-untyped-def]
+    _, a, b = machines
+    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
+    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
+    run_cli("sync", library=a, check=True)
+    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
+    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    subprocess.run([*git_b, "pull", "--no-rebase"], capture_output=True)  # stops on JSON lines
+    assert (b.parent / ".git" / "MERGE_HEAD").exists()
+    (b.parent / ".git" / "index.lock").write_text("")  # as a killed git leaves it
+    result = run_cli("sync", library=b, check=True)
+    assert "undid a merge left unfinished by a sync that was stopped" in result.stdout
+    assert "removed git's lock file left by a sync that was stopped" in result.stdout
+    assert set(papers(run_cli, b)["knuth1984"]["tags"]) == {"from-a", "from-b"}  # type: ignore[arg-type]
