@@ -12,6 +12,10 @@ Appends are made under the library's lock: one ``write`` of a whole line, then
 append starts on a fresh line, so it never breaks anything. On the first save of a
 (UTC) day, entries older than the horizon are dropped by rewriting the file
 atomically (temp file and rename).
+
+Why it is ~460 lines: the entry format (headers first, so listing and undo read only
+headers), torn-line recovery, compaction and the undo/redo state are one file
+format's reading and writing; applying a reversal is :mod:`readlist.store.undo`.
 """
 
 from __future__ import annotations

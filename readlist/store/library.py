@@ -15,9 +15,11 @@ paper <-> record and the abstracts kept apart (:mod:`~readlist.store.records`,
 (:mod:`~readlist.store.importing`), and the search texts kept between commands
 (:mod:`~readlist.store.index`).
 
-Why it is still ~620 lines: the :class:`Library` is the public API the CLI and the
-interface call (reads, searches, counts, triage changes, notes, imports), and each
-method is short; the counts by tag, status and category are next to move out.
+Why it is ~860 lines: the :class:`Library` is the public API the CLI and the
+interface call (reads, searches, counts, triage changes, notes, imports, undo and
+redo, the journal's command name), 55 short methods that share the lock and the
+in-memory records; the work itself is in the modules above. The counts by tag,
+status and category and the undo/redo front are next to move out.
 """
 
 from __future__ import annotations
