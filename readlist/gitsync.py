@@ -11,7 +11,7 @@ field by field (:mod:`readlist.store.threeway`) instead of lines of JSON.
 ``sync`` holds the library's lock throughout: a change from another readlist
 process waits, and an open interface sees the merged library as an outside change.
 
-Why it is ~480 lines: set-up, clone, sync, the recovery of a stopped sync, the merge
+Why it is ~530 lines: set-up, clone, sync, the recovery of a stopped sync, the merge
 driver's entry and the checks ``doctor`` and the interface ask for all drive the same
 ``git`` runner over the same files; the merging itself is :mod:`readlist.store.threeway`.
 """

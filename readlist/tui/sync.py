@@ -63,7 +63,13 @@ def _show(screen: LibraryScreen, report: SyncReport) -> None:
 
 
 def refresh_sync_state(screen: LibraryScreen) -> None:
-    """Ask git for the sync state in a thread; the header shows it when it comes."""
+    """Ask git for the sync state in a thread; the header shows it when it comes.
+
+    Asked after every change while sync is set up: one question at a time, so a burst
+    of keys costs one round of git commands, not one per key.
+    """
+    if any(worker.group == "sync-state" and worker.is_running for worker in screen.workers):
+        return
     path = screen.library.path
     today = screen.today()
 
@@ -71,4 +77,4 @@ def refresh_sync_state(screen: LibraryScreen) -> None:
         label = sync_label(sync_state(path), today)
         screen.app.call_from_thread(screen.show_sync_label, label)
 
-    screen.run_worker(ask, thread=True, group="sync-state", exclusive=True, exit_on_error=False)
+    screen.run_worker(ask, thread=True, group="sync-state", exit_on_error=False)
