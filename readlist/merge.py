@@ -367,8 +367,15 @@ def merge_papers(current: Paper, incoming: Paper, extra_tags: Iterable[str] = ()
     tags = {normalize_tag(tag) for tag in (*incoming.tags, *extra_tags)} - {""}
     if not tags <= set(merged.tags):
         merged.tags = sorted(set(merged.tags) | tags)
-    if merged.source is not None and incoming.source is not None and merged != current:
-        # The source names the last file that taught the library something.
+    if (
+        merged.source is not None
+        and incoming.source is not None
+        and merged != current
+        and (incoming.source.format == "bibtex" or merged.source.format != "bibtex")
+    ):
+        # The source names the last file that taught the library something; but a
+        # paper from the user's own .bib stays theirs when arXiv or a DOI record
+        # enriches it, or its key would no longer be pinned and its entry not theirs.
         merged.source.file = incoming.source.file
         merged.source.format = incoming.source.format
     return merged

@@ -250,3 +250,41 @@ def test_a_new_key_of_a_known_bib_still_matches_a_paper_from_elsewhere(
     (listed_key,) = library.import_papers([listed]).added
     report = library.import_papers(parse_text(TUGBOAT, source_name="tugboat.bib").papers[2:])
     assert report.updated == [listed_key] and not report.added
+
+
+@pytest.mark.parametrize("incoming_format", ["arxiv", "crossref", "csl-json", "listing"])
+def test_enriching_a_paper_of_the_users_bib_keeps_it_theirs(incoming_format: str) -> None:
+    """arXiv or a DOI record adds facts to a .bib paper; its key stays pinned and its file named."""
+    from readlist.keys import is_pinned
+
+    current = bib_paper("Attention Is All You Need", "Vaswani:2017", doi="10.5555/x")
+    incoming = Paper(
+        title="Attention Is All You Need",
+        authors=["Ashish Vaswani", "Noam Shazeer"],
+        published="2017-06-12",
+        abstract="The dominant sequence transduction models.",
+        source=Source("arXiv:1706.03762", incoming_format, "misc", "", {"eprint": "1706.03762"}),
+    )
+    merged = merge.merge_papers(current, incoming)
+    assert merged.abstract  # the merge did teach the paper something
+    assert merged.source is not None
+    assert (merged.source.format, merged.source.file, merged.source.key) == (
+        "bibtex",
+        "refs.bib",
+        "Vaswani:2017",
+    )
+    assert merged.source.fields["eprint"] == "1706.03762"
+    assert is_pinned(merged)
+
+
+def test_a_listing_paper_enriched_by_arxiv_names_arxiv_as_its_source() -> None:
+    """Only a .bib source is kept over a later one; a listing paper's source moves on."""
+    current = paper("Attention Is All You Need", source=Source("listing.txt", "listing"))
+    incoming = paper(
+        "Attention Is All You Need",
+        abstract="The dominant sequence transduction models.",
+        source=Source("arXiv:1706.03762", "arxiv", "misc", "", {"eprint": "1706.03762"}),
+    )
+    merged = merge.merge_papers(current, incoming)
+    assert merged.source is not None
+    assert (merged.source.format, merged.source.file) == ("arxiv", "arXiv:1706.03762")
