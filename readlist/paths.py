@@ -27,6 +27,12 @@ def abstracts_path(library: str | os.PathLike[str]) -> Path:
     return path.with_name(f"{path.stem}.abstracts{path.suffix}")
 
 
+def quarantine_path(library: str | os.PathLike[str]) -> Path:
+    """Where damaged records are moved: ``library.quarantine.json`` beside the library."""
+    path = Path(library)
+    return path.with_name(f"{path.stem}.quarantine{path.suffix}")
+
+
 def exports_path(library: str | os.PathLike[str]) -> Path:
     """The registry of the exports kept up to date for the library at ``library``, beside it."""
     path = Path(library)

@@ -9,6 +9,7 @@ the CLI prints them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -23,7 +24,7 @@ from filelock import FileLock, Timeout
 
 from readlist.keys import is_valid_key as is_bibtex_safe_key
 from readlist.models import PAPER_FIELDS, Paper, Status
-from readlist.paths import abstracts_path, lock_path
+from readlist.paths import abstracts_path, lock_path, quarantine_path
 from readlist.store.backup import backup_folder, list_backups
 from readlist.store.drafts import list_drafts
 from readlist.store.format import (
@@ -34,6 +35,7 @@ from readlist.store.format import (
     FormatProblem,
     parse_file,
 )
+from readlist.store.index import index_path
 from readlist.store.journal import journal_path
 from readlist.store.locks import lock_holders
 from readlist.store.records import ABSTRACT_REF, read_record
@@ -280,12 +282,25 @@ def abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:
     return findings
 
 
+#: A search index write takes well under a second; a temp file older than this is left over.
+_INDEX_WRITE_SECONDS = 60
+
+
 def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
     """Temporary files that saves (of the library or its backups) may have left behind."""
     library = Path(path)
-    found = sorted(library.parent.glob(f".{_glob_escape(library.name)}.*.tmp"))
-    # A compaction of the journal killed before its rename.
-    found += sorted(library.parent.glob(f".{_glob_escape(journal_path(library).name)}.*.tmp"))
+    found: list[Path] = []
+    # The library, its abstracts and quarantine (saved under the lock), and a compaction
+    # of the journal killed before its rename.
+    saved_under_lock = (abstracts_path(library), quarantine_path(library), journal_path(library))
+    for saved in (library, *saved_under_lock):
+        found += sorted(library.parent.glob(f".{_glob_escape(saved.name)}.*.tmp"))
+    # The search index is written without the lock: only an old temp file is a leftover.
+    stale = time.time() - _INDEX_WRITE_SECONDS
+    for tmp in sorted(library.parent.glob(f".{_glob_escape(index_path(library).name)}.*.tmp")):
+        with contextlib.suppress(OSError):
+            if tmp.stat().st_mtime < stale:
+                found.append(tmp)
     folder = backup_folder(library)
     if folder.is_dir():
         found += sorted(folder.glob(".*.tmp"))

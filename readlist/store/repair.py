@@ -24,7 +24,7 @@ from typing import Any
 
 from readlist.errors import LibraryError
 from readlist.models import now_iso
-from readlist.paths import abstracts_path
+from readlist.paths import abstracts_path, quarantine_path
 from readlist.store.abstracts import abstract_digest, stored_texts
 from readlist.store.atomic import copy_atomically
 from readlist.store.backup import backup_folder, list_backups
@@ -150,12 +150,6 @@ def move_directory_aside(library: Path) -> Path | None:
             f"({error.strerror or error}); move it yourself, then run readlist doctor --fix"
         ) from None
     return target
-
-
-def quarantine_path(library: str | os.PathLike[str]) -> Path:
-    """Where damaged records are moved: ``library.quarantine.json`` beside the library."""
-    path = Path(library)
-    return path.with_name(f"{path.stem}.quarantine{path.suffix}")
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from readlist import cli
 from readlist.models import PAPER_FIELDS, Link, LinkKind, Paper, Source
+from readlist.paths import quarantine_path
 from readlist.store import Library
-from readlist.store.repair import QUARANTINE_TABLE, quarantine_path
+from readlist.store.repair import QUARANTINE_TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTING = "CVSep 25, 2023Code\n{title}Ann Lee, Bo Chen\nAn abstract.\n"

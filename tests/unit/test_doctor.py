@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,29 @@ def test_leftover_temp_files_are_found_and_fixed_under_the_lock(path: Path) -> N
     assert not killed.exists() and not killed_backup.exists() and unrelated.exists()
     assert path.read_bytes() == good
     assert problems(check_library(path)) == []
+
+
+def test_leftovers_of_the_files_beside_the_library_are_found_too(path: Path) -> None:
+    """A save of the abstracts or the quarantine killed before its rename leaves a temp file."""
+    from readlist.paths import abstracts_path, quarantine_path
+    from readlist.store.index import index_path
+
+    Library(path).import_papers([paper("Kept")])
+    abstracts_tmp = path.parent / f".{abstracts_path(path).name}.k1.tmp"
+    quarantine_tmp = path.parent / f".{quarantine_path(path).name}.k2.tmp"
+    old_index_tmp = path.parent / f".{index_path(path).name}.k3.tmp"
+    live_index_tmp = path.parent / f".{index_path(path).name}.k4.tmp"
+    other_library_tmp = path.parent / f".{path.stem}.other{path.suffix}.k5.tmp"
+    for tmp in (abstracts_tmp, quarantine_tmp, old_index_tmp, live_index_tmp, other_library_tmp):
+        tmp.write_bytes(b"{")
+    an_hour_ago = time.time() - 3600
+    os.utime(old_index_tmp, (an_hour_ago, an_hour_ago))
+    leftover = [f for f in check_library(path) if f.code == "leftover-temp"]
+    assert len(leftover) == 3
+    removed = sorted(fix_library(path).removed)
+    assert removed == sorted([abstracts_tmp, quarantine_tmp, old_index_tmp])
+    # A search index being written right now by a reader, and another library's save, stay.
+    assert live_index_tmp.exists() and other_library_tmp.exists()
 
 
 def test_a_held_lock_is_reported(path: Path) -> None:
