@@ -8,6 +8,7 @@ import pytest
 from textual.actions import parse
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.system_commands import SystemCommandsProvider
@@ -93,6 +94,28 @@ async def test_question_mark_lists_every_key(app: ReadlistApp) -> None:
         assert "year:>=2023" in text
         await pilot.press("question_mark")
         assert isinstance(app.screen, LibraryScreen)
+
+
+@pytest.mark.parametrize(("size", "columns"), [((80, 24), 1), ((120, 35), 2)])
+async def test_help_is_one_column_when_narrow_and_two_when_wide(
+    app: ReadlistApp, size: tuple[int, int], columns: int
+) -> None:
+    """At 80 columns two side-by-side tables wrapped every tooltip into a tall thin stack."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        statics = list(app.screen.query(Static))
+        first, search = statics[0], statics[-1]  # the Library keys; the search syntax
+        assert "year:>=2023" in static_text(search)
+        side_by_side = search.region.x >= first.region.right
+        assert (2 if side_by_side else 1) == columns
+        if columns == 1:  # no description is squeezed onto a second line
+            assert "filter as you type" in static_text(first)
+            assert first.region.width > size[0] // 2
+        scroll = app.screen.query_one(VerticalScroll)
+        await pilot.press("j", "j")
+        assert scroll.scroll_y == (2 if scroll.max_scroll_y >= 2 else scroll.max_scroll_y)
 
 
 async def test_the_palette_offers_the_screen_keys(app: ReadlistApp) -> None:

@@ -98,6 +98,14 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "app.pop_screen", "Close help"),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+    ]
+    #: Below 110 columns the two columns of tables are one (app.tcss: ``.-narrow``);
+    #: side by side at 80 columns, every tooltip wrapped into a tall thin stack.
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (110, "-wide"),
     ]
 
     def __init__(self, left: Sequence[KeySection], right: Sequence[KeySection]) -> None:
@@ -119,6 +127,10 @@ class HelpScreen(ModalScreen[None]):
                     for section in self.right:
                         yield Static(keys_table(section.title, section.bindings, KEY_NAMES))
                     yield Static(self._query_help())
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the keys by ``lines`` (j/k as in the table, whatever has focus)."""
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def _query_help(self) -> Table:
         table = titled_table("Search")
