@@ -106,17 +106,19 @@ def pick(paper: Paper, hits: Sequence[tuple[str, Paper]]) -> tuple[str, list[str
 
 
 def edited_values(paper: Paper) -> set[str]:
-    """The imported values (``title``, ``author``, ``date``, …) the user changed since import.
+    """The values (``title``, ``author``, ``date``, …) the user changed since import.
 
-    Known for papers read from BibTeX, whose source keeps a digest of each value
-    as imported (:func:`readlist.models.bibtex_derived`).
+    Those set with ``readlist edit`` (:attr:`Paper.edited`), and for papers read from
+    BibTeX those whose digest as imported no longer matches
+    (:func:`readlist.models.bibtex_derived`).
     """
+    marked = set(paper.edited)
     source = paper.source
     if source is None or not source.derived:
-        return set()
+        return marked
     then = source.derived.split()
     now = bibtex_derived(paper).split()
-    return {name for name, a, b in zip(BIBTEX_DERIVED, then, now, strict=False) if a != b}
+    return marked | {name for name, a, b in zip(BIBTEX_DERIVED, then, now, strict=False) if a != b}
 
 
 def enrichment(current: Paper, hit: Paper) -> Paper:

@@ -110,16 +110,21 @@ class EditedText:
             self.file.unlink()
 
 
-def edit_text(text: str, *, suffix: str = ".md") -> EditedText:
+def edit_entry_text(text: str) -> EditedText:
+    """Let the user edit a BibTeX entry in their editor (a ``.bib`` file, for highlighting)."""
+    return edit_text(text, suffix=".bib", what="entry")
+
+
+def edit_text(text: str, *, suffix: str = ".md", what: str = "note") -> EditedText:
     """Let the user edit ``text`` in their editor (run without a shell); what it left.
 
     The file handed over ends with a newline, as editors expect. The caller
     discards the file once the text is saved (or keeps it when saving failed).
     Raises :class:`EditorError` if the editor cannot run, fails, or leaves no
-    readable file.
+    readable file; its message names ``what`` was being edited.
     """
     command = editor_command()
-    fd, name = tempfile.mkstemp(prefix="readlist-note-", suffix=suffix)
+    fd, name = tempfile.mkstemp(prefix=f"readlist-{what}-", suffix=suffix)
     path = Path(name)
     edited: EditedText | None = None
     try:
@@ -131,10 +136,10 @@ def edit_text(text: str, *, suffix: str = ".md") -> EditedText:
             raise EditorError(f"cannot run editor {command[0]!r}: {error.strerror}", text) from None
         if result.returncode != 0:
             raise EditorError(
-                f"editor {command[0]!r} exited with status {result.returncode}; note not changed",
+                f"editor {command[0]!r} exited with status {result.returncode}; {what} not changed",
                 text,
             )
-        edited = _read_edited(path, command[0], text)
+        edited = _read_edited(path, command[0], text, what)
         return edited
     finally:
         if edited is None:
@@ -145,31 +150,31 @@ def edit_text(text: str, *, suffix: str = ".md") -> EditedText:
                     path.unlink()
 
 
-def _read_edited(path: Path, editor: str, text: str) -> EditedText:
+def _read_edited(path: Path, editor: str, text: str, what: str = "note") -> EditedText:
     """The text the editor left in ``path``, read as UTF-8 or else as Latin-1."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise EditorError(
-            f"editor {editor!r} removed the note file {path}; note not changed",
+            f"editor {editor!r} removed the {what} file {path}; {what} not changed",
             text,
             lost_file=True,
         ) from None
     except IsADirectoryError:
         raise EditorError(
-            f"editor {editor!r} replaced the note file {path} with a folder; note not changed",
+            f"editor {editor!r} replaced the {what} file {path} with a folder; {what} not changed",
             text,
             lost_file=True,
         ) from None
     except OSError as error:
         raise EditorError(
-            f"cannot read the note file {path}: {error.strerror}", text, lost_file=True
+            f"cannot read the {what} file {path}: {error.strerror}", text, lost_file=True
         ) from None
     try:
         return EditedText(raw.decode("utf-8"), path)
     except UnicodeDecodeError:
         warning = (
-            "the editor saved the note in another encoding than UTF-8; it was read as "
+            f"the editor saved the {what} in another encoding than UTF-8; it was read as "
             "Latin-1, so check its accented letters"
         )
         return EditedText(raw.decode("latin-1"), path, warning)

@@ -299,11 +299,14 @@ def _merged_links(current: Sequence[Link], incoming: Sequence[Link]) -> list[Lin
     return merged
 
 
-def _merged_source(current: Source | None, incoming: Source | None) -> Source | None:
+def _merged_source(
+    current: Source | None, incoming: Source | None, edited: frozenset[str] = frozenset()
+) -> Source | None:
     """The known source with the incoming one's fields added (non-empty values win).
 
-    The file name stays the known one here; :func:`merge_papers` moves it to the
-    incoming file only when that file changed something.
+    Fields the user ``edited`` keep their value. The file name stays the known one
+    here; :func:`merge_papers` moves it to the incoming file only when that file
+    changed something.
     """
     if incoming is None:
         return None if current is None else current.copy()
@@ -311,19 +314,23 @@ def _merged_source(current: Source | None, incoming: Source | None) -> Source | 
         return incoming.copy()
     merged = current.copy()
     for name, value in incoming.fields.items():
-        if value.strip() or name not in merged.fields:
+        if name not in edited and (value.strip() or name not in merged.fields):
             merged.fields[name] = value
     if incoming.raw:
         # The entry as the file now writes it: an edited .bib re-imported is exported
         # with its new text, braces and macros, not with the text first imported.
         for name, raw in incoming.raw.items():
-            if raw.strip() or name not in merged.raw:
+            if name not in edited and (raw.strip() or name not in merged.raw):
                 merged.raw[name] = raw
         merged.strings = {**merged.strings, **incoming.strings}
         merged.preamble = list(incoming.preamble or merged.preamble)
         merged.derived = incoming.derived
     # A plain @misc says less than the type already known (@article, @inproceedings).
-    if incoming.entry_type and not (incoming.entry_type == "misc" and merged.entry_type):
+    if (
+        incoming.entry_type
+        and "entrytype" not in edited
+        and not (incoming.entry_type == "misc" and merged.entry_type)
+    ):
         merged.entry_type = incoming.entry_type
     if incoming.key and not merged.key:
         merged.key = incoming.key  # a key already imported stays: \cite{} uses it
@@ -341,25 +348,31 @@ def merge_papers(current: Paper, incoming: Paper, extra_tags: Iterable[str] = ()
     BibTeX fields (``eprint``, ``doi``, …) are added; the ``.bib`` key ``incoming``
     was read with becomes an alias when it is not the known key. Key, status, notes and
     timestamps are the user's; tags are united with ``incoming``'s and ``extra_tags``.
+    A field the user set with ``readlist edit`` (:attr:`Paper.edited`) is never replaced.
     Merging a paper with itself changes nothing.
     """
     merged = current.copy()
-    if incoming.title.strip():
+    edited = frozenset(current.edited)
+    if incoming.title.strip() and "title" not in edited:
         merged.title = incoming.title
-    if _richer_authors(current, incoming):
+    if "author" not in edited and _richer_authors(current, incoming):
         merged.authors = list(incoming.authors)
         merged.authors_truncated = incoming.authors_truncated
     if incoming.affiliations:
         merged.affiliations = list(incoming.affiliations)
-    if incoming.category:
+    if incoming.category and "primaryclass" not in edited:
         merged.category = incoming.category
-    if incoming.published and _precision(incoming.published) >= _precision(current.published):
+    if (
+        incoming.published
+        and "date" not in edited
+        and _precision(incoming.published) >= _precision(current.published)
+    ):
         merged.published = incoming.published
-    if incoming.abstract.strip():
+    if incoming.abstract.strip() and "abstract" not in edited:
         merged.abstract = incoming.abstract
     merged.links = _merged_links(current.links, incoming.links)
     merged.has_code = current.has_code or incoming.has_code
-    merged.source = _merged_source(current.source, incoming.source)
+    merged.source = _merged_source(current.source, incoming.source, edited)
     if incoming.aliases or (incoming.source is not None and incoming.source.key):
         aliases = _new_aliases(current, incoming)
         if aliases:

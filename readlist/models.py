@@ -200,6 +200,8 @@ PAPER_FIELDS: tuple[str, ...] = (
     "updated",
     "read_at",
     "conflicts",
+    "edited",
+    "pdf",
     "source",
 )
 
@@ -214,6 +216,9 @@ class Paper:
     which find it and are exported so that ``\cite{old}`` keeps working.
     ``conflicts`` are what a sync could not merge on its own, a line each
     (:mod:`readlist.store.threeway`), until the user resolves them.
+    ``edited`` names the BibTeX fields (``title``, ``author``, ``date``, ``journal``, …)
+    the user set with ``readlist edit``: imports and ``enrich`` never overwrite them.
+    ``pdf`` is the file name of the downloaded PDF, relative to the library's folder.
     """
 
     title: str
@@ -234,6 +239,8 @@ class Paper:
     updated: str | None = None
     read_at: str | None = None
     conflicts: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
+    pdf: str | None = None
     source: Source | None = None
 
     @property
@@ -280,6 +287,8 @@ class Paper:
             updated=self.updated,
             read_at=self.read_at,
             conflicts=list(self.conflicts),
+            edited=list(self.edited),
+            pdf=self.pdf,
             source=None if source is None else source.copy(),
         )
 
@@ -304,6 +313,8 @@ class Paper:
             "updated": self.updated,
             "read_at": self.read_at,
             "conflicts": list(self.conflicts),
+            "edited": list(self.edited),
+            "pdf": self.pdf,
             "source": None if self.source is None else self.source.to_dict(),
         }
 
@@ -368,6 +379,11 @@ class Paper:
             conflicts = _texts(conflicts, "conflicts", problems)
         else:
             conflicts = list(conflicts)
+        edited = get("edited", _MISSING)  # absent from records before `edit`
+        edited = _texts(edited, "edited", problems) if _not_texts(edited) else list(edited)
+        pdf = get("pdf")
+        if pdf is not None and type(pdf) is not str:
+            pdf = _optional_text(pdf, "pdf", problems)
         source = get("source")
         if source is not None:
             if type(source) is dict:
@@ -394,6 +410,8 @@ class Paper:
             updated=stamps[1],
             read_at=stamps[2],
             conflicts=conflicts,
+            edited=edited,
+            pdf=pdf,
             source=source,
         )
 

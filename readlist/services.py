@@ -7,7 +7,8 @@ every save rewrites the exports kept up to date (:mod:`readlist.kept_exports`).
 
 The use cases both faces run go through here too: :func:`import_files`,
 :func:`export_to` (never onto the library's own files), :func:`edit_note` (saved
-against the note it started from) and :func:`open_link` (http(s) only, no shell).
+against the note it started from), :func:`edit_metadata` (a paper as a BibTeX entry,
+saved against the version it started from) and :func:`open_link` (http(s) only, no shell).
 """
 
 from __future__ import annotations
@@ -188,14 +189,106 @@ def edit_note(
     return NoteEdit(saved, edited.warning)
 
 
-def _keep_draft(library: Library, key: str, text: str, *, also: Path | None = None) -> str:
-    """Keep unsaved note text as a draft beside the library; a sentence saying where."""
+def _keep_draft(
+    library: Library,
+    key: str,
+    text: str,
+    *,
+    also: Path | None = None,
+    what: str = "note text",
+    suffix: str = ".md",
+) -> str:
+    """Keep unsaved note (or entry) text as a draft beside the library; a sentence saying where."""
     in_file = f" and in {also}" if also else ""
     try:
-        draft = library.save_draft(key, text)
+        draft = library.save_draft(key, text, suffix=suffix)
     except ReadlistError as error:
-        return f"your note text could not be kept as a draft ({error}){in_file}"
-    return f"your note text is kept in {draft}{in_file}"
+        return f"your {what} could not be kept as a draft ({error}){in_file}"
+    return f"your {what} is kept in {draft}{in_file}"
+
+
+@dataclass(frozen=True)
+class MetadataEdit:
+    """What ``readlist edit`` did: the paper's key now, and the fields it changed."""
+
+    key: str
+    #: The names changed (BibTeX fields, ``entrytype``, ``key``); empty: nothing saved.
+    changed: tuple[str, ...] = ()
+    #: Whether the user gave up (saved the file empty or unchanged).
+    gave_up: bool = False
+    warning: str | None = None
+
+
+def edit_metadata(
+    library: Library,
+    key: str,
+    *,
+    edit: Callable[[str], EditedText] | None = None,
+    kept: Callable[[str], None],
+    errors: Callable[[list[str]], None] = lambda lines: None,
+) -> MetadataEdit:
+    """Edit the paper of ``key`` as a BibTeX entry until it is valid or the user gives up.
+
+    Each time the saved entry is not valid, ``errors`` is told (one line each) and
+    the editor reopens on it with the errors as comment lines. A valid entry is
+    saved against the paper as it was handed over
+    (:func:`readlist.metadata_edit.apply_edit`): a field changed meanwhile in the
+    library refuses the save. Text that cannot be saved is kept as a draft beside the
+    library and ``kept`` is told where, before the error is raised.
+    """
+    from readlist.launch import EditorError, edit_entry_text
+    from readlist.metadata_edit import (
+        MetadataChange,
+        apply_edit,
+        entry_text,
+        gave_up,
+        read_entry,
+        with_errors,
+    )
+
+    start = library.get(key).copy()
+    handed = entry_text(start)
+    base, problems = read_entry(handed)
+    if base is None:
+        raise ReadlistError(f"{key} cannot be written as a BibTeX entry: {'; '.join(problems)}")
+    warning: str | None = None
+    while True:
+        try:
+            edited = (edit or edit_entry_text)(handed)
+        except EditorError as error:
+            if error.lost_file:
+                kept(_keep_draft(library, key, error.text, what="entry", suffix=".bib"))
+            raise
+        warning = warning or edited.warning
+        if gave_up(edited.text, handed):
+            edited.discard()
+            return MetadataEdit(key, gave_up=True, warning=warning)
+        after, problems = read_entry(edited.text)
+        if after is None:
+            errors(problems)
+            edited.discard()
+            handed = with_errors(edited.text, problems)
+            continue
+        change = MetadataChange.between(base, after)
+        if not change.names:
+            edited.discard()
+            return MetadataEdit(key, warning=warning)
+
+        def changed(current: Paper, change: MetadataChange = change) -> Paper:
+            paper = apply_edit(current, start, change)
+            paper.key = change.new_key or paper.key
+            return paper
+
+        try:
+            new_key = library.replace_paper(key, changed)
+        except ReadlistError:
+            draft = _keep_draft(
+                library, key, edited.text, also=edited.file, what="entry", suffix=".bib"
+            )
+            kept(draft)
+            raise
+        edited.discard()
+        return MetadataEdit(new_key or key, change.names, warning=warning)
 
 
 def open_link(url: str, *, opener: Callable[[str], object] | None = None) -> str:

@@ -26,6 +26,12 @@ def _edit_text(text: str) -> EditedText:
     return edit_text(text)
 
 
+def _edit_entry_text(text: str) -> EditedText:
+    from readlist.launch import edit_entry_text
+
+    return edit_entry_text(text)
+
+
 def _open_url(url: str) -> object:
     from readlist.launch import open_url  # webbrowser: only when opening
 
@@ -44,6 +50,8 @@ class Environment:
     stdout_isatty: bool | None = None
     #: Runs the user's editor on a text (``note KEY`` with no text).
     edit_text: Callable[[str], EditedText] = _edit_text
+    #: Runs the user's editor on a paper's BibTeX entry (``edit KEY``).
+    edit_entry_text: Callable[[str], EditedText] = _edit_entry_text
     #: Opens a checked http(s) URL in the web browser (``open``).
     open_url: Callable[[str], object] = _open_url
 

@@ -23,6 +23,7 @@ from readlist.cli.commands import (
     cmd_tui,
     cmd_untag,
 )
+from readlist.cli.editing import cmd_edit
 from readlist.cli.exports import cmd_exports
 from readlist.cli.history import cmd_history, cmd_redo, cmd_undo
 from readlist.cli.maintenance import cmd_doctor, cmd_restore
@@ -125,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("key", help="citation key or a unique prefix")
     command.add_argument("text", nargs="?", help="the note text ('-' reads stdin)")
     command.add_argument("--append", action="store_true", help="add to the note instead")
+
+    command = add("edit", cmd_edit, "edit a paper's metadata as a BibTeX entry in $EDITOR")
+    command.add_argument("key", help="citation key or a unique prefix")
 
     command = add("open", cmd_open, "open a paper's code (or a search for it) in the browser")
     command.add_argument("key", help="citation key or a unique prefix")

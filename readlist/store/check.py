@@ -236,14 +236,17 @@ FIELD_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "updated": (_is_optional_str, "a string or null"),
     "read_at": (_is_optional_str, "a string or null"),
     "conflicts": (_is_str_list, "a list of strings"),
+    "edited": (_is_str_list, "a list of strings"),
+    "pdf": (_is_optional_str, "a string or null"),
     "source": (lambda v: v is None or isinstance(v, dict), "an object or null"),
     ABSTRACT_REF: (lambda v: isinstance(v, str) and bool(v), "a digest string"),
 }
 #: What a stored record may hold: a paper's fields, its abstract by reference or inline.
 STORED_FIELDS: tuple[str, ...] = (*PAPER_FIELDS, ABSTRACT_REF)
 #: Fields a stored record may lack: the abstract (inline only in schema 1 files), the
-#: aliases and the sync conflicts (records written before readlist kept them).
-OPTIONAL_FIELDS = frozenset({"abstract", ABSTRACT_REF, "aliases", "conflicts"})
+#: aliases, the sync conflicts, the fields edited and the PDF (records written before
+#: readlist kept them).
+OPTIONAL_FIELDS = frozenset({"abstract", ABSTRACT_REF, "aliases", "conflicts", "edited", "pdf"})
 
 
 def abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:

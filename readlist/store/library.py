@@ -708,9 +708,42 @@ class Library:
         self._change([key], change)
         return result[0]
 
-    def save_draft(self, key: str, text: str) -> Path:
-        """Keep ``text`` as an unsaved draft of the note of ``key`` beside the library."""
-        return save_draft(self.path, key, text)
+    def save_draft(self, key: str, text: str, *, suffix: str = ".md") -> Path:
+        """Keep ``text`` as an unsaved draft of the note (or ``.bib`` entry) of ``key``."""
+        return save_draft(self.path, key, text, suffix=suffix)
+
+    def replace_paper(self, key: str, change: Callable[[Paper], Paper | None]) -> str | None:
+        """Replace the paper of ``key`` (or alias) by ``change(copy)``, under the lock; its key.
+
+        ``change`` sees the paper as stored now, abstract included, and returns the new
+        version (``None``: nothing to save); it may raise to refuse. A new key must be
+        free (no other paper's key or alias): the old key then becomes an alias, as
+        with :meth:`rename`. Returns the paper's key after the change, ``None`` if
+        nothing changed.
+        """
+        with self._storage.locked():
+            self.refresh()
+            old = self.resolve_key(key) if key not in self._docs else key
+            if self._damage.get(old) or read_record(self._docs[old])[1]:
+                raise DamagedRecordError(old, read_record(self._docs[old])[1])
+            current = self._paper(old).copy()
+            paper = change(current.copy())
+            if paper is None or paper == current:
+                return None
+            new = paper.key
+            if new != old:
+                owner = new if new in self._doc_ids else self._alias_of.get(new)
+                if owner is not None and owner != old:
+                    raise KeyLookupError(f"key '{new}' is taken by paper {owner}; nothing saved")
+                aliases = dict.fromkeys([*paper.aliases, old])
+                paper.aliases = [alias for alias in aliases if alias != new]
+            paper.updated = now_iso()
+            texts: dict[str, str] = {}
+            self._save(replace={old: full_record(paper, texts)}, texts=texts)
+            if new != old:
+                self._generation = -1  # the index is by key: read it again
+                self.refresh()
+        return new
 
     def remove(self, keys: Iterable[str]) -> list[str]:
         """Delete papers; returns the keys removed."""

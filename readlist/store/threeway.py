@@ -46,7 +46,7 @@ Record = dict[str, Any]
 OURS_LABEL = "<<<<<<< this machine"
 THEIRS_LABEL = ">>>>>>> other machine"
 #: Fields merged as sets (order: this machine's, then the other's additions).
-SET_FIELDS = ("tags", "aliases", "conflicts")
+SET_FIELDS = ("tags", "aliases", "conflicts", "edited")
 #: Fields where, changed differently on both sides, the later ``updated`` wins.
 LATEST_WINS = ("status", "read_at", "abstract_ref", "abstract")
 #: Fields that are bookkeeping, not content: never a conflict.

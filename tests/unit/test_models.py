@@ -28,6 +28,8 @@ def every_field_set() -> Paper:
         updated="2026-11-24T10:00:00+00:00",
         read_at="2026-11-24T10:00:00+00:00",
         conflicts=["notes: both machines changed the same lines"],
+        edited=["title"],
+        pdf="papers/lee2024sparse.pdf",
         source=Source("x.bib", "bibtex", "article", "Lee24", {"doi": "10.1/x"}),
     )
 

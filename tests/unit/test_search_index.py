@@ -135,6 +135,8 @@ _CHANGED: dict[str, object] = {
     "updated": "2020-01-02T00:00:00+00:00",
     "read_at": "2020-01-03T00:00:00+00:00",
     "conflicts": ["tags: changed on both machines"],
+    "edited": ["title"],
+    "pdf": "papers/other2020.pdf",
     "source": {"file": "x.bib", "format": "bibtex", "fields": {"journal": "Nature"}},
 }
 _ABSTRACTS = {"0" * 20: "First abstract.", "1" * 20: "Second abstract."}

@@ -1,0 +1,95 @@
+"""The rules of ``readlist edit``: what counts as changed, conflicts, and the user's mark kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from readlist.enriching import enrichment
+from readlist.merge import merge_papers
+from readlist.metadata_edit import (
+    EditConflict,
+    MetadataChange,
+    apply_edit,
+    entry_text,
+    read_entry,
+)
+from readlist.models import Link, LinkKind, Paper, Source
+
+
+def stored() -> Paper:
+    return Paper(
+        title="Sparse Attention",
+        key="lee2024sparse",
+        authors=["Ann Lee"],
+        published="2024-03-05",
+        links=[Link("https://github.com/a/b", LinkKind.CODE), Link("https://a.org/project")],
+        tags=["ml"],
+        source=Source("x.bib", "bibtex", "article", "lee2024sparse", {"journal": "J. Sparse"}),
+    )
+
+
+def edit(paper: Paper, *replacements: tuple[str, str]) -> MetadataChange:
+    text = entry_text(paper)
+    before, errors = read_entry(text)
+    assert before is not None, errors
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    after, errors = read_entry(text)
+    assert after is not None, errors
+    return MetadataChange.between(before, after)
+
+
+def test_an_untouched_entry_changes_nothing_even_what_bibtex_cannot_carry() -> None:
+    paper = stored()
+    assert edit(paper).names == ()
+    saved = apply_edit(paper, paper, edit(paper, ("J. Sparse", "Sparse Letters")))
+    assert saved.published == "2024-03-05"  # the day, which year/month alone would lose
+    assert saved.links == paper.links  # the second link, which the entry does not show
+    assert saved.edited == ["journal"]
+
+
+def test_a_field_changed_on_both_sides_is_a_conflict_and_others_merge() -> None:
+    start = stored()
+    change = edit(start, ("{Sparse Attention}", "{Sparse Attention, Mine}"))
+    meanwhile = start.copy()
+    meanwhile.title = "Sparse Attention, Theirs"
+    with pytest.raises(EditConflict, match="title changed in the library"):
+        apply_edit(meanwhile, start, change)
+    meanwhile = start.copy()
+    meanwhile.category = "cs.LG"
+    saved = apply_edit(meanwhile, start, change)
+    assert (saved.title, saved.category) == ("Sparse Attention, Mine", "cs.LG")
+
+
+def test_imports_and_enrich_keep_what_the_user_edited() -> None:
+    start = stored()
+    mine = apply_edit(
+        start, start, edit(start, ("{Sparse Attention}", "{Mine}"), ("J. Sparse", "Mine J."))
+    )
+    incoming = Paper(
+        title="Sparse Attention",
+        authors=["Ann Lee", "Bo Kim"],
+        abstract="New.",
+        source=Source("y.bib", "bibtex", "article", "lee2024sparse", {"journal": "Other"}),
+    )
+    merged = merge_papers(mine, incoming)
+    assert (merged.title, merged.source and merged.source.fields["journal"]) == ("Mine", "Mine J.")
+    assert merged.authors == ["Ann Lee", "Bo Kim"] and merged.abstract == "New."  # not edited
+    by_author = apply_edit(start, start, edit(start, ("{Lee, Ann}", "{Lee, Ann and Roe, Cy}")))
+    hit = Paper(title="Sparse Attention", authors=["Ann Lee", "Dee Ng"], published="2024-03-06")
+    enriched = merge_papers(by_author, enrichment(by_author, hit))
+    assert enriched.authors == ["Ann Lee", "Cy Roe"]
+    assert enriched.published == "2024-03-06"
+
+
+def test_a_paper_without_a_source_gains_one_for_the_fields_added() -> None:
+    paper = Paper(title="From a Listing", key="lovelace2024listing", authors=["Ada Lovelace"])
+    change = edit(paper, ("@misc{", "@inproceedings{"), ("\n}", ",\n  booktitle = {Proc. X}\n}"))
+    saved = apply_edit(paper, paper, change)
+    assert saved.source is not None
+    assert (saved.source.entry_type, saved.source.fields) == (
+        "inproceedings",
+        {"booktitle": "Proc. X"},
+    )
+    assert saved.edited == ["booktitle", "entrytype"]
