@@ -31,6 +31,7 @@ from readlist.text import escape_controls
 
 if TYPE_CHECKING:  # imported where used: every command opens a library, few need these
     from readlist.launch import EditedText
+    from readlist.metadata_edit import MetadataChange
     from readlist.sources import FileReport
 
 
@@ -219,6 +220,81 @@ class MetadataEdit:
     warning: str | None = None
 
 
+@dataclass(frozen=True)
+class EditedEntry:
+    """The entry as the user left it in the editor: valid, or given up (``change`` None)."""
+
+    change: MetadataChange | None
+    edited: EditedText | None = None
+    warning: str | None = None
+
+
+def edit_entry(
+    start: Paper,
+    *,
+    edit: Callable[[str], EditedText] | None = None,
+    errors: Callable[[list[str]], None] = lambda lines: None,
+) -> EditedEntry:
+    """Run the editor on ``start`` as a BibTeX entry until it is valid or the user gives up.
+
+    Each time the saved entry is not valid, ``errors`` is told (one line each) and
+    the editor reopens on it with the errors as comment lines. Raises
+    :class:`~readlist.launch.EditorError` when the editor fails. ``edit`` runs the
+    editor (:func:`readlist.launch.edit_entry_text` unless given).
+    """
+    from readlist.launch import edit_entry_text
+    from readlist.metadata_edit import MetadataChange, entry_text, gave_up, read_entry, with_errors
+
+    handed = entry_text(start)
+    base, problems = read_entry(handed)
+    if base is None:
+        raise ReadlistError(f"{start.key} cannot be written as a BibTeX entry: {problems[0]}")
+    warning: str | None = None
+    while True:
+        edited = (edit or edit_entry_text)(handed)
+        warning = warning or edited.warning
+        if gave_up(edited.text, handed):
+            edited.discard()
+            return EditedEntry(None, warning=warning)
+        after, problems = read_entry(edited.text)
+        if after is not None:
+            return EditedEntry(MetadataChange.between(base, after), edited, warning)
+        errors(problems)
+        edited.discard()
+        handed = with_errors(edited.text, problems)
+
+
+def save_entry(library: Library, start: Paper, entry: EditedEntry) -> MetadataEdit:
+    """Save the edited entry against ``start``, the paper it was written from.
+
+    A field changed in the library meanwhile refuses the save
+    (:class:`~readlist.metadata_edit.EditConflict`); then, or when the save fails,
+    the entry is kept as a draft beside the library and the error says where.
+    """
+    from readlist.metadata_edit import apply_edit
+
+    change, edited = entry.change, entry.edited
+    if change is None or edited is None or not change.names:
+        if edited is not None:
+            edited.discard()
+        return MetadataEdit(start.key, gave_up=change is None, warning=entry.warning)
+
+    def changed(current: Paper) -> Paper:
+        paper = apply_edit(current, start, change)
+        paper.key = change.new_key or paper.key
+        return paper
+
+    try:
+        new_key = library.replace_paper(start.key, changed)
+    except ReadlistError as error:
+        draft = _keep_draft(
+            library, start.key, edited.text, also=edited.file, what="entry", suffix=".bib"
+        )
+        raise ReadlistError(f"{error}; {draft}") from None
+    edited.discard()
+    return MetadataEdit(new_key or start.key, change.names, warning=entry.warning)
+
+
 def edit_metadata(
     library: Library,
     key: str,
@@ -227,68 +303,21 @@ def edit_metadata(
     kept: Callable[[str], None],
     errors: Callable[[list[str]], None] = lambda lines: None,
 ) -> MetadataEdit:
-    """Edit the paper of ``key`` as a BibTeX entry until it is valid or the user gives up.
+    """Edit the paper of ``key`` as a BibTeX entry (:func:`edit_entry`), then save it.
 
-    Each time the saved entry is not valid, ``errors`` is told (one line each) and
-    the editor reopens on it with the errors as comment lines. A valid entry is
-    saved against the paper as it was handed over
-    (:func:`readlist.metadata_edit.apply_edit`): a field changed meanwhile in the
-    library refuses the save. Text that cannot be saved is kept as a draft beside the
-    library and ``kept`` is told where, before the error is raised.
+    The save is made against the paper as it was handed over (:func:`save_entry`).
+    When the editor loses the file, the entry is kept as a draft and ``kept`` is told.
     """
-    from readlist.launch import EditorError, edit_entry_text
-    from readlist.metadata_edit import (
-        MetadataChange,
-        apply_edit,
-        entry_text,
-        gave_up,
-        read_entry,
-        with_errors,
-    )
+    from readlist.launch import EditorError
 
     start = library.get(key).copy()
-    handed = entry_text(start)
-    base, problems = read_entry(handed)
-    if base is None:
-        raise ReadlistError(f"{key} cannot be written as a BibTeX entry: {'; '.join(problems)}")
-    warning: str | None = None
-    while True:
-        try:
-            edited = (edit or edit_entry_text)(handed)
-        except EditorError as error:
-            if error.lost_file:
-                kept(_keep_draft(library, key, error.text, what="entry", suffix=".bib"))
-            raise
-        warning = warning or edited.warning
-        if gave_up(edited.text, handed):
-            edited.discard()
-            return MetadataEdit(key, gave_up=True, warning=warning)
-        after, problems = read_entry(edited.text)
-        if after is None:
-            errors(problems)
-            edited.discard()
-            handed = with_errors(edited.text, problems)
-            continue
-        change = MetadataChange.between(base, after)
-        if not change.names:
-            edited.discard()
-            return MetadataEdit(key, warning=warning)
-
-        def changed(current: Paper, change: MetadataChange = change) -> Paper:
-            paper = apply_edit(current, start, change)
-            paper.key = change.new_key or paper.key
-            return paper
-
-        try:
-            new_key = library.replace_paper(key, changed)
-        except ReadlistError:
-            draft = _keep_draft(
-                library, key, edited.text, also=edited.file, what="entry", suffix=".bib"
-            )
-            kept(draft)
-            raise
-        edited.discard()
-        return MetadataEdit(new_key or key, change.names, warning=warning)
+    try:
+        entry = edit_entry(start, edit=edit, errors=errors)
+    except EditorError as error:
+        if error.lost_file:
+            kept(_keep_draft(library, key, error.text, what="entry", suffix=".bib"))
+        raise
+    return save_entry(library, start, entry)
 
 
 def open_link(url: str, *, opener: Callable[[str], object] | None = None) -> str:

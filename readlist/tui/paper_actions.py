@@ -11,7 +11,7 @@ the screen's ``changed`` callback runs; a failure comes back to the screen as
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.app import SuspendNotSupported
@@ -28,6 +28,9 @@ from readlist.tui.dialogs.prompt import ChoicePrompt, TagSuggester, TextPrompt, 
 from readlist.tui.jobs import bibtex_entry
 from readlist.tui.session import LibrarySession
 from readlist.view import plural
+
+if TYPE_CHECKING:
+    from readlist.services import MetadataEdit
 
 #: Called after a change was saved.
 Changed = Callable[[], None]
@@ -231,13 +234,55 @@ class PaperActions:
         else:
             self.notify(saved_message(saved))
 
-    def _keep_draft(self, key: str, text: str) -> str:
-        """Keep ``text`` as a draft of the note of ``key``; a sentence saying where."""
+    def _keep_draft(self, key: str, text: str, *, suffix: str = ".md") -> str:
+        """Keep ``text`` as a draft of the note (or entry) of ``key``; a sentence saying where."""
         try:
-            kept = self.session.call_now(lambda library: library.save_draft(key, text))
+            kept = self.session.call_now(
+                lambda library: library.save_draft(key, text, suffix=suffix)
+            )
             return f"A draft is kept in {kept}"
         except ReadlistError as error:
             return f"No draft could be kept either ({error})"
+
+    # -- metadata ----------------------------------------------------------------
+
+    def edit_metadata(self, paper: Paper) -> None:
+        """Edit the paper's metadata as a BibTeX entry in $EDITOR (the app steps aside).
+
+        The editor reopens on an entry that is not valid, the errors on top; the save
+        is queued on the library thread, against the paper as it was handed over.
+        """
+        from readlist.launch import EditorError
+        from readlist.services import edit_entry, save_entry
+
+        start = paper.copy()
+        try:
+            with self.screen.app.suspend():
+                entry = edit_entry(start)
+        except SuspendNotSupported:
+            self.notify("Cannot hand the terminal to an editor here", severity="warning")
+            return
+        except EditorError as error:
+            kept = ""
+            if error.lost_file:
+                kept = f". {self._keep_draft(paper.key, error.text, suffix='.bib')}"
+            self.notify(f"{error}{kept}", title="Metadata not changed", severity="error")
+            return
+        except ReadlistError as error:
+            self.notify(str(error), title="Metadata not changed", severity="error")
+            return
+        if entry.warning:
+            self.notify(entry.warning, severity="warning")
+        if entry.change is None or not entry.change.names:
+            save_entry(self.library, start, entry)  # nothing to save: only drops the file
+            self.notify(f"{paper.key}: nothing changed")
+            return
+
+        def done(edit: MetadataEdit) -> str:
+            renamed = f" (now {edit.key})" if edit.key != paper.key else ""
+            return f"{paper.key}: saved {', '.join(edit.changed)}{renamed}"
+
+        self.write(lambda library: save_entry(library, start, entry), done)
 
     # -- links and BibTeX --------------------------------------------------------
 

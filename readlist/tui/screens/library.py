@@ -117,6 +117,9 @@ class LibraryScreen(Screen[None]):
         Binding("T", "remove_tag", "Remove a tag", show=False),
         Binding("n", "edit_note", "Note", tooltip="edit the Markdown note here"),
         Binding("E", "edit_note_externally", "Note in $EDITOR", show=False),
+        Binding(
+            "ctrl+e", "edit_metadata", "Edit metadata", show=False, tooltip="BibTeX in $EDITOR"
+        ),
         Binding("o", "open_code", "Code", tooltip="open the code (or search for it)"),
         Binding(
             "p", "open_paper", "Paper page", show=False, tooltip="arXiv or DOI page, else a search"
@@ -568,6 +571,11 @@ class LibraryScreen(Screen[None]):
         """Edit the highlighted paper's note in $EDITOR (the app steps aside meanwhile)."""
         if paper := self._current():
             self.paper_actions.edit_note_externally(paper)
+
+    def action_edit_metadata(self) -> None:
+        """Edit the highlighted paper's metadata as a BibTeX entry in $EDITOR."""
+        if paper := self._current():
+            self.paper_actions.edit_metadata(paper)
 
     def action_open_code(self) -> None:
         """Open the code link, or a repository search for the title."""
