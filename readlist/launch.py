@@ -72,6 +72,56 @@ def open_url(url: str) -> str:
     return safe
 
 
+#: The variable naming the program that opens PDFs (an argument list, no shell).
+PDF_VIEWER_ENV = "READLIST_PDF_VIEWER"
+
+
+def pdf_viewer_command(
+    environ: Mapping[str, str] = os.environ, platform: str = sys.platform
+) -> list[str] | None:
+    """``$READLIST_PDF_VIEWER`` as an argument list, else the system's opener (None: Windows)."""
+    raw = environ.get(PDF_VIEWER_ENV, "").strip()
+    if raw:
+        try:
+            command = shlex.split(raw)
+        except ValueError as error:
+            raise ReadlistError(f"cannot parse ${PDF_VIEWER_ENV} {raw!r}: {error}") from None
+        if command:
+            return command
+    if platform == "darwin":
+        return ["open"]
+    if platform in ("win32", "cygwin"):
+        return None  # os.startfile: the file's associated program
+    return ["xdg-open"]
+
+
+def open_pdf(target: str | Path) -> str:
+    """Open a PDF file, or an http(s) link to one, in the PDF viewer; what was opened.
+
+    The viewer runs without a shell, detached (a viewer window outlives the command).
+    A URL is checked to be http(s) first; a file is handed over by its absolute path.
+    """
+    shown = checked_url(target) if isinstance(target, str) else str(Path(target).absolute())
+    command = pdf_viewer_command()
+    if command is None and isinstance(target, str) and not os.environ.get(PDF_VIEWER_ENV):
+        return open_url(shown)
+    try:
+        if command is None:
+            os.startfile(shown)  # type: ignore[attr-defined]  # Windows only
+        else:
+            subprocess.Popen(
+                [*command, shown],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+    except OSError as error:
+        name = command[0] if command else "the system"
+        raise ReadlistError(f"cannot run PDF viewer {name!r}: {error.strerror or error}") from None
+    return shown
+
+
 def editor_command() -> list[str]:
     """``$VISUAL`` or ``$EDITOR`` (or ``vi``) as an argument list, quotes respected."""
     raw = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"

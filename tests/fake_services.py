@@ -140,6 +140,7 @@ class FakeServices:
             "READLIST_DOI_RESOLVER": self.base,
             "READLIST_ACL_BASE": f"{self.base}/acl",
             "READLIST_HF_BASE": self.base,
+            "READLIST_ARXIV_PDF": f"{self.base}/pdf",
             "READLIST_ARXIV_DELAY": "0",
         }
 

@@ -49,14 +49,45 @@ def cmd_add(args: argparse.Namespace, library: Library) -> int:
     if not any(text.strip() for text in texts):
         raise ReadlistError("nothing to add: give arXiv ids, DOIs, ACL ids or URLs, or '-'")
     outcome = add_things(library, texts, tags=tags, progress=_progress)
+    pdfs = _fetch_pdfs(library, [step.key for step in outcome.steps]) if args.pdf else []
     if args.json:
-        out_json(outcome.to_dict())
+        out_json({**outcome.to_dict(), **({"pdfs": pdfs} if args.pdf else {})})
     else:
         for step in outcome.steps:
             out(step.describe())
+        for pdf in pdfs:
+            if pdf["path"]:
+                out(f"{pdf['key']}: PDF {pdf['path']} ({pdf['size']})")
     for error in outcome.errors:
         err(error)
-    return 1 if outcome.errors else 0
+    failed = [pdf for pdf in pdfs if pdf["error"]]
+    for pdf in failed:
+        err(str(pdf["error"]))
+    return 1 if outcome.errors or failed else 0
+
+
+def _fetch_pdfs(library: Library, keys: list[str]) -> list[dict[str, str]]:
+    """Download the PDF of each paper added that has none yet; one result each.
+
+    The papers are saved already: a PDF that cannot be had is an error line, not a
+    reason to take the paper back (``fetch-pdf KEY`` tries again).
+    """
+    from readlist.pdfs import fetch_pdf, human_size, pdf_file
+
+    results = []
+    for key in dict.fromkeys(keys):
+        kept = pdf_file(library.path, library.get(key))
+        if kept is not None:
+            results.append({"key": key, "path": str(kept), "size": "", "error": ""})
+            continue
+        try:
+            fetched = fetch_pdf(library, key)
+        except ReadlistError as error:
+            results.append({"key": key, "path": "", "size": "", "error": str(error)})
+            continue
+        size = human_size(fetched.size)
+        results.append({"key": key, "path": str(fetched.path), "size": size, "error": ""})
+    return results
 
 
 def cmd_enrich(args: argparse.Namespace, library: Library) -> int:

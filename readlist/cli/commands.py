@@ -116,7 +116,13 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     if args.json:
         out_json(paper.to_dict())
     else:
-        make_console().print(paper_details(paper))
+        from readlist.pdfs import human_size, pdf_size
+
+        size = pdf_size(library.path, paper)
+        pdf = f"{paper.pdf} ({human_size(size)})" if paper.pdf and size is not None else ""
+        if paper.pdf and size is None:
+            pdf = f"{paper.pdf} (missing: readlist fetch-pdf {paper.key} downloads it again)"
+        make_console().print(paper_details(paper, pdf=pdf))
     return 0
 
 
@@ -221,11 +227,16 @@ def _edit_note(library: Library, key: str) -> int:
 
 
 def cmd_open(args: argparse.Namespace, library: Library) -> int:
-    """Open a paper's code link (or a search for it) in the web browser."""
+    """Open a paper's code link (or a search for it) in the web browser, or its PDF."""
     from readlist.links import code_target, paper_target
     from readlist.services import open_link
 
     paper = library.resolve(args.key)
+    if args.pdf:
+        from readlist.cli.pdfs import open_pdf
+
+        out(f"opening {open_pdf(library, paper.key)}")
+        return 0
     url = paper_target(paper) if args.paper else code_target(paper)
     out(f"opening {open_link(url, opener=current().open_url)}")
     return 0

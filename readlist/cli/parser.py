@@ -27,6 +27,7 @@ from readlist.cli.editing import cmd_edit
 from readlist.cli.exports import cmd_exports
 from readlist.cli.history import cmd_history, cmd_redo, cmd_undo
 from readlist.cli.maintenance import cmd_doctor, cmd_restore
+from readlist.cli.pdfs import cmd_fetch_pdf
 from readlist.cli.sync import cmd_merge_driver, cmd_resolve, cmd_sync
 from readlist.models import Status
 from readlist.text import escape_controls
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "things", nargs="+", metavar="THING", help="an id or URL of a paper ('-' reads one a line)"
     )
     command.add_argument("--tag", action="append", default=[], metavar="T", help="tag every paper")
+    command.add_argument("--pdf", action="store_true", help="download each paper's PDF too")
     command.add_argument("--json", action="store_true", help="print what was done as JSON")
 
     command = add("enrich", cmd_enrich, "find arXiv ids for papers without one, by exact title")
@@ -135,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--paper", action="store_true", help="open its arXiv or DOI page (else a search)"
     )
+    command.add_argument(
+        "--pdf", action="store_true", help="open its downloaded PDF, else its PDF link"
+    )
+
+    command = add("fetch-pdf", cmd_fetch_pdf, "download papers' PDFs into papers/ by the library")
+    command.add_argument("keys", nargs="+", metavar="KEY", help="citation keys or unique prefixes")
 
     command = add("remove", cmd_remove, "remove papers from the library")
     command.add_argument("keys", nargs="+", metavar="KEY")

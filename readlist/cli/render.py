@@ -80,8 +80,8 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
 _NAMES = frozenset({"key", "aliases", "tags", "source"})
 
 
-def paper_details(paper: Paper) -> RenderableType:
-    """Everything about one paper, for ``readlist show``."""
+def paper_details(paper: Paper, *, pdf: str = "") -> RenderableType:
+    """Everything about one paper, for ``readlist show``; ``pdf`` describes its downloaded PDF."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -107,6 +107,8 @@ def paper_details(paper: Paper) -> RenderableType:
         ("added", paper.added or ""),
         ("read", paper.read_at or ""),
         ("source", f"{paper.source.file} ({paper.source.format})" if paper.source else ""),
+        ("edited", ", ".join(paper.edited)),
+        ("pdf", pdf),
     ]
     for name, value in rows:
         if value:

@@ -294,18 +294,23 @@ class Fetcher:
 
     @staticmethod
     def _status_error(response: httpx.Response, service: str, what: str) -> NetworkError:
-        status = response.status_code
-        host = _host(str(response.url))
-        label = f"HTTP {status}" + (f" {response.reason_phrase}" if response.reason_phrase else "")
-        if status == 429:
-            wait = _retry_after(response.headers.get("retry-after"))
-            later = f"try again in {wait}" if wait else "try again later"
-            return NetworkError(f"{service} ({host}) asks readlist to slow down ({label}); {later}")
-        if status >= 500:
-            return NetworkError(f"{service} ({host}) failed ({label}) for {what}; try again later")
-        if status == 404:
-            return NetworkError(f"{service} ({host}) has no {what} ({label})")
-        return NetworkError(f"{service} ({host}) refused the request for {what} ({label})")
+        return status_error(response, service, what)
+
+
+def status_error(response: httpx.Response, service: str, what: str) -> NetworkError:
+    """The one line that says why ``service`` did not answer ``what`` with a 2xx."""
+    status = response.status_code
+    host = _host(str(response.url))
+    label = f"HTTP {status}" + (f" {response.reason_phrase}" if response.reason_phrase else "")
+    if status == 429:
+        wait = _retry_after(response.headers.get("retry-after"))
+        later = f"try again in {wait}" if wait else "try again later"
+        return NetworkError(f"{service} ({host}) asks readlist to slow down ({label}); {later}")
+    if status >= 500:
+        return NetworkError(f"{service} ({host}) failed ({label}) for {what}; try again later")
+    if status == 404:
+        return NetworkError(f"{service} ({host}) has no {what} ({label})")
+    return NetworkError(f"{service} ({host}) refused the request for {what} ({label})")
 
 
 def _connect_message(error: httpx.ConnectError, service: str, host: str) -> str:

@@ -24,11 +24,15 @@ BASE_URLS: dict[str, tuple[str, str]] = {
     "doi_resolver": ("READLIST_DOI_RESOLVER", "https://doi.org"),
     "acl_base": ("READLIST_ACL_BASE", "https://aclanthology.org"),
     "hf_base": ("READLIST_HF_BASE", "https://huggingface.co"),
+    "arxiv_pdf": ("READLIST_ARXIV_PDF", "https://arxiv.org/pdf"),
 }
 DELAY_ENV = "READLIST_ARXIV_DELAY"
 OFFLINE_ENV = "READLIST_OFFLINE"
 MAILTO_ENV = "READLIST_MAILTO"
 CACHE_ENV = "READLIST_CACHE_DAYS"
+PDF_MAX_ENV = "READLIST_PDF_MAX_MB"
+#: The biggest PDF downloaded, in MiB: a paper is a few; a thesis with scans, tens.
+DEFAULT_PDF_MAX_MB = 100.0
 #: Days a successful answer is reused from the cache in the user cache folder.
 DEFAULT_CACHE_DAYS = 7.0
 #: arXiv asks for no more than one request every three seconds.
@@ -47,6 +51,8 @@ class NetSettings:
     doi_resolver: str = BASE_URLS["doi_resolver"][1]
     acl_base: str = BASE_URLS["acl_base"][1]
     hf_base: str = BASE_URLS["hf_base"][1]
+    #: Where an arXiv paper's PDF is asked for: ``{arxiv_pdf}/{id}``.
+    arxiv_pdf: str = BASE_URLS["arxiv_pdf"][1]
     arxiv_delay: float = DEFAULT_ARXIV_DELAY
     offline: bool = False
     #: The user's email, sent to Crossref (its "polite pool") and in the User-Agent.
@@ -54,6 +60,8 @@ class NetSettings:
     timeout: float = DEFAULT_TIMEOUT
     #: Days answers are kept in the user cache folder; 0 turns the cache off.
     cache_days: float = 0.0
+    #: The biggest PDF ``fetch-pdf`` and ``add --pdf`` download, in MiB.
+    pdf_max_mb: float = DEFAULT_PDF_MAX_MB
 
 
 def _number(value: object, name: str, where: str) -> float:
@@ -63,6 +71,16 @@ def _number(value: object, name: str, where: str) -> float:
         number = math.nan
     if not math.isfinite(number) or number < 0:
         raise ReadlistError(f"{where}: {name} must be a number of seconds, not {value!r}")
+    return number
+
+
+def _size(value: object, name: str, where: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number <= 0:
+        raise ReadlistError(f"{where}: {name} must be a positive number of MiB, not {value!r}")
     return number
 
 
@@ -102,6 +120,10 @@ def net_settings(path: Path | None = None) -> NetSettings:
         values["cache_days"] = _number(
             table.get("cache_days", DEFAULT_CACHE_DAYS), "cache_days", where_file
         )
+    if os.environ.get(PDF_MAX_ENV):
+        values["pdf_max_mb"] = _size(os.environ[PDF_MAX_ENV], PDF_MAX_ENV, "environment")
+    elif "pdf_max_mb" in table:
+        values["pdf_max_mb"] = _size(table["pdf_max_mb"], "pdf_max_mb", where_file)
     if "timeout" in table:
         values["timeout"] = _number(table["timeout"], "timeout", where_file) or DEFAULT_TIMEOUT
     values["offline"] = _flag(os.environ.get(OFFLINE_ENV) or table.get("offline", False))

@@ -1,7 +1,7 @@
 """The ``name:value`` terms of the query language: each value parsed once into a test of a paper.
 
-``has:`` asks what a paper has (:data:`HAS`); a later kind, such as ``pdf`` once
-papers can carry files, is one more entry there.
+``has:`` asks what a paper has (:data:`HAS`), ``has:pdf`` a downloaded PDF among them;
+a later kind is one more entry there.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ HAS: dict[str, Has] = {
     "tag": Has(lambda paper: bool(paper.tags)),  # -has:tag: the untagged papers
     "category": Has(lambda paper: bool((paper.category or "").strip())),
     "conflict": Has(lambda paper: bool(paper.conflicts)),  # a sync left something to resolve
+    "pdf": Has(lambda paper: bool(paper.pdf)),  # a PDF was downloaded (fetch-pdf, add --pdf)
 }
 _HAS_ALIASES = {"notes": "note", "tags": "tag", "cat": "category", "conflicts": "conflict"}
 

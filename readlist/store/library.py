@@ -683,6 +683,17 @@ class Library:
 
         return bool(self._change([key], change))
 
+    def set_pdf(self, key: str, name: str | None) -> bool:
+        """Record the file name of the paper's downloaded PDF (relative to the library's folder)."""
+
+        def change(paper: Paper) -> bool:
+            if paper.pdf == name:
+                return False
+            paper.pdf = name
+            return True
+
+        return bool(self._change([key], change))
+
     def save_note(self, key: str, text: str, *, base: str) -> NoteSave:
         """Save an edit of a note that started from ``base``: a compare-and-set.
 
