@@ -290,6 +290,32 @@ class PaperActions:
         """Open the code link, or a repository search for the title; whether it was opened."""
         return open_link(self.screen.app, code_url(paper)) is not None
 
+    def open_pdf(self, paper: Paper) -> None:
+        """Open the downloaded PDF, else the PDF link, in the PDF viewer, from a worker thread.
+
+        The viewer starts detached, but finding the file and starting a program are
+        kept off the event loop all the same.
+        """
+        library_path = self.library.path
+
+        def run() -> None:
+            from readlist.launch import open_pdf
+            from readlist.net import net_settings
+            from readlist.pdfs import open_target
+
+            try:
+                opened = open_pdf(open_target(library_path, paper, net_settings()))
+            except ReadlistError as error:
+                self.screen.app.call_from_thread(
+                    self.notify, str(error), title="No PDF opened", severity="error"
+                )
+                return
+            self.screen.app.call_from_thread(self.notify, opened, title="Opened the PDF")
+
+        self.screen.app.run_worker(
+            run, thread=True, group="pdf", description="open a PDF", exit_on_error=False
+        )
+
     def open_paper(self, paper: Paper) -> bool:
         """Open a search for the paper's page; whether it was opened."""
         return open_link(self.screen.app, paper_url(paper)) is not None

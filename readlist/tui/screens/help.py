@@ -27,7 +27,7 @@ QUERY_HELP = (
     ("year:>=2023", "also 2023, <2020, 2020..2023"),
     ("cat:cv", "category (cs.CV)"),
     ("code:yes", "papers with code"),
-    ("has:note", "also code, abstract, doi, arxiv, tag, category"),
+    ("has:note", "also code, abstract, doi, arxiv, tag, category, pdf"),
     ("added:2026-11", "added that month; also >=2026-11-01, A..B"),
     ("read:2026", "last marked read then"),
     ("a OR b", "either (also a | b); ( ) group"),

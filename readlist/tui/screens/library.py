@@ -122,6 +122,9 @@ class LibraryScreen(Screen[None]):
         ),
         Binding("o", "open_code", "Code", tooltip="open the code (or search for it)"),
         Binding(
+            "P", "open_pdf", "Open PDF", show=False, tooltip="the downloaded one, else the link"
+        ),
+        Binding(
             "p", "open_paper", "Paper page", show=False, tooltip="arXiv or DOI page, else a search"
         ),
         Binding("y", "copy_bibtex", "Copy BibTeX", show=False, tooltip="selection or paper"),
@@ -576,6 +579,11 @@ class LibraryScreen(Screen[None]):
         """Edit the highlighted paper's metadata as a BibTeX entry in $EDITOR."""
         if paper := self._current():
             self.paper_actions.edit_metadata(paper)
+
+    def action_open_pdf(self) -> None:
+        """Open the highlighted paper's downloaded PDF, else its PDF link, in the PDF viewer."""
+        if paper := self._current():
+            self.paper_actions.open_pdf(paper)
 
     def action_open_code(self) -> None:
         """Open the code link, or a repository search for the title."""

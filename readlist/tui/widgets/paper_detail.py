@@ -36,10 +36,11 @@ def venue(paper: Paper) -> str:
     return fields.get("journal") or fields.get("booktitle") or ""
 
 
-def facts(paper: Paper, exports: Sequence[str] = ()) -> Text:
-    """Status, key, aliases, venue, ids, date, category, tags, kept exports, links: a line each.
+def facts(paper: Paper, exports: Sequence[str] = (), pdf: str = "") -> Text:
+    """Status, key, aliases, venue, ids, date, category, tags, PDF, kept exports, links.
 
-    ``exports`` are the files of the kept exports (``--keep-updated``) that hold the paper.
+    A line each. ``exports`` are the files of the kept exports (``--keep-updated``)
+    that hold the paper; ``pdf`` describes its downloaded PDF (``papers/k.pdf (2.4 MB)``).
     """
     known = identity(paper)
     rows = [
@@ -52,6 +53,7 @@ def facts(paper: Paper, exports: Sequence[str] = ()) -> Text:
         ("published", paper.published or ""),
         ("category", paper.category or ""),
         ("tags", " ".join(paper.tags)),
+        ("pdf", pdf),
         ("exports", ", ".join(exports)),
         ("added", (paper.added or "")[:10]),
         ("read", (paper.read_at or "")[:10]),
@@ -116,7 +118,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
             title.update(Text(one_line(paper.title) or "(untitled)"))
             parts[".detail-authors"] = authors_line(paper)
             parts[".detail-affiliations"] = Text(", ".join(one_line(a) for a in paper.affiliations))
-            parts[".detail-facts"] = facts(paper, self._kept_exports(paper))
+            parts[".detail-facts"] = facts(paper, self._kept_exports(paper), self._pdf(paper))
             parts[".detail-abstract"] = Text(strip_controls(paper.abstract).strip())
         for selector, content in parts.items():
             widget = self.query_one(selector, Static)
@@ -130,6 +132,16 @@ class PaperDetail(VerticalScroll, can_focus=True):
             markdown = self.query_one(Markdown)
             markdown.display = bool(notes)
             markdown.update(notes)
+
+    def _pdf(self, paper: Paper) -> str:
+        """The paper's downloaded PDF and its size (one stat of a local file), or ""."""
+        library = getattr(self.app, "library", None)
+        if not paper.pdf or library is None:
+            return ""
+        from readlist.pdfs import human_size, pdf_size
+
+        size = pdf_size(library.path, paper)
+        return f"{paper.pdf} ({human_size(size) if size is not None else 'missing'})"
 
     def _kept_exports(self, paper: Paper) -> list[str]:
         """The kept exports whose file holds ``paper`` now (read from the files, cached)."""
