@@ -42,6 +42,26 @@ def machines(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch):
     return remote, a, b
 
 
+def test_downloaded_pdfs_are_not_synced(machines, run_cli) -> None:
+    _, a, _ = machines
+    (a.parent / "papers").mkdir()
+    (a.parent / "papers" / "knuth1984.pdf").write_bytes(b"%PDF-1.4\n")
+    ignored = subprocess.run(
+        ["git", "-C", str(a.parent), "check-ignore", "papers/knuth1984.pdf"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ignored.returncode == 0, ignored  # 0: git ignores it
+    status = subprocess.run(
+        ["git", "-C", str(a.parent), "status", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "papers" not in status.stdout
+
+
 def papers(run_cli, library: Path) -> dict[str, dict[str, object]]:
     listed = run_cli("list", "--json", library=library, check=True).stdout
     return {paper["key"]: paper for paper in json.loads(listed)}
