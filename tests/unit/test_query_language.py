@@ -67,10 +67,10 @@ def test_or_groups_and_negation(query: str, expected: list[str]) -> None:
         ("year:..", "bad year '..' at position 1 (use 2023, >=2023, <2020 or 2020..2023)"),
         ("status:done", "unknown status 'done' at position 1 (use unread, reading, read)"),
         (
-            "has:pdf",
+            "has:video",
             (
-                "unknown has:pdf at position 1"
-                " (use note, code, abstract, doi, arxiv, tag, category, conflict)"
+                "unknown has:video at position 1"
+                " (use note, code, abstract, doi, arxiv, tag, category, conflict, pdf)"
             ),
         ),
         (
