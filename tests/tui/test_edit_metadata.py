@@ -106,3 +106,9 @@ async def test_ctrl_e_is_in_the_help(app: ReadlistApp) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(static_text(s) for s in app.screen.query(Static))
         assert "ctrl+e" in text and "Edit metadata" in text
+
+
+def test_the_command_prompt_sends_edit_to_ctrl_e() -> None:
+    from readlist.tui.dialogs.command import check_command
+
+    assert check_command(["edit", "sun2023"]).refusal == "$EDITOR needs the terminal: press ctrl+e"

@@ -39,7 +39,8 @@ MAX_CANDIDATES = 50
 #: Why a command cannot run from the prompt, and what to press instead.
 NEEDS_TERMINAL = {
     "tui": "the interface is already open",
-    "open": "it may need the terminal for the browser: press o (code) or p (paper page)",
+    "open": "it may need the terminal for the browser: press o (code), p (paper page) or P (PDF)",
+    "edit": "$EDITOR needs the terminal: press ctrl+e",
     "merge-driver": "git runs it during a sync; run 'sync' instead",
 }
 
@@ -57,7 +58,9 @@ CLI_COMMANDS = {
     "untag": "remove tags from a paper",
     "mark": "set a paper's read status",
     "note": "set a paper's note (no text: edit in $EDITOR)",
+    "edit": "edit a paper's metadata as a BibTeX entry in $EDITOR",
     "open": "open a paper's code (or a search for it) in the browser",
+    "fetch-pdf": "download papers' PDFs into papers/ by the library",
     "remove": "remove papers from the library",
     "history": "show the change journal, newest first",
     "undo": "reverse the last N commands (fields changed since are kept)",
