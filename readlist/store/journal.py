@@ -93,6 +93,19 @@ class PaperChange:
         return cls(str(data["key"]), tuple(fields), before, after)
 
 
+_MISSING = object()
+
+
+def _stored(record: Record, name: str) -> object:
+    """A record's value of ``name``; an empty list or null reads as the field's absence.
+
+    A record written before a field existed (``aliases``, ``conflicts``, ``edited``,
+    ``pdf``) lacks it, and reads as having it empty: writing it empty is no change.
+    """
+    value = record.get(name, _MISSING)
+    return _MISSING if value is None or value == [] else value
+
+
 def diff_records(before: Record | None, after: Record | None) -> PaperChange | None:
     """The change from one stored record to another (``None``: nothing changed)."""
     if before is None and after is None:
@@ -100,9 +113,8 @@ def diff_records(before: Record | None, after: Record | None) -> PaperChange | N
     if before is None or after is None:
         whole = dict(after if before is None else before)  # type: ignore[arg-type]
         return PaperChange(str(whole.get("key", "")), tuple(sorted(whole)), before, after)
-    missing = object()
     names = sorted(
-        name for name in {*before, *after} if before.get(name, missing) != after.get(name, missing)
+        name for name in {*before, *after} if _stored(before, name) != _stored(after, name)
     )
     if not names:
         return None

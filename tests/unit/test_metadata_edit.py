@@ -93,3 +93,17 @@ def test_a_paper_without_a_source_gains_one_for_the_fields_added() -> None:
         {"booktitle": "Proc. X"},
     )
     assert saved.edited == ["booktitle", "entrytype"]
+
+
+def test_a_record_from_before_edited_and_pdf_journals_only_what_changed() -> None:
+    from readlist.store.journal import diff_records
+
+    old = Paper(title="Old", key="old2020").to_dict()
+    del old["edited"], old["pdf"], old["abstract"]
+    new = {**Paper(title="Old", key="old2020", tags=["x"]).to_dict()}
+    del new["abstract"]
+    change = diff_records(old, new)
+    assert change is not None and change.fields == ("tags",)
+    marked = {**new, "edited": ["title"], "pdf": "papers/old2020.pdf"}
+    change = diff_records(old, marked)
+    assert change is not None and change.fields == ("edited", "pdf", "tags")
