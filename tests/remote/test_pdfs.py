@@ -162,3 +162,23 @@ def test_undo_of_fetch_pdf_forgets_the_file_but_keeps_it_on_disk(
     assert run_cli("undo", check=True).stdout.startswith(f"undid fetch-pdf {KEY_OF_1605}")
     assert _paper(run_cli, KEY_OF_1605)["pdf"] is None
     assert (library_file.parent / "papers" / f"{KEY_OF_1605}.pdf").is_file()
+
+
+def test_a_rekey_by_edit_keeps_the_pdf(
+    services: FakeServices, run_cli: RunCLI, library_file: Path, tmp_path: Path
+) -> None:
+    services.routes["/pdf/1605.08386"] = Reply(tiny_pdf(), headers=PDF_TYPE)
+    run_cli("add", "1605.08386", "--pdf", check=True)
+    editor = Path(__file__).resolve().parents[1] / "entry_editor.py"
+    env = {
+        "EDITOR": shlex.join([sys.executable, str(editor)]),
+        "VISUAL": "",
+        "ENTRY_EDITS": json.dumps([{"replace": [[f"{{{KEY_OF_1605},", "{heatbath,"]]}]),
+        "ENTRY_STATE": str(tmp_path / "editor"),
+    }
+    run_cli("edit", KEY_OF_1605, env=env, check=True)
+    paper = _paper(run_cli, "heatbath")
+    assert paper["pdf"] == f"papers/{KEY_OF_1605}.pdf"
+    assert (library_file.parent / paper["pdf"]).is_file()
+    shown = f"papers/{KEY_OF_1605}.pdf ({len(tiny_pdf())} B)"
+    assert shown in run_cli("show", "heatbath", check=True).stdout
