@@ -55,8 +55,12 @@ def download_pdf(
     )
     try:
         with client, client.stream("GET", url) as response:
-            if not 200 <= response.status_code < 300:
-                raise status_error(response, "the server", f"PDF for {key}")
+            status = response.status_code
+            if status == 404:
+                label = f"HTTP 404 {response.reason_phrase or 'Not Found'}"
+                raise NetworkError(f"{host} has no PDF for {key} ({label}); nothing was kept")
+            if not 200 <= status < 300:
+                raise status_error(response, "the server", what)
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if kind and kind not in PDF_TYPES:
                 raise NetworkError(

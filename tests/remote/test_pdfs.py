@@ -69,7 +69,7 @@ def test_add_with_pdf_downloads_it_beside_the_library(
 @pytest.mark.parametrize(
     ("reply", "message"),
     [
-        (Reply(b"Not found", status=404), "has no PDF for stanley2016heatbath (HTTP 404"),
+        (Reply(b"Not found", status=404), "has no PDF for stanley2016heatbath (HTTP 404 Not"),
         (
             Reply(b"<html>Log in</html>", headers={"Content-Type": "text/html; charset=utf-8"}),
             "sent text/html, not a PDF, for the PDF of stanley2016heatbath",
@@ -82,9 +82,16 @@ def test_add_with_pdf_downloads_it_beside_the_library(
             Reply(tiny_pdf(padding=3000), headers=PDF_TYPE),
             "is bigger than 0.002 MiB (pdf_max_mb); nothing was kept",
         ),
-        (Reply(b"Busy", status=503), "failed (HTTP 503 Service Unavailable) for PDF for"),
+        (
+            Reply(b"Busy", status=503),
+            "failed (HTTP 503 Service Unavailable) for the PDF of stanley2016heatbath; try again",
+        ),
+        (
+            Reply(b"", status=429, headers={"Retry-After": "120"}),
+            "asks readlist to slow down (HTTP 429 Too Many Requests); try again in 120 s",
+        ),
     ],
-    ids=["404", "html", "not-a-pdf", "oversize", "503"],
+    ids=["404", "html", "not-a-pdf", "oversize", "503", "429"],
 )
 def test_fetch_pdf_failures_are_one_line_and_keep_nothing(
     services: FakeServices, run_cli: RunCLI, library_file: Path, reply: Reply, message: str
