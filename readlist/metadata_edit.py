@@ -244,8 +244,9 @@ def _set_source_field(paper: Paper, name: str, after: Paper) -> None:
         source.fields[name] = edited.fields[name]
     else:
         source.fields.pop(name, None)
-    if source.raw or name in edited.raw:
+    if source.raw:
         # A paper exported as its .bib wrote it: the field as the user wrote it now.
+        # (Only then: a raw field on another paper would make it export from raw alone.)
         if name in edited.raw:
             source.raw[name] = edited.raw[name]
         else:

@@ -107,3 +107,20 @@ def test_a_record_from_before_edited_and_pdf_journals_only_what_changed() -> Non
     marked = {**new, "edited": ["title"], "pdf": "papers/old2020.pdf"}
     change = diff_records(old, marked)
     assert change is not None and change.fields == ("edited", "pdf", "tags")
+
+
+def test_a_field_added_to_a_paper_not_from_a_bib_file_exports_with_all_the_others() -> None:
+    from readlist.exporters.bibtex import bibtex_entry
+
+    fields = {"eprint": "1605.08386", "archiveprefix": "arXiv", "primaryclass": "math.CO"}
+    paper = Paper(
+        title="Heat-bath",
+        key="stanley2016",
+        authors=["Caprice Stanley"],
+        category="math.CO",
+        source=Source("arxiv", "arxiv", "misc", None, fields),
+    )
+    saved = apply_edit(paper, paper, edit(paper, ("\n}", ",\n  journal = {J. Foo}\n}")))
+    exported = bibtex_entry(saved)
+    assert "journal = {J. Foo}" in exported and "eprint = {1605.08386}" in exported
+    assert exported.replace("  journal = {J. Foo},\n", "") == bibtex_entry(paper)
