@@ -4,30 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from readlist.exporters.bibtex import bibtex_entry, iter_bibtex, to_bibtex
-from readlist.exporters.csl_json import to_csl_json
-from readlist.exporters.markdown import iter_markdown, to_markdown
+from readlist.exporters._common import Layout
+from readlist.exporters.bibtex import bibtex_entry, bibtex_layout, to_bibtex
+from readlist.exporters.csl_json import csl_json_layout, to_csl_json
+from readlist.exporters.markdown import markdown_layout, to_markdown
 from readlist.models import Paper
 
 #: The names ``export`` accepts, as the CLI offers them.
 FORMATS = ("bibtex", "csl-json", "markdown")
 
 
-def _csl_json_chunks(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[str]:
-    yield to_csl_json(papers, ascii=ascii)  # one JSON array: small next to the papers
-
-
-_EXPORTERS: dict[str, Callable[..., Iterator[str]]] = {
-    "bibtex": iter_bibtex,
-    "csl-json": _csl_json_chunks,
-    "markdown": iter_markdown,
+_LAYOUTS: dict[str, Callable[..., Layout]] = {
+    "bibtex": bibtex_layout,
+    "csl-json": csl_json_layout,
+    "markdown": markdown_layout,
 }
 
 __all__ = [
     "FORMATS",
+    "Layout",
     "bibtex_entry",
     "export",
     "export_chunks",
+    "export_layout",
     "to_bibtex",
     "to_csl_json",
     "to_markdown",
@@ -56,11 +55,21 @@ def export_chunks(
 
     Raises ``ValueError`` for an unknown format, before any piece is made.
     """
+    return export_layout(papers, format, ascii=ascii, dialect=dialect).chunks(papers)
+
+
+def export_layout(
+    papers: Sequence[Paper], format: str, *, ascii: bool = False, dialect: str = "bibtex"
+) -> Layout:
+    """How :func:`export` puts ``papers`` together in ``format`` (see :class:`Layout`).
+
+    Raises ``ValueError`` for an unknown format or dialect.
+    """
     try:
-        exporter = _EXPORTERS[format]
+        layout = _LAYOUTS[format]
     except KeyError:
         choices = ", ".join(FORMATS)
         raise ValueError(f"unknown export format {format!r} (choose from {choices})") from None
     if format == "bibtex":
-        return iter_bibtex(papers, ascii=ascii, dialect=dialect)
-    return exporter(papers, ascii=ascii)
+        return layout(papers, ascii=ascii, dialect=dialect)
+    return layout(papers, ascii=ascii)

@@ -1,8 +1,9 @@
-"""Facts every exporter reads the same way: names, dates, the arXiv class, the link."""
+"""Facts every exporter reads the same way (names, dates, arXiv class, link), and layouts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 # The exporters read these bibliographic facts from here.
 from readlist.bib.arxiv import arxiv_class as arxiv_class
@@ -88,3 +89,40 @@ def clean_text(text: str) -> str:
     if text.replace("\n", " ").isprintable():
         return text.strip()
     return strip_controls(text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How an export's text is put together: a head, a unit per paper joined by a separator, a tail.
+
+    The whole text of papers ``p0 … pn`` is ``head + unit(p0) + separator + … +
+    unit(pn) + tail``, and ``empty`` when there are none. A paper's unit depends on
+    that paper and on ``contexts[n]`` only (its key, aliases, the macros the file
+    defines: whatever the other papers decide about it), so a unit made once can
+    be used again while both are unchanged (:mod:`readlist.store.render_cache`).
+    Everything but ``render`` is made without reading the papers' abstracts.
+    """
+
+    head: str
+    separator: str
+    tail: str
+    empty: str
+    #: What each paper's unit depends on besides the paper itself, by position.
+    contexts: Sequence[str]
+    #: The unit of the ``n``-th paper, given that paper (whole, with its abstract).
+    render: Callable[[Paper, int], str]
+    #: Whether ``render`` reads the abstract (Markdown does not).
+    reads_abstracts: bool = True
+
+    def chunks(self, papers: Sequence[Paper]) -> Iterator[str]:
+        """The text for ``papers`` (those the layout was made for), a unit at a time."""
+        if not papers:
+            if self.empty:
+                yield self.empty
+            return
+        if self.head:
+            yield self.head
+        for n, paper in enumerate(papers):
+            yield self.separator + self.render(paper, n) if n else self.render(paper, n)
+        if self.tail:
+            yield self.tail

@@ -16,12 +16,14 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
+import orjson
 from anyascii import anyascii
 
 from readlist.bib.bibtex_values import MacroTable, braces_balanced, macros_used
 from readlist.bib.keys import MADE_KEY
 from readlist.exporters._common import (
     MONTHS,
+    Layout,
     arxiv_class,
     citation_key,
     date_parts,
@@ -523,18 +525,43 @@ def iter_bibtex(
     The ``@preamble`` and ``@string`` blocks of imported entries come first.
     Raises ``ValueError`` for a dialect not in :data:`DIALECTS`.
     """
+    return bibtex_layout(papers, ascii=ascii, dialect=dialect).chunks(papers)
+
+
+def bibtex_layout(
+    papers: Sequence[Paper], *, ascii: bool = False, dialect: str = "bibtex"
+) -> Layout:
+    """How :func:`to_bibtex` puts ``papers`` together: a unit is an entry and its alias copies.
+
+    A unit's context is its key, the aliases it writes and the macros the file
+    defines. Raises ``ValueError`` for a dialect not in :data:`DIALECTS`.
+    """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown BibTeX dialect {dialect!r} (choose from {', '.join(DIALECTS)})")
     keys = unique_keys(papers, export_key)
     taken = {key.lower() for key in keys}
     header, strings = _file_header(papers, ascii=ascii)
-    if header:
-        yield header + ("\n" if papers else "")
-    for n, (paper, key) in enumerate(zip(papers, keys, strict=True)):
-        aliases = _aliases(paper, taken) if paper.aliases else []
+    aliases = [_aliases(paper, taken) if paper.aliases else [] for paper in papers]
+    macros = orjson.dumps(strings).decode() if strings else ""
+    contexts = [
+        f"{key}\x00{','.join(written)}\x00{macros}"
+        for key, written in zip(keys, aliases, strict=True)
+    ]
+
+    def render(paper: Paper, n: int) -> str:
+        key = keys[n]
         if dialect == "biblatex":
-            yield ("\n" if n else "") + _format_entry(paper, key, strings, ascii=ascii, ids=aliases)
-            continue
-        yield ("\n" if n else "") + _format_entry(paper, key, strings, ascii=ascii)
-        for alias in aliases:
-            yield "\n" + _format_entry(paper, alias, strings, ascii=ascii, copy=True)
+            return _format_entry(paper, key, strings, ascii=ascii, ids=aliases[n])
+        entry = _format_entry(paper, key, strings, ascii=ascii)
+        for alias in aliases[n]:
+            entry += "\n" + _format_entry(paper, alias, strings, ascii=ascii, copy=True)
+        return entry
+
+    return Layout(
+        head=header + "\n" if header else "",
+        separator="\n",
+        tail="",
+        empty=header,
+        contexts=contexts,
+        render=render,
+    )

@@ -12,6 +12,7 @@ import orjson
 from readlist.bib.bibtex_values import braces_balanced
 from readlist.bib.latex import latex_to_text
 from readlist.exporters._common import (
+    Layout,
     arxiv_class,
     citation_key,
     clean_line,
@@ -153,3 +154,21 @@ def to_csl_json(papers: Sequence[Paper], *, ascii: bool = False) -> str:
     if ascii:
         return json.dumps(items, indent=2, ensure_ascii=True) + "\n"
     return orjson.dumps(items, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def csl_json_layout(papers: Sequence[Paper], *, ascii: bool = False) -> Layout:
+    """How :func:`to_csl_json` puts ``papers`` together: a unit is an item, its context its id."""
+    keys = unique_keys(papers)
+
+    def render(paper: Paper, n: int) -> str:
+        item = csl_item(paper, keys[n])
+        if ascii:
+            text = json.dumps(item, indent=2, ensure_ascii=True)
+        else:
+            text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode()
+        # One level in, as in the array; JSON text never holds a raw newline.
+        return "  " + text.replace("\n", "\n  ")
+
+    return Layout(
+        head="[\n", separator=",\n", tail="\n]\n", empty="[]\n", contexts=keys, render=render
+    )

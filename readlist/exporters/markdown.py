@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from anyascii import anyascii
 
-from readlist.exporters._common import clean_line, clean_text, paper_url
+from readlist.exporters._common import Layout, clean_line, clean_text, paper_url
 from readlist.models import Paper
 
 #: Authors shown before "et al.".
@@ -90,9 +90,17 @@ def to_markdown(papers: Sequence[Paper], *, ascii: bool = False) -> str:
 
 def iter_markdown(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[str]:
     """:func:`to_markdown` one item at a time, after the heading."""
-    if not papers:
-        yield "# Reading list\n"
-        return
-    yield "# Reading list\n\n"
-    for paper in papers:
-        yield markdown_item(paper, ascii=ascii)
+    return markdown_layout(papers, ascii=ascii).chunks(papers)
+
+
+def markdown_layout(papers: Sequence[Paper], *, ascii: bool = False) -> Layout:
+    """How :func:`to_markdown` puts ``papers`` together: a unit is an item, on its own."""
+    return Layout(
+        head="# Reading list\n\n",
+        separator="",
+        tail="",
+        empty="# Reading list\n",
+        contexts=[""] * len(papers),
+        render=lambda paper, _n: markdown_item(paper, ascii=ascii),
+        reads_abstracts=False,
+    )
