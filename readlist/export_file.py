@@ -1,8 +1,8 @@
 """Writing an export to a file (atomically) or to a stream, a piece at a time.
 
 An export never lands on the files the library depends on: :func:`check_export_path`
-refuses the library, its abstracts file, its export registry, its lock and anything in
-its backup folder
+refuses the library, its abstracts file, its export registry, its lock, its render cache
+and anything in its backup folder
 (by resolved path and by device and inode, so a symlink or a hard link is caught too),
 and anything that is not a regular file (a FIFO, a device, a folder). A symlink is
 written through: its target is replaced atomically and the link stays a link.
@@ -10,11 +10,12 @@ written through: its target is replaced atomically and the link stays a link.
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from readlist.errors import ReadlistError
 from readlist.exporters import export_chunks
@@ -22,6 +23,7 @@ from readlist.models import Paper
 from readlist.paths import abstracts_path, exports_path, lock_path
 from readlist.store.atomic import atomic_write, describe_file_kind
 from readlist.store.backup import backup_folder
+from readlist.store.render_cache import render_cache_path
 
 
 def write_export(
@@ -45,14 +47,41 @@ def write_export(
     """
     chunks = export_chunks(papers, format, ascii=ascii, dialect=dialect)
     if isinstance(target, Path):
-        real = check_export_path(target, library)
-        if not real.parent.is_dir():  # a typo in a path should not make folders
-            raise ReadlistError(f"cannot write {target}: there is no folder {real.parent}")
-        atomic_write(real, (chunk.encode("utf-8") for chunk in chunks))
+        write_encoded(target, (chunk.encode("utf-8") for chunk in chunks), library=library)
     else:
         for chunk in chunks:
             target.write(chunk)
     return len(papers)
+
+
+def write_encoded(
+    target: Path | TextIO,
+    chunks: Iterable[bytes],
+    *,
+    library: str | os.PathLike[str] | None = None,
+) -> None:
+    """Write an export already encoded as UTF-8 ``chunks``, as :func:`write_export` does.
+
+    A UTF-8 stream with a binary ``buffer`` (standard output) gets the bytes as they
+    are, where text streams write newlines as they are (not on Windows).
+    """
+    if isinstance(target, Path):
+        real = check_export_path(target, library)
+        if not real.parent.is_dir():  # a typo in a path should not make folders
+            raise ReadlistError(f"cannot write {target}: there is no folder {real.parent}")
+        atomic_write(real, chunks)
+        return
+    buffer: BinaryIO | None = getattr(target, "buffer", None)
+    if buffer is not None and os.name != "nt" and _is_utf8(getattr(target, "encoding", None)):
+        target.flush()
+        for chunk in chunks:
+            buffer.write(chunk)
+        buffer.flush()
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for chunk in chunks:
+        target.write(decoder.decode(chunk))
+    target.write(decoder.decode(b"", final=True))
 
 
 def check_export_path(target: Path, library: str | os.PathLike[str] | None = None) -> Path:
@@ -102,10 +131,11 @@ def _is_protected(real: Path, found: os.stat_result | None, library: Path) -> bo
 
 
 def _library_files(library: Path) -> Iterator[Path]:
-    """The library file, its abstracts, its export registry, its lock, and its backups."""
+    """The library file, its abstracts, its export registry, its lock, render cache, backups."""
     real = Path(os.path.realpath(library))
     for path in {library, real}:
         yield from (path, abstracts_path(path), exports_path(path), lock_path(path))
+        yield render_cache_path(path)
     folder = backup_folder(real).parent
     try:
         for entry in os.scandir(folder):
@@ -114,3 +144,10 @@ def _library_files(library: Path) -> Iterator[Path]:
                 yield from (Path(inner.path) for inner in os.scandir(entry.path))
     except OSError:
         return
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False

@@ -145,6 +145,28 @@ def export_to(
     return write_export(papers, format, target, ascii=ascii, library=library, dialect=dialect)
 
 
+def export_library(
+    library: Library,
+    format: str,
+    target: Path | TextIO,
+    *,
+    keys: Sequence[str] | None = None,
+    ascii: bool = False,
+    dialect: str = "bibtex",
+) -> int:
+    """Write the papers ``keys`` of ``library`` (``None``: all) as :func:`export_to` does.
+
+    The same text, made through the library's render cache (entries unchanged since
+    an earlier export are not rendered again). Returns how many papers were written.
+    """
+    from readlist.export_file import write_encoded
+    from readlist.store.render_cache import ExportOptions
+
+    count, chunks = library.export_text(keys, ExportOptions(format, ascii=ascii, dialect=dialect))
+    write_encoded(target, chunks, library=library.path)
+    return count
+
+
 @dataclass(frozen=True)
 class NoteEdit:
     """A note edited in the user's editor: how the save went, and a warning to pass on."""

@@ -291,30 +291,32 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
     """Export citations as BibTeX, CSL-JSON or Markdown."""
     from readlist.cli.exports import cmd_project_export, wants_project_export
-    from readlist.services import export_to
+    from readlist.services import export_library
 
     if wants_project_export(args):
         return cmd_project_export(args, library)
 
+    # Papers chosen by key only: the export renders them (or takes them from its cache).
+    keys: list[str] | None = None
     if args.keys:
-        papers = [library.resolve(k.strip()) for k in args.keys.split(",") if k.strip()]
+        keys = [library.resolve_key(k.strip()) for k in args.keys.split(",") if k.strip()]
         if args.query:
-            matching = {p.key for p in library.search(" ".join(args.query))}
-            papers = [p for p in papers if p.key in matching]
-    else:
-        papers = _selected(args, library)
+            matching = {p.key for p in library.search(" ".join(args.query), abstracts=False)}
+            keys = [key for key in keys if key in matching]
+    elif args.query or args.sort or args.limit is not None:
+        keys = [paper.key for paper in _selected(args, library, abstracts=False)]
     stdout = current().stdout
     target = Path(args.output) if args.output and args.output != "-" else stdout
-    export_to(
-        papers,
+    count = export_library(
+        library,
         args.export_format,
         target,
-        library=library.path,
+        keys=keys,
         ascii=args.ascii,
         dialect=args.dialect,
     )
     if target is not stdout:
-        note(f"wrote {len(papers)} entries to {args.output}")
+        note(f"wrote {count} entries to {args.output}")
     return 0
 
 

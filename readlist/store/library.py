@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
@@ -70,6 +70,14 @@ from readlist.store.records import (
     record_tags,
     search_fields,
     triage_record,
+)
+from readlist.store.render_cache import (
+    ExportOptions,
+    RenderSource,
+    cached_export,
+    now_ns,
+    open_cache,
+    render_cache_path,
 )
 from readlist.store.storage import MemoryStorage, SafeJSONStorage
 from readlist.store.undo import plan_reversal
@@ -179,6 +187,8 @@ class Library:
         self._damage: dict[str, list[str]] = {}
         #: Stored records that are not paper records at all, described; never indexed.
         self._unusable: list[str] = []
+        #: The damage an export served whole from the render cache found (the file unread).
+        self._served_damage: list[str] | None = None
 
     def locked(self) -> AbstractContextManager[object]:
         """Hold the library's inter-process lock (re-entrant), e.g. to change a file beside it."""
@@ -273,6 +283,8 @@ class Library:
         never changed; ``readlist doctor --fix`` moves it into the quarantine file.
         Covers the papers built so far, or with ``everywhere`` all of them.
         """
+        if self._served_damage is not None and self._generation == -1 and not everywhere:
+            return list(self._served_damage)  # an export from the render cache: unread
         self.refresh()
         if everywhere:
             for key, doc in self._docs.items():
@@ -414,10 +426,54 @@ class Library:
     def _papers_without_abstracts(self) -> list[Paper]:
         """Every paper, those not yet built without their abstract (not kept for later)."""
         self.refresh()
+        return self._light_papers(list(self._doc_ids))
+
+    def export_text(
+        self, keys: Sequence[str] | None, options: ExportOptions
+    ) -> tuple[int, Iterator[bytes]]:
+        """The export of the papers ``keys`` (``None``: every paper, in order), and how many.
+
+        Made a unit at a time, taking from the render cache every unit still true
+        (:mod:`readlist.store.render_cache`); an export of every paper writes the
+        cache again, or, when neither file changed since it was made, is the
+        cache's text, with nothing read. ``ValueError`` for an unknown format.
+        """
+        built = now_ns()
+        identity = options.identity()
+        path = None if self._index is None else render_cache_path(self.path)
+        cache = open_cache(path, identity) if path is not None else None
+        abstracts_now = self._abstracts.current_stamp()
+        whole = keys is None and cache is not None
+        if whole and cache and cache.serves_whole(self._storage.current_stamp(), abstracts_now):
+            if self._generation == -1:
+                self._served_damage = cache.damaged
+            return cache.papers, cache.whole_text()
+        self.refresh()
+        chosen = list(self._doc_ids) if keys is None else list(keys)
+        source = RenderSource(
+            records=self._docs,
+            papers=self._light_papers(chosen),
+            whole=self._paper,
+            abstracts=self._abstracts.texts,
+            library_stamp=lambda: self._storage.stamp,
+            abstracts_stamp=lambda: self._abstracts.stamp,
+            damaged=self.damaged,
+        )
+        chunks = cached_export(
+            source,
+            options,
+            cache,
+            save_to=path if keys is None else None,
+            built=built,
+            abstracts_now=abstracts_now,
+        )
+        return len(chosen), chunks
+
+    def _light_papers(self, keys: Sequence[str]) -> list[Paper]:
+        """The papers of ``keys``, those not yet built without their abstract (not kept)."""
         papers = []
-        built = self._papers
-        for key in self._doc_ids:
-            paper = built.get(key)
+        for key in keys:
+            paper = self._papers.get(key)
             if paper is None:
                 paper, problems = read_record(self._docs[key])
                 if problems:

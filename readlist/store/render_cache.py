@@ -1,0 +1,440 @@
+"""The render cache: each paper's exported text, kept in a file beside the library.
+
+Exporting renders every paper's entry again (LaTeX-encoding its abstract is
+most of it), so ``<library>.render-cache`` keeps the last whole-library export
+of one format and options, a unit per paper (:class:`readlist.exporters.Layout`),
+for the next export to copy. It is a cache: losing it only costs time, and a
+stale unit is never used:
+
+- each unit carries a fingerprint of its paper's whole stored record and of its
+  context (its key, aliases, the file's macros: what the other papers decide),
+  and the digest of the abstract text it was rendered from;
+- the file names the library and abstracts files it was built from (inode, size,
+  modification time). An abstract is taken as unchanged only when the abstracts
+  file is, else its text is hashed again and compared;
+- its header holds a version, readlist's version, the size and modification time
+  of the exporters' source files and the text of a probe export, so another
+  readlist, or other export code, ignores the whole file;
+- a stamp is trusted only when the file was older than the cache by
+  :data:`RACY_NS` when the cache was made (a file changed twice within the
+  timestamps' granularity keeps its stamp; git calls this "racily clean").
+
+When both files are as the cache names them, an export of the whole library is
+the cached text itself: the records are not even read. The file is written
+atomically while the export is written, without the library's lock (like the
+search index): two writers each leave a whole, self-checking file.
+
+Layout: the export's text, then a line of JSON (the header), a line of JSON (the
+units: key, fingerprint, abstract digest, start, end), and 20 digits giving
+where the header starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import mmap
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from readlist import __version__
+from readlist.models import Paper
+from readlist.store.abstracts import abstract_digest
+from readlist.store.atomic import fsync_folder
+
+#: Bump when the file layout or the fingerprint changes.
+CACHE_VERSION = 1
+#: A file changed less than this long before the cache was made may change again
+#: without its stamp changing: its stamp is not trusted (2 s: FAT's granularity).
+RACY_NS = 2_000_000_000
+_TRAILER = 20
+#: Blocks in which the cached text is copied out.
+_BLOCK = 1 << 20
+
+#: (inode, size, modification time in ns) of a file, or ``None`` when it is absent.
+Stamp = tuple[int, int, int] | None
+
+_PROBE = Paper(
+    title="QLoRA: Zoë's {LLaMA}-2 über-Attention for $k$-means & 100% GPT-4o_x",
+    authors=["Łukasz Kowalski", "Jan van den Berg", "Martin Luther King Jr."],
+    abstract="SqueezeLLM runs LLMs on edge devices; see https://github.com/x/y.",
+    notes="Read §3 — the KV-cache part.",
+    published="2023-05-17",
+    tags=["llm", "to read"],
+    key="kowalski2023qlora",
+    aliases=["qlora", "QLoRA2023"],
+)
+
+
+def render_cache_path(library: str | os.PathLike[str]) -> Path:
+    """The render cache of the library ``library``: ``library.json`` → ``library.render-cache``."""
+    path = Path(library)
+    return path.with_name(f"{path.stem}.render-cache")
+
+
+def _code_stamp() -> list[Any]:
+    """Size and modification time of the source files that exporting runs, by name."""
+    root = Path(__file__).resolve().parents[1]
+    stamps: list[Any] = []
+    for folder in (root / "exporters", root / "bib"):
+        with contextlib.suppress(OSError):
+            for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    stamps.append([f"{folder.name}/{entry.name}", st.st_size, st.st_mtime_ns])
+    for name in ("models.py", "text.py", "keys.py", "store/records.py"):
+        with contextlib.suppress(OSError):
+            st = os.stat(root / name)
+            stamps.append([name, st.st_size, st.st_mtime_ns])
+    return stamps
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """What an export is asked for, besides its papers: the format and its options."""
+
+    format: str
+    ascii: bool = False
+    dialect: str = "bibtex"
+
+    def identity(self) -> dict[str, Any]:
+        """What a cache must have been made with to serve this export (the probe included)."""
+        from readlist.exporters import export
+
+        probe = export([_PROBE], self.format, ascii=self.ascii, dialect=self.dialect)
+        return {
+            "version": CACHE_VERSION,
+            "readlist": __version__,
+            "code": _code_stamp(),
+            "probe": hashlib.blake2b(probe.encode("utf-8"), digest_size=16).hexdigest(),
+            "format": self.format,
+            "ascii": self.ascii,
+            "dialect": self.dialect,
+        }
+
+
+def fingerprint(record: Mapping[str, Any], context: str) -> str:
+    """A digest of a stored record and of a unit's context (``""``: never matches)."""
+    try:
+        encoded = orjson.dumps(record)
+    except TypeError:  # not JSON at all: cannot come from a file
+        return ""
+    digest = hashlib.blake2b(encoded, digest_size=12)
+    digest.update(b"\x00" + context.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def trusted(stamp: Stamp, built: int) -> bool:
+    """Whether a file stamped ``stamp`` was old enough, for a cache made at ``built``, to trust."""
+    return stamp is not None and stamp[2] < built - RACY_NS
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Where one paper's cached unit lies in the cache file, and what it was made from."""
+
+    fingerprint: str
+    #: :func:`abstract_digest` of the abstract it was rendered from (``""``: none read).
+    abstract: str
+    start: int
+    end: int
+
+
+class CachedRender:
+    """An open render cache file whose header matched the export asked for."""
+
+    def __init__(self, data: mmap.mmap, header: dict[str, Any], units_at: tuple[int, int]) -> None:
+        """Serve the cache mapped as ``data``; ``units_at`` is where its units line lies."""
+        self._data = data
+        self.header = header
+        self._units_at = units_at
+
+    @property
+    def papers(self) -> int:
+        """How many papers the cached text holds."""
+        value = self.header.get("papers")
+        return value if type(value) is int else 0
+
+    @property
+    def damaged(self) -> list[str]:
+        """The warnings about records edited by hand that the export made gave."""
+        value = self.header.get("damaged")
+        return [str(line) for line in value] if type(value) is list else []
+
+    @property
+    def built(self) -> int:
+        """When the cache was made (ns since the epoch)."""
+        value = self.header.get("built")
+        return value if type(value) is int else 0
+
+    def stamp(self, name: str) -> Stamp:
+        """The stamp the cache names for ``library`` or ``abstracts``."""
+        value = self.header.get(name)
+        if type(value) is list and len(value) == 3 and all(type(n) is int for n in value):
+            return (value[0], value[1], value[2])
+        return None
+
+    def serves_whole(self, library: Stamp, abstracts: Stamp) -> bool:
+        """Whether the cached text is the whole library's export now (files stamped so)."""
+        return (
+            self.header.get("whole") is True
+            and library is not None
+            and self.stamp("library") == library
+            and self.stamp("abstracts") == abstracts
+            and trusted(library, self.built)
+            and (abstracts is None or trusted(abstracts, self.built))
+        )
+
+    def whole_text(self) -> Iterator[bytes]:
+        """The cached export, in blocks."""
+        end = int(self.header.get("text_end", 0))
+        for start in range(0, end, _BLOCK):
+            yield self._data[start : min(start + _BLOCK, end)]
+
+    def units(self) -> dict[str, Unit]:
+        """The cached units by paper key (a damaged list: none)."""
+        start, end = self._units_at
+        try:
+            rows = orjson.loads(self._data[start:end])
+        except orjson.JSONDecodeError:
+            return {}
+        units: dict[str, Unit] = {}
+        if type(rows) is not list:
+            return units
+        limit = int(self.header.get("text_end", 0))
+        for row in rows:
+            if type(row) is list and len(row) == 5:
+                key, digest, abstract, first, last = row
+                if (
+                    type(key) is str
+                    and type(digest) is str
+                    and type(abstract) is str
+                    and type(first) is int
+                    and type(last) is int
+                    and 0 <= first <= last <= limit
+                ):
+                    units[key] = Unit(digest, abstract, first, last)
+        return units
+
+    def text(self, unit: Unit) -> bytes:
+        """The bytes of ``unit``."""
+        return self._data[unit.start : unit.end]
+
+    def close(self) -> None:
+        """Let the file go."""
+        with contextlib.suppress(BufferError):
+            self._data.close()
+
+
+def open_cache(path: Path, identity: Mapping[str, Any]) -> CachedRender | None:
+    """The render cache at ``path`` if it was made for an export with ``identity``.
+
+    ``None`` when it is absent, unreadable, damaged or made otherwise.
+    """
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < _TRAILER:
+                return None
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    try:
+        tail = bytes(data[size - _TRAILER :])
+        header_at = int(tail) if tail.isdigit() else -1
+        if not 0 <= header_at < size - _TRAILER:
+            raise ValueError("no header")
+        newline = data.find(b"\n", header_at, size - _TRAILER)
+        if newline < 0:
+            raise ValueError("no header line")
+        header = orjson.loads(data[header_at:newline])
+        if type(header) is not dict or any(header.get(k) != v for k, v in identity.items()):
+            raise ValueError("made for another export")
+        text_end = header.get("text_end")
+        if type(text_end) is not int or not 0 <= text_end <= header_at:
+            raise ValueError("no text")
+        return CachedRender(data, header, (newline + 1, size - _TRAILER))
+    except (ValueError, orjson.JSONDecodeError):
+        data.close()
+        return None
+
+
+class CacheWriter:
+    """A new render cache, written as the export's text goes by and put in place at the end."""
+
+    def __init__(self, path: Path) -> None:
+        """Start a cache for ``path`` in a temporary file beside it."""
+        self.path = path
+        fd, self._temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self._handle = os.fdopen(fd, "wb")
+        self._size = 0
+        self._rows: list[list[Any]] = []
+
+    def add(self, chunk: bytes) -> None:
+        """Text between units (head, separators, tail)."""
+        self._handle.write(chunk)
+        self._size += len(chunk)
+
+    def add_unit(self, key: str, digest: str, abstract: str, unit: bytes) -> None:
+        """One paper's unit."""
+        self._rows.append([key, digest, abstract, self._size, self._size + len(unit)])
+        self.add(unit)
+
+    def commit(self, header: dict[str, Any]) -> None:
+        """Write the header and the units, and replace the cache file by this one."""
+        header = {**header, "text_end": self._size}
+        self._handle.write(orjson.dumps(header) + b"\n" + orjson.dumps(self._rows))
+        self._handle.write(b"%020d" % (self._size))
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        os.replace(self._temp, self.path)
+        fsync_folder(self.path.parent)
+
+    def abandon(self) -> None:
+        """Drop the temporary file."""
+        with contextlib.suppress(OSError):
+            self._handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._temp)
+
+
+@dataclass
+class RenderSource:
+    """What the render cache needs of a library to export some of its papers."""
+
+    #: The stored records by key.
+    records: Mapping[str, Mapping[str, Any]]
+    #: The papers to export, in order, built without their abstracts.
+    papers: Sequence[Paper]
+    #: The whole paper (with its abstract) of a key.
+    whole: Callable[[str], Paper]
+    #: The abstracts by digest (read on first call).
+    abstracts: Callable[[], Mapping[str, str]]
+    #: The stamps of the library and abstracts files the records and texts come from.
+    library_stamp: Callable[[], Stamp]
+    abstracts_stamp: Callable[[], Stamp]
+    #: The warnings about records edited by hand, for the papers read so far.
+    damaged: Callable[[], list[str]]
+
+
+def cached_export(
+    source: RenderSource,
+    options: ExportOptions,
+    cache: CachedRender | None,
+    *,
+    save_to: Path | None,
+    built: int,
+    abstracts_now: Stamp,
+) -> Iterator[bytes]:
+    """The export of ``source.papers``: units from ``cache`` where still true, others rendered.
+
+    ``save_to``: write the text as the new render cache there (a whole-library
+    export). ``built``: when the export started; ``abstracts_now``: the abstracts
+    file's stamp then. A cache that cannot be written is skipped silently.
+    """
+    from readlist.exporters import export_layout
+
+    papers = source.papers
+    layout = export_layout(papers, options.format, ascii=options.ascii, dialect=options.dialect)
+    units = cache.units() if cache is not None else {}
+    # Abstracts unchanged since the cache was made: its units' abstracts hold.
+    abstracts_hold = not layout.reads_abstracts or (
+        cache is not None
+        and cache.stamp("abstracts") == abstracts_now
+        and trusted(abstracts_now, cache.built)
+    )
+    writer: CacheWriter | None = None
+    if save_to is not None:
+        with contextlib.suppress(OSError):
+            writer = CacheWriter(save_to)
+    read_abstracts = False
+    try:
+        if not papers:
+            if layout.empty:
+                yield layout.empty.encode("utf-8")
+                if writer is not None:
+                    writer.add(layout.empty.encode("utf-8"))
+        else:
+            head = layout.head.encode("utf-8")
+            separator = layout.separator.encode("utf-8")
+            yield head
+            if writer is not None:
+                writer.add(head)
+            for n, light in enumerate(papers):
+                key = light.key
+                digest = fingerprint(source.records[key], layout.contexts[n])
+                known = units.get(key)
+                text: bytes | None = None
+                abstract = known.abstract if known is not None else ""
+                if known is not None and digest and known.fingerprint == digest:
+                    if abstracts_hold:
+                        text = cache.text(known) if cache is not None else None
+                    else:
+                        read_abstracts = True
+                        if _abstract_digest(source, key) == known.abstract:
+                            text = cache.text(known) if cache is not None else None
+                if text is None:
+                    if layout.reads_abstracts:
+                        read_abstracts = True
+                        paper = source.whole(key)
+                        abstract = abstract_digest(paper.abstract) if paper.abstract else ""
+                    else:
+                        paper, abstract = light, ""
+                    text = layout.render(paper, n).encode("utf-8")
+                chunk = separator + text if n else text
+                yield chunk
+                if writer is not None:
+                    if n:
+                        writer.add(separator)
+                    writer.add_unit(key, digest, abstract, text)
+            tail = layout.tail.encode("utf-8")
+            if tail:
+                yield tail
+                if writer is not None:
+                    writer.add(tail)
+        if writer is not None:
+            abstracts_stamp = abstracts_now
+            if read_abstracts and source.abstracts_stamp() != abstracts_now:
+                abstracts_stamp = None  # changed while read: never trusted
+            header = {
+                **options.identity(),
+                "whole": True,
+                "library": source.library_stamp(),
+                "abstracts": abstracts_stamp,
+                "built": built,
+                "papers": len(papers),
+                "damaged": source.damaged(),
+            }
+            try:
+                writer.commit(header)
+            except OSError:
+                writer.abandon()
+            writer = None
+    finally:
+        if writer is not None:
+            writer.abandon()
+
+
+def _abstract_digest(source: RenderSource, key: str) -> str:
+    """The digest of the abstract the record of ``key`` names, as the abstracts file holds it."""
+    record = source.records[key]
+    ref = record.get("abstract_ref")
+    if ref:
+        text = source.abstracts().get(str(ref), "")
+    else:
+        inline = record.get("abstract")
+        text = inline if isinstance(inline, str) else ""
+    return abstract_digest(text) if text else ""
+
+
+def now_ns() -> int:
+    """The time now, as a cache's ``built`` counts it."""
+    return time.time_ns()
