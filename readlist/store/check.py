@@ -39,6 +39,7 @@ from readlist.store.index import index_path
 from readlist.store.journal import journal_path
 from readlist.store.locks import lock_holders
 from readlist.store.records import ABSTRACT_REF, read_record
+from readlist.store.render_cache import render_cache_path
 from readlist.view import plural
 
 #: At most this many findings of one kind are listed; the rest are counted.
@@ -285,12 +286,13 @@ def abstract_findings(tables: dict[str, Any], path: Path) -> list[Finding]:
     return findings
 
 
-#: A search index write takes well under a second; a temp file older than this is left over.
+#: A search index write takes well under a second, a render cache's a few (it is written
+#: as the export is): a temp file of theirs older than this is left over.
 _INDEX_WRITE_SECONDS = 60
 
 
 def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
-    """Temporary files that saves (of the library or its backups) may have left behind."""
+    """Temporary files that saves (of the library, its backups, caches) may have left behind."""
     library = Path(path)
     found: list[Path] = []
     # The library, its abstracts and quarantine (saved under the lock), and a compaction
@@ -298,12 +300,14 @@ def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
     saved_under_lock = (abstracts_path(library), quarantine_path(library), journal_path(library))
     for saved in (library, *saved_under_lock):
         found += sorted(library.parent.glob(f".{_glob_escape(saved.name)}.*.tmp"))
-    # The search index is written without the lock: only an old temp file is a leftover.
+    # The search index and an export's render cache are written without the lock: only
+    # an old temp file is a leftover (the other may be an export being written now).
     stale = time.time() - _INDEX_WRITE_SECONDS
-    for tmp in sorted(library.parent.glob(f".{_glob_escape(index_path(library).name)}.*.tmp")):
-        with contextlib.suppress(OSError):
-            if tmp.stat().st_mtime < stale:
-                found.append(tmp)
+    for cache in (index_path(library), render_cache_path(library)):
+        for tmp in sorted(library.parent.glob(f".{_glob_escape(cache.name)}.*.tmp")):
+            with contextlib.suppress(OSError):
+                if tmp.stat().st_mtime < stale:
+                    found.append(tmp)
     folder = backup_folder(library)
     if folder.is_dir():
         found += sorted(folder.glob(".*.tmp"))

@@ -452,7 +452,8 @@ class Library:
         chosen = list(self._doc_ids) if keys is None else list(keys)
         source = RenderSource(
             records=self._docs,
-            papers=self._light_papers(chosen),
+            # Without a cache every paper is rendered: built once, whole, not twice.
+            papers=self._light_papers(chosen) if cache is not None else self._whole(chosen),
             whole=self._paper,
             abstracts=self._abstracts.texts,
             library_stamp=lambda: self._storage.stamp,
@@ -468,6 +469,11 @@ class Library:
             abstracts_now=abstracts_now,
         )
         return len(chosen), chunks
+
+    def _whole(self, keys: Sequence[str]) -> list[Paper]:
+        """The papers of ``keys``, with their abstracts."""
+        texts = self._abstracts.texts()
+        return [self._paper(key, texts) for key in keys]
 
     def _light_papers(self, keys: Sequence[str]) -> list[Paper]:
         """The papers of ``keys``, those not yet built without their abstract (not kept)."""

@@ -114,3 +114,18 @@ def test_the_cache_is_never_synced_and_doctor_does_not_mind_it(
     doctor = run_cli("doctor")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert "render-cache" not in doctor.stdout + doctor.stderr
+
+
+def test_doctor_fix_removes_a_render_cache_left_half_written(run_cli, library_file: Path) -> None:
+    run_cli("import", "--sample", check=True)
+    cache = render_cache_path(library_file)
+    leftover = cache.with_name(f".{cache.name}.k1ll3d.tmp")
+    leftover.write_bytes(b"@misc{half")
+    # Written without the lock, as an export goes: a new one may be an export running now.
+    assert "leftover temporary file" not in run_cli("doctor").stdout
+    an_hour_ago = time.time() - 3600
+    os.utime(leftover, (an_hour_ago, an_hour_ago))
+    assert "warning: leftover temporary file" in run_cli("doctor").stdout
+    fixed = run_cli("doctor", "--fix")
+    assert fixed.returncode == 0 and f"removed {leftover}" in fixed.stdout
+    assert not leftover.exists()
