@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import mmap
 import os
 import tempfile
 import time
@@ -45,6 +44,7 @@ from typing import Any
 import orjson
 
 from readlist import __version__
+from readlist.errors import LibraryError
 from readlist.models import Paper
 from readlist.store.abstracts import abstract_digest
 from readlist.store.atomic import fsync_folder
@@ -57,6 +57,8 @@ RACY_NS = 2_000_000_000
 _TRAILER = 20
 #: Blocks in which the cached text is copied out.
 _BLOCK = 1 << 20
+#: The most a header line may take (it holds stamps and a few names).
+_HEADER_MAX = 1 << 16
 
 #: (inode, size, modification time in ns) of a file, or ``None`` when it is absent.
 Stamp = tuple[int, int, int] | None
@@ -150,9 +152,15 @@ class Unit:
 class CachedRender:
     """An open render cache file whose header matched the export asked for."""
 
-    def __init__(self, data: mmap.mmap, header: dict[str, Any], units_at: tuple[int, int]) -> None:
-        """Serve the cache mapped as ``data``; ``units_at`` is where its units line lies."""
-        self._data = data
+    def __init__(
+        self, path: Path, fd: int, header: dict[str, Any], units_at: tuple[int, int]
+    ) -> None:
+        """Serve the cache open as ``fd`` (closed by :meth:`close`); its units lie at ``units_at``.
+
+        Read with ``pread``, not mapped: the text is not counted in the process's memory.
+        """
+        self.path = path
+        self._fd = fd
         self.header = header
         self._units_at = units_at
 
@@ -195,15 +203,21 @@ class CachedRender:
     def whole_text(self) -> Iterator[bytes]:
         """The cached export, in blocks."""
         end = int(self.header.get("text_end", 0))
-        for start in range(0, end, _BLOCK):
-            yield self._data[start : min(start + _BLOCK, end)]
+        try:
+            for start in range(0, end, _BLOCK):
+                block = self._read(start, min(start + _BLOCK, end))
+                if len(block) != min(_BLOCK, end - start):  # cut short in place, by hand
+                    raise LibraryError(f"{self.path} changed while it was read; export again")
+                yield block
+        finally:
+            self.close()
 
     def units(self) -> dict[str, Unit]:
         """The cached units by paper key (a damaged list: none)."""
         start, end = self._units_at
         try:
-            rows = orjson.loads(self._data[start:end])
-        except orjson.JSONDecodeError:
+            rows = orjson.loads(self._read(start, end))
+        except (orjson.JSONDecodeError, OSError):
             return {}
         units: dict[str, Unit] = {}
         if type(rows) is not list:
@@ -223,14 +237,25 @@ class CachedRender:
                     units[key] = Unit(digest, abstract, first, last)
         return units
 
-    def text(self, unit: Unit) -> bytes:
-        """The bytes of ``unit``."""
-        return self._data[unit.start : unit.end]
+    def text(self, unit: Unit) -> bytes | None:
+        """The bytes of ``unit`` (``None``: the file was cut short since)."""
+        try:
+            data = self._read(unit.start, unit.end)
+        except OSError:
+            return None
+        return data if len(data) == unit.end - unit.start else None
+
+    def _read(self, start: int, end: int) -> bytes:
+        if self._fd < 0:
+            raise OSError("the render cache is closed")
+        return os.pread(self._fd, end - start, start)
 
     def close(self) -> None:
         """Let the file go."""
-        with contextlib.suppress(BufferError):
-            self._data.close()
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
 
 
 def open_cache(path: Path, identity: Mapping[str, Any]) -> CachedRender | None:
@@ -239,30 +264,31 @@ def open_cache(path: Path, identity: Mapping[str, Any]) -> CachedRender | None:
     ``None`` when it is absent, unreadable, damaged or made otherwise.
     """
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size < _TRAILER:
-                return None
-            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
         return None
     try:
-        tail = bytes(data[size - _TRAILER :])
+        size = os.fstat(fd).st_size
+        if size < _TRAILER:
+            raise ValueError("too short")
+        tail = os.pread(fd, _TRAILER, size - _TRAILER)
         header_at = int(tail) if tail.isdigit() else -1
         if not 0 <= header_at < size - _TRAILER:
             raise ValueError("no header")
-        newline = data.find(b"\n", header_at, size - _TRAILER)
+        # The header is one line; the units follow it up to the trailer.
+        meta = os.pread(fd, min(size - _TRAILER - header_at, _HEADER_MAX), header_at)
+        newline = meta.find(b"\n")
         if newline < 0:
             raise ValueError("no header line")
-        header = orjson.loads(data[header_at:newline])
+        header = orjson.loads(meta[:newline])
         if type(header) is not dict or any(header.get(k) != v for k, v in identity.items()):
             raise ValueError("made for another export")
         text_end = header.get("text_end")
         if type(text_end) is not int or not 0 <= text_end <= header_at:
             raise ValueError("no text")
-        return CachedRender(data, header, (newline + 1, size - _TRAILER))
-    except (ValueError, orjson.JSONDecodeError):
-        data.close()
+        return CachedRender(path, fd, header, (header_at + newline + 1, size - _TRAILER))
+    except (ValueError, OSError):  # orjson.JSONDecodeError is a ValueError
+        os.close(fd)
         return None
 
 
@@ -421,6 +447,8 @@ def cached_export(
     finally:
         if writer is not None:
             writer.abandon()
+        if cache is not None:
+            cache.close()
 
 
 def _abstract_digest(source: RenderSource, key: str) -> str:
