@@ -58,6 +58,7 @@ ROWS: list[tuple[str, float | None, float | None]] = [
     ("tag one paper (CLI)", 0.15, 1.0),
     ("mark one paper (CLI)", 0.15, 1.0),
     ("first change of the day (CLI, with backup)", None, None),
+    ("export BibTeX, first (CLI, builds the render cache)", None, None),
     ("export BibTeX (CLI, to /dev/null)", 0.5, 1.0),
     ("export BibTeX (in-process, to /dev/null)", None, None),
     ("TUI first screen (headless)", 0.8, 1.0),
@@ -324,6 +325,10 @@ def measure(size: int, work: Path, *, repeat: int, quick: bool, tui: bool) -> di
         [cli(library, env, "list", FREE_WORD) for _ in range(repeat)]
     )
     say("export")
+    # The first export renders every paper and writes the render cache the next ones copy.
+    results["export BibTeX, first (CLI, builds the render cache)"] = cli(
+        library, env, "export", "bibtex"
+    )
     results["export BibTeX (CLI, to /dev/null)"] = median(
         [cli(library, env, "export", "bibtex") for _ in range(repeat)]
     )

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from readlist.errors import LibraryError
 from readlist.exporters import FORMATS, export
 from readlist.importers import parse_text
 from readlist.models import Paper, Status
@@ -356,3 +357,16 @@ def test_property_the_cache_never_changes_an_export(
 
 def test_formats_are_all_covered() -> None:
     assert {options.format for options in OPTIONS} == set(FORMATS)
+
+
+def test_a_cache_cut_short_while_read_is_an_error_never_a_short_export(tmp_path: Path) -> None:
+    library = make_library(tmp_path)
+    options = ExportOptions("bibtex")
+    age(*files(library))
+    cached(library, options)
+    opened = Library(library)
+    _, chunks = opened.export_text(None, options)  # the whole text, from the open file
+    assert opened._generation == -1
+    os.truncate(render_cache_path(library), 10)  # by hand, in place
+    with pytest.raises(LibraryError, match="changed while it was read; export again"):
+        b"".join(chunks)
