@@ -464,7 +464,8 @@ class Library:
             source,
             options,
             cache,
-            save_to=path if keys is None else None,
+            # A library with no file yet gets no cache beside it either.
+            save_to=path if keys is None and self._storage.stamp is not None else None,
             built=built,
             abstracts_now=abstracts_now,
         )

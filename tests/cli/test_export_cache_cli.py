@@ -129,3 +129,9 @@ def test_doctor_fix_removes_a_render_cache_left_half_written(run_cli, library_fi
     fixed = run_cli("doctor", "--fix")
     assert fixed.returncode == 0 and f"removed {leftover}" in fixed.stdout
     assert not leftover.exists()
+
+
+def test_an_export_of_a_library_not_made_yet_leaves_no_file(run_cli, library_file: Path) -> None:
+    library_file.parent.mkdir()
+    assert run_cli("export", "bibtex", check=True).stdout == ""
+    assert list(library_file.parent.iterdir()) == []
