@@ -163,6 +163,9 @@ class CachedRender:
         self._fd = fd
         self.header = header
         self._units_at = units_at
+        # The block of the file read last: units come mostly in file order.
+        self._block_at = 0
+        self._block = b""
 
     @property
     def papers(self) -> int:
@@ -239,11 +242,16 @@ class CachedRender:
 
     def text(self, unit: Unit) -> bytes | None:
         """The bytes of ``unit`` (``None``: the file was cut short since)."""
-        try:
-            data = self._read(unit.start, unit.end)
-        except OSError:
-            return None
-        return data if len(data) == unit.end - unit.start else None
+        size = unit.end - unit.start
+        offset = unit.start - self._block_at
+        if not 0 <= offset <= len(self._block) - size:
+            try:
+                self._block = self._read(unit.start, unit.start + max(size, _BLOCK))
+            except OSError:
+                return None
+            self._block_at, offset = unit.start, 0
+        data = self._block[offset : offset + size]
+        return data if len(data) == size else None
 
     def _read(self, start: int, end: int) -> bytes:
         if self._fd < 0:
