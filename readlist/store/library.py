@@ -235,13 +235,21 @@ class Library:
             for key, haystack in self._haystacks.items()
             if key in docs and search_fields(self._docs.get(key, {})) == search_fields(docs[key])
         }
-        self._papers = {}
+        # Likewise the papers built from records that did not change (rebuilding
+        # 50,000 papers after one was tagged elsewhere took seconds). An abstract
+        # that was missing when its paper was built may have arrived since: rebuilt.
+        self._papers = {
+            key: paper
+            for key, paper in self._papers.items()
+            if docs.get(key) == self._docs.get(key)
+            and (paper.abstract or not docs[key].get(ABSTRACT_REF))
+        }
+        self._damage = {key: found for key, found in self._damage.items() if key in self._papers}
         self._docs = docs
         self._doc_ids = doc_ids
         self._alias_of = alias_index(docs)
         self._haystacks = kept
         self._inline_abstracts = inline
-        self._damage = {}
         self._unusable = unusable
         self._generation = self._storage.generation
         return True

@@ -33,7 +33,8 @@ from textual.message_pump import MessagePump
 
 from readlist.errors import ReadlistError
 from readlist.models import Paper, Status
-from readlist.query import Query, sort_papers
+from readlist.query import Query, sort_name
+from readlist.query.kept_order import KeptOrder
 from readlist.store import Library
 from readlist.tui.widgets.facet_sidebar import FacetCounts, facet_counts
 from readlist.view import shown_rows
@@ -121,8 +122,11 @@ class LibrarySession:
         self._listeners: list[MessagePump] = []
         #: The library as last seen on the worker; replaced whole, read on the event loop.
         self.snapshot = Snapshot()
-        #: The whole library in the order last asked for (worker thread only).
-        self._sorted: tuple[tuple[str, bool], list[Paper]] | None = None
+        #: The whole library in the order last asked for (worker thread only); after a
+        #: change only the changed papers move in it (sorting 50,000 again froze the screen).
+        self._sorted: KeptOrder | None = None
+        #: Whether the library changed since :attr:`_sorted` was brought up to date.
+        self._sorted_stale = False
         self._reloading = False
         #: What the journal calls the next change asked for ("tui: ACTION"); a write takes
         #: the name when it is queued and gives it to the library when it runs.
@@ -227,7 +231,7 @@ class LibrarySession:
             try:
                 return change(library), self._take_snapshot(library)
             finally:
-                self._sorted = None
+                self._sorted_stale = True
 
         result, snapshot = self.call_now(job)
         self._announce(snapshot, reloaded=False)
@@ -266,7 +270,7 @@ class LibrarySession:
             try:
                 return change(library), self._take_snapshot(library)
             finally:
-                self._sorted = None
+                self._sorted_stale = True
 
         def saved(outcome: tuple[T, Snapshot]) -> None:
             result, snapshot = outcome
@@ -293,7 +297,7 @@ class LibrarySession:
                 return None
             if not library.refresh() and self.snapshot.loaded:
                 return None
-            self._sorted = None
+            self._sorted_stale = True
             snapshot = self._take_snapshot(library)
             self._warm_up(library)
             return snapshot
@@ -345,11 +349,15 @@ class LibrarySession:
         ``facets``: count the rows for the sidebar too.
         """
         order = (sort_by, reverse)
-        if counts or self._sorted is None or self._sorted[0] != order:
-            self._sorted = (order, sort_papers(library.papers(), sort_by, reverse=reverse))
-        ordered = self._sorted[1]
+        kept = self._sorted
+        if kept is None or kept.order != (sort_name(sort_by), reverse):
+            kept = self._sorted = KeptOrder(library.papers(), sort_by, reverse)
+        elif self._sorted_stale:
+            kept.update({paper.key: paper for paper in library.papers()})
+        self._sorted_stale = False
+        ordered = kept.papers
         papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
-        known = frozenset(paper.key for paper in ordered)
+        known = kept.keys
         positions = {paper.key: n for n, paper in enumerate(papers)}
         counted = facet_counts(papers) if facets else None
         if not self.snapshot.loaded:  # the first read: what the interface reads at once

@@ -146,3 +146,24 @@ def test_index_follows_external_changes(library: Library) -> None:
     other.set_status([b], Status.READ)
     assert [p.key for p in library.search("banana")] == [a]
     assert [p.key for p in library.search("b paper status:read")] == [b]
+
+
+def test_reload_after_another_process_saved_rebuilds_only_changed_papers(
+    library: Library,
+) -> None:
+    library.import_papers(
+        [listing_paper("Aligning Models", abstract="About models."), listing_paper("Vision")]
+    )
+    mine = Library(library.path)
+    before = {paper.key: paper for paper in mine.papers()}
+    tagged, untouched = before
+    library.add_tags([tagged], ["elsewhere"])
+    assert mine.refresh()
+    after = {paper.key: paper for paper in mine.papers()}
+    assert after[untouched] is before[untouched]  # kept, not rebuilt
+    assert after[tagged] is not before[tagged]
+    assert after[tagged].tags == ["elsewhere"]
+    assert after[tagged].abstract == "About models."
+    library.remove([untouched])
+    assert mine.refresh()
+    assert [paper.key for paper in mine.papers()] == [tagged]
