@@ -8,11 +8,14 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readlist.models import PAPER_FIELDS, Paper, Status
 from readlist.paths import abstracts_path
 from readlist.query import parse_query, search_text
 from readlist.store import Library
+from readlist.store import index as index_module
 from readlist.store.abstracts import AbstractStore
 from readlist.store.index import (
     SEARCHED_FIELDS,
@@ -305,3 +308,38 @@ def test_which_queries_read_the_abstracts_themselves() -> None:
         assert reads_abstracts_directly(parse_query(query)), query
     for query in ("lora", '"a phrase"', "-(tag:x lora)", "tag:x year:2020", ""):
         assert not reads_abstracts_directly(parse_query(query)), query
+
+
+# Texts that look like the place between two entries, escapes and quotes included.
+_tricky_text = st.lists(
+    st.sampled_from(['"],"', '"]', "],", '\\"', "\\", '"', "{", "}", "é", "a b", "\n"]), max_size=6
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    entries=st.dictionaries(_tricky_text, st.tuples(_tricky_text, _tricky_text), max_size=8),
+    piece=st.integers(1, 64),
+)
+def test_the_index_read_in_pieces_gives_what_was_saved(
+    tmp_path_factory: pytest.TempPathFactory, entries: dict[str, tuple[str, str]], piece: int
+) -> None:
+    index = SearchIndex(tmp_path_factory.mktemp("index") / "library.search.json")
+    index.save(entries, STAMP)
+    before = index_module.PIECE_BYTES
+    index_module.PIECE_BYTES = piece  # many pieces, cut at every possible place
+    try:
+        assert index.load(STAMP) == entries
+        # Only a string ending in ``],`` can look like the place between two entries
+        # (a cut there is never valid JSON: the whole body is parsed instead).
+        if any(text.endswith("],") for key, entry in entries.items() for text in (key, *entry)):
+            return
+        with index.path.open("rb") as handle:
+            handle.readline()
+            pieces = list(index_module._body_pieces(handle))  # no fallback to a whole parse
+    finally:
+        index_module.PIECE_BYTES = before
+    merged = {key: tuple(entry) for piece in pieces for key, entry in piece.items()}  # type: ignore[attr-defined]
+    assert merged == entries
+    if len(entries) > 1:
+        assert len(pieces) > 1
