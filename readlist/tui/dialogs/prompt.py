@@ -8,11 +8,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static
@@ -20,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from readlist.models import split_tags as split_tags  # the one tag splitter, also the CLI's
 from readlist.text import one_line, strip_controls
+from readlist.tui.dialogs.tint import TintedScreen
 from readlist.tui.jobs import ImportChoice
 from readlist.tui.literal import literal
 
@@ -160,6 +164,14 @@ class Dialog(ModalScreen[T | None]):
         super().__init__()
         self._title = title
         self._hint = hint
+        self._tinted: dict[object, Style] = {}
+
+    def render(self) -> RenderableType:
+        """The screen below, dimmed (each style tinted once: see :mod:`.tint`)."""
+        below = super().render()
+        if type(below) is BackgroundScreen:
+            return TintedScreen(below.screen, below.color, self._tinted)
+        return below
 
     def compose(self) -> ComposeResult:
         """Title, body, hint."""
