@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.segment import Segment
+from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual.color import Color
 from textual.renderables.background_screen import BackgroundScreen
@@ -33,7 +33,7 @@ styles = st.one_of(
 segments = st.lists(
     st.one_of(
         st.builds(Segment, st.text(max_size=4), styles),
-        st.just(Segment("", None, [(1,)])),  # a control segment
+        st.just(Segment("", None, [(ControlType.BELL,)])),  # a control segment
     ),
     max_size=12,
 )
