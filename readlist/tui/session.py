@@ -355,7 +355,7 @@ class LibrarySession:
         kept = self._sorted
         if kept is None or kept.order != (sort_name(sort_by), reverse):
             kept = self._sorted = KeptOrder(library.papers(), sort_by, reverse)
-        elif self._sorted_stale:
+        elif self._sorted_stale or counts:  # counts: the screen was told the data changed
             kept.update({paper.key: paper for paper in library.papers()})
         self._sorted_stale = False
         ordered = kept.papers

@@ -96,3 +96,35 @@ async def test_stats_closed_before_they_are_counted(app: ReadlistApp) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert app.is_running
+
+
+async def test_rows_stay_in_order_as_papers_change_here_and_elsewhere(
+    app: ReadlistApp, library_path: Path
+) -> None:
+    from readlist.query import sort_papers
+
+    def expected() -> list[str]:
+        return [paper.key for paper in sort_papers(fresh(library_path).papers(), "status")]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen.sort_by = "status"
+        screen.refresh_view()
+        await settle(pilot)
+        table = screen.query_one(PaperTable)
+        assert [paper.key for paper in table.papers] == expected()
+        await pilot.press("r", "j", "j", "d")  # saved here: two papers move
+        await settle(pilot)
+        assert [paper.key for paper in table.papers] == expected()
+        last = table.papers[-1].key
+        fresh(library_path).set_status([last], Status.UNREAD)  # saved by another process
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            await pilot.pause(0.05)
+            paper = app.session.snapshot.get(last)
+            if paper is not None and paper.status is Status.UNREAD:
+                break
+        await settle(pilot)
+        assert [paper.key for paper in table.papers] == expected()
