@@ -6,6 +6,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
 from readlist.models import Status
 from readlist.store import Library
 from readlist.tui.app import ReadlistApp
@@ -128,3 +130,24 @@ async def test_rows_stay_in_order_as_papers_change_here_and_elsewhere(
                 break
         await settle(pilot)
         assert [paper.key for paper in table.papers] == expected()
+
+
+async def test_typing_in_a_large_library_keeps_no_garbage_for_good(
+    app: ReadlistApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from readlist.tui import session
+
+    monkeypatch.setattr(session, "FREEZE_AT", 1)  # the sample library counts as large
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        frozen = gc.get_freeze_count()
+        for _ in range(15):
+            await pilot.press("a", "backspace")
+            await settle(pilot)
+        # Each query is a library job; what the interface made meanwhile stays collectable.
+        assert gc.get_freeze_count() - frozen < 1000
+    gc.unfreeze()  # the first load was frozen: give it back for the tests after this one
