@@ -13,15 +13,16 @@ stops the commands that use it. Today it holds two settings::
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_config_dir
 
 from readlist.errors import ReadlistError
-from readlist.keyformula import DEFAULT, KeyFormula, KeyFormulaError
 from readlist.paths import APP_NAME
+
+if TYPE_CHECKING:  # imported where used: only a command that makes keys reads the formula
+    from readlist.keyformula import KeyFormula
 
 CONFIG_ENV = "READLIST_CONFIG"
 #: How many days of history the change journal keeps unless ``[history] days`` says otherwise.
@@ -38,6 +39,8 @@ def config_path() -> Path:
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """The settings in ``path`` (default :func:`config_path`); ``{}`` when there is no file."""
+    import tomllib  # only once a setting is needed
+
     path = config_path() if path is None else path
     try:
         with path.open("rb") as file:
@@ -52,6 +55,8 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
 
 def key_formula(path: Path | None = None) -> KeyFormula:
     """The key formula of the settings (``[keys] formula``), else readlist's own."""
+    from readlist.keyformula import DEFAULT, KeyFormula, KeyFormulaError
+
     path = config_path() if path is None else path
     keys = load_config(path).get("keys", {})
     formula = keys.get("formula") if isinstance(keys, dict) else None

@@ -22,17 +22,17 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from readlist.config import DEFAULT_HISTORY_DAYS, history_days, key_formula
 from readlist.errors import ReadlistError
-from readlist.keyformula import KeyFormula
 from readlist.models import Paper
-from readlist.paths import real_library_path
-from readlist.store import ImportReport, Library, NoteSave
-from readlist.store.backup import daily_backup
+from readlist.paths import exports_path, real_library_path
+from readlist.store import Library, NoteSave
 from readlist.text import escape_controls
 
 if TYPE_CHECKING:  # imported where used: every command opens a library, few need these
+    from readlist.keyformula import KeyFormula
     from readlist.launch import EditedText
     from readlist.metadata_edit import MetadataChange
     from readlist.sources import FileReport
+    from readlist.store import ImportReport
 
 
 def warn_on_stderr(message: str) -> None:
@@ -59,6 +59,9 @@ def open_library(
         return formulas[0].key(paper)
 
     def keep_exports(library: Library, changed: list[str]) -> None:
+        # No registry beside the library, no kept export: the exporters stay unloaded.
+        if not os.path.lexists(exports_path(library.path)):
+            return
         from readlist.kept_exports import refresh_kept_exports
 
         refresh_kept_exports(library, changed, warn)
@@ -72,12 +75,19 @@ def open_library(
 
     return Library(
         real_library_path(path),
-        before_first_write=daily_backup,
+        before_first_write=_daily_backup,
         after_save=keep_exports,
         make_key=configured_key,
         history_days=journal_days,
         warn=warn,
     )
+
+
+def _daily_backup(path: Path) -> None:
+    """Take the day's backup of the library at ``path`` (before its first change of the day)."""
+    from readlist.store.backup import daily_backup
+
+    daily_backup(path)
 
 
 @dataclass(frozen=True)

@@ -8,29 +8,40 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import io
 import os
 import sys
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
+from typing import TYPE_CHECKING, cast
 
-from readlist.cli.commands import MAX_WARNINGS_SHOWN, Command, cmd_import, cmd_stats, cmd_tui
 from readlist.cli.environment import Environment, using
-from readlist.cli.maintenance import cmd_doctor, cmd_restore
-from readlist.cli.parser import PATH_ARGUMENTS, build_parser
+from readlist.cli.parser import COMMANDS, PATH_ARGUMENTS, build_parser
 from readlist.cli.streams import err, warn
 from readlist.errors import LibraryError, QueryError, ReadlistError
-from readlist.paths import library_path
-from readlist.services import open_library
+
+if TYPE_CHECKING:
+    from readlist.cli.commands import Command
 
 __all__ = ["Environment", "build_parser", "main"]
 
 #: Allocations between young-generation collections (Python's default is 700).
 GC_THRESHOLD = 100_000
+#: Commands that report damaged records themselves (import) or are about the files.
+_OWN_DAMAGE_REPORT = frozenset({"tui", "doctor", "restore", "import"})
+
+
+def command_function(name: str) -> Command:
+    """The function that runs command ``name``, its module imported now (see ``COMMANDS``)."""
+    module, _, function = COMMANDS[name].partition(":")
+    return cast("Command", getattr(importlib.import_module(f"readlist.cli.{module}"), function))
 
 
 def _warn_damaged(lines: Sequence[str]) -> None:
     """Warn about records edited by hand that were read as well as they could be."""
+    from readlist.cli.commands import MAX_WARNINGS_SHOWN
+
     for line in lines[:MAX_WARNINGS_SHOWN]:
         warn(f"{line} (see readlist doctor)")
     if len(lines) > MAX_WARNINGS_SHOWN:
@@ -39,14 +50,15 @@ def _warn_damaged(lines: Sequence[str]) -> None:
 
 def _undecodable_argument(args: argparse.Namespace) -> str | None:
     """The first text argument (not a path) that held bytes that are not UTF-8, shown escaped."""
-    from readlist.sources import shown_name
-
     for name, value in vars(args).items():
         if name in PATH_ARGUMENTS:
             continue
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and shown_name(item) != item:
-                return f"'{shown_name(item)}'"
+            if isinstance(item, str) and not item.isascii():  # ASCII is always UTF-8
+                from readlist.sources import shown_name
+
+                if shown_name(item) != item:
+                    return f"'{shown_name(item)}'"
     return None
 
 
@@ -98,7 +110,7 @@ def _run(argv: Sequence[str] | None, env: Environment, *, own_stdout: bool) -> i
         args.text = extra[0]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    func: Command = getattr(args, "func", cmd_tui)
+    name = args.command or "tui"
     undecodable = _undecodable_argument(args)
     if undecodable is not None:
         err(f"argument {undecodable} is not valid UTF-8 text; nothing was changed")
@@ -107,16 +119,21 @@ def _run(argv: Sequence[str] | None, env: Environment, *, own_stdout: bool) -> i
     # a one-shot command runs without the cyclic collector (50k-paper listing import
     # 5.3 s -> 4.1 s, same peak memory); the interface, which runs for hours, collects
     # young objects 1/140 as often as Python's default.
-    if func is cmd_tui:
+    if name == "tui":
         gc.set_threshold(GC_THRESHOLD, 50, 100)
     else:
         gc.disable()
+    from readlist.paths import library_path
+
     try:
+        from readlist.services import open_library
+
+        func = command_function(name)
         library = open_library(library_path(args.library, env.environ), warn=warn)
         library.command = command_label(sys.argv[1:] if argv is None else argv)
         status = func(args, library)
-        if func not in (cmd_tui, cmd_doctor, cmd_restore, cmd_import):  # import reports its own
-            _warn_damaged(library.damaged(everywhere=func is cmd_stats))
+        if name not in _OWN_DAMAGE_REPORT:
+            _warn_damaged(library.damaged(everywhere=name == "stats"))
         return status
     except LibraryError as error:
         from readlist.store.restore import explain_library_error

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readlist.cli.environment import current
-from readlist.cli.render import make_console, paper_details, paper_lines
 from readlist.cli.streams import err, note, out, out_json, shown, warn
 from readlist.errors import ReadlistError
 from readlist.models import Paper, Status, normalize_tag, split_tags
-from readlist.store import ImportStep, Library
+from readlist.store import Library
 from readlist.text import escape_controls, one_line
+
+if TYPE_CHECKING:
+    from readlist.store import ImportStep
 
 #: Warnings printed per imported file; the rest are counted (and all are in --json).
 MAX_WARNINGS_SHOWN = 20
@@ -92,6 +95,8 @@ def _selected(args: argparse.Namespace, library: Library, *, abstracts: bool = T
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
     """List papers matching a query."""
+    from readlist.cli.render import make_console, paper_lines
+
     # The lines show no abstract: only --json needs the abstracts file read.
     papers = _selected(args, library, abstracts=args.json)
     if args.json:
@@ -110,6 +115,8 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_show(args: argparse.Namespace, library: Library) -> int:
     """Show one paper."""
+    from readlist.cli.render import make_console, paper_details
+
     paper = library.resolve(args.key)
     if library.alias_of(args.key):
         note(f"{args.key} is an alias of {paper.key}")
@@ -273,6 +280,8 @@ def cmd_stats(args: argparse.Namespace, library: Library) -> int:
         out_json({"total": len(library), **groups})
         return 0
     from rich.table import Table
+
+    from readlist.cli.render import make_console
 
     console = make_console()
     console.print(f"{len(library)} papers", style="bold")

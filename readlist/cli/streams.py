@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from readlist.cli.environment import current
-from readlist.cli.render import to_json
 from readlist.text import escape_controls
 
 
@@ -19,6 +18,8 @@ def out(text: str) -> None:
 
 def out_json(data: object) -> None:
     """A result as JSON on stdout."""
+    from readlist.cli.render import to_json  # render loads Rich's cell widths and the view
+
     current().stdout.write(to_json(data) + "\n")
 
 

@@ -28,8 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from anyascii import anyascii
-
 # Scripts written without spaces between words: each character is a word.
 _SPACELESS = re.compile(
     "[\u1100-\u11ff\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
@@ -50,6 +48,8 @@ _WORD_REST = re.compile(r"[A-Za-z0-9]*")
 def _ascii(text: str) -> str:
     if text.isascii():
         return text
+    from anyascii import anyascii  # loads importlib.resources, tempfile, …: only when needed
+
     return anyascii(_SPACELESS.sub(r" \g<0> ", text))
 
 

@@ -13,6 +13,24 @@ journal, history, undo and redo), :mod:`~readlist.store.backup`; and for
 :mod:`~readlist.store.repair` and :mod:`~readlist.store.restore`.
 """
 
-from readlist.store.library import ImportReport, ImportStep, Library, NoteOutcome, NoteSave
+from typing import TYPE_CHECKING
+
+from readlist.store.library import Library, NoteOutcome, NoteSave
+
+if TYPE_CHECKING:
+    from readlist.store.importing import ImportReport, ImportStep
 
 __all__ = ["ImportReport", "ImportStep", "Library", "NoteOutcome", "NoteSave"]
+
+
+def __getattr__(name: str) -> object:
+    """``ImportReport`` and ``ImportStep``, loaded when first asked for.
+
+    What an import does (keys, merging) costs a command that imports nothing
+    several ms to load.
+    """
+    if name in ("ImportReport", "ImportStep"):
+        from readlist.store import importing
+
+        return getattr(importing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,6 +43,15 @@ def journal_path(library: str | os.PathLike[str]) -> Path:
     """The journal of the library at ``library``: ``library.journal.jsonl`` beside it."""
     path = Path(library)
     return path.with_name(f"{path.stem}.journal.jsonl")
+
+
+def _host_name() -> str:
+    """The machine's name, as ``socket.gethostname()`` gives it (without importing socket)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 @dataclass(frozen=True)
@@ -188,9 +195,9 @@ class Entry:
         if len(command) > MAX_COMMAND:  # a paste of a hundred identifiers, say
             command = command[: MAX_COMMAND - 1] + "…"
         return cls(
-            f"{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}",
+            f"{now:%Y%m%dT%H%M%S%f}-{os.urandom(3).hex()}",  # as secrets.token_hex(3)
             now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-            socket.gethostname(),
+            _host_name(),
             command,
             tuple(changes),
             undoes=undoes,

@@ -31,25 +31,15 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
 from readlist.errors import DamagedRecordError, KeyLookupError, LibraryError
-from readlist.keys import KeyMaker
 from readlist.models import Paper, Status, normalize_tag, now_iso, tag_from_input
 from readlist.paths import abstracts_path
-from readlist.query import Query, parse_query
 from readlist.store.abstracts import AbstractStore
-from readlist.store.drafts import save_draft
 from readlist.store.format import PAPERS_TABLE
-from readlist.store.importing import ImportReport, ImportStep, plan_import
-from readlist.store.index import (
-    SearchIndex,
-    fill_search_texts,
-    index_path,
-    reads_abstracts_directly,
-)
 from readlist.store.journal import (
     Entry,
     Journal,
@@ -80,10 +70,16 @@ from readlist.store.render_cache import (
     render_cache_path,
 )
 from readlist.store.storage import MemoryStorage, SafeJSONStorage
-from readlist.store.undo import plan_reversal
-from readlist.textmerge import merge
 
-__all__ = ["ImportReport", "ImportStep", "Library", "NoteOutcome", "NoteSave", "Reversal"]
+if TYPE_CHECKING:
+    # Imported where used: a command on one paper needs neither importing, keys,
+    # the query language nor the search index (tens of ms of a `tag`).
+    from readlist.keys import KeyMaker
+    from readlist.query import Query
+    from readlist.store.importing import ImportReport
+    from readlist.store.index import SearchIndex
+
+__all__ = ["Library", "NoteOutcome", "NoteSave", "Reversal"]
 
 
 class NoteOutcome(StrEnum):
@@ -173,7 +169,8 @@ class Library:
         #: Each paper's search text, by key (see :mod:`readlist.store.index`).
         self._haystacks: dict[str, str] = {}
         # The search index is a file beside the library: none for one kept in memory.
-        self._index = None if issubclass(storage, MemoryStorage) else SearchIndex(index_path(path))
+        self._in_memory = issubclass(storage, MemoryStorage)
+        self._index: SearchIndex | None = None
         self.journal = (
             None
             if issubclass(storage, MemoryStorage)
@@ -405,11 +402,22 @@ class Library:
         """Get the search text of every paper now (the first search does it anyway)."""
         self._search_texts()
 
+    def _search_index(self) -> SearchIndex | None:
+        """The search index file beside the library (none for a library kept in memory)."""
+        if self._index is None and not self._in_memory:
+            from readlist.store.index import SearchIndex, index_path
+
+            self._index = SearchIndex(index_path(self.path))
+        return self._index
+
     def _search_texts(self) -> dict[str, str]:
         """Each paper's search text, from memory, the index file, or computed (and saved)."""
+        from readlist.store.index import fill_search_texts
+
         self.refresh()
+        index = self._search_index()
         fill_search_texts(
-            self._haystacks, self._doc_ids, self._docs, self._index, self._abstracts, self._paper
+            self._haystacks, self._doc_ids, self._docs, index, self._abstracts, self._paper
         )
         return self._haystacks
 
@@ -420,6 +428,9 @@ class Library:
         output that does not show it: then the abstracts file is never read, and a
         free-word query reads the search index instead.
         """
+        from readlist.query import parse_query
+        from readlist.store.index import reads_abstracts_directly
+
         compiled = parse_query(query) if isinstance(query, str) else query
         # has:abstract and the like read the abstract itself, not only the search text.
         whole = abstracts or reads_abstracts_directly(compiled)
@@ -667,8 +678,9 @@ class Library:
         named = {str(doc[ABSTRACT_REF]) for doc in self._docs.values() if doc.get(ABSTRACT_REF)}
         before = self._abstracts.current_stamp()
         self._abstracts.save(texts, keep=named | texts.keys())
-        if self._index is not None:  # texts are named by digest: the index stays true
-            self._index.restamp(before, self._abstracts.current_stamp())
+        index = self._search_index()
+        if index is not None:  # texts are named by digest: the index stays true
+            index.restamp(before, self._abstracts.current_stamp())
 
     def _change(self, keys: Iterable[str], change: Callable[[Paper], bool]) -> list[str]:
         """Apply ``change`` to copies of the named papers, save those it changed; their keys.
@@ -779,6 +791,8 @@ class Library:
             if paper.notes == base:
                 result.append(NoteSave(NoteOutcome.SAVED, text))
             else:
+                from readlist.textmerge import merge
+
                 merged = merge(base, text, paper.notes)
                 outcome = NoteOutcome.CONFLICT if merged.conflicts else NoteOutcome.MERGED
                 result.append(NoteSave(outcome, merged.text, merged.conflicts))
@@ -792,6 +806,8 @@ class Library:
 
     def save_draft(self, key: str, text: str, *, suffix: str = ".md") -> Path:
         """Keep ``text`` as an unsaved draft of the note (or ``.bib`` entry) of ``key``."""
+        from readlist.store.drafts import save_draft
+
         return save_draft(self.path, key, text, suffix=suffix)
 
     def replace_paper(self, key: str, change: Callable[[Paper], Paper | None]) -> str | None:
@@ -862,6 +878,8 @@ class Library:
         when it adds nothing, and as an update unless it repeats a paper its own
         batch adds. ``dry_run`` reports the same without writing anything.
         """
+        from readlist.store.importing import plan_import
+
         extra_tags = sorted({tag_from_input(t) for t in tags} - {""})
         # A dry run only reads, as `list` does: it takes no lock (which would create its file).
         with nullcontext() if dry_run else self._storage.locked():
@@ -925,6 +943,8 @@ class Library:
             targets = list(reversed(stack[len(stack) - count :])) if count > 0 else []
             if not targets:
                 return Reversal([], [], [])
+            from readlist.store.undo import plan_reversal
+
             plan = plan_reversal(targets, self._docs, undo=undo)
             replace: dict[str, Record] = {}
             insert: list[Record] = []
