@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -78,19 +79,25 @@ class KeyFormulaError(ReadlistError):
 
 def _ascii_alnum(text: str) -> str:
     """``text`` transliterated to ASCII, keeping only letters and digits (case kept)."""
-    return _NOT_ALNUM.sub("", anyascii(text))
+    # anyascii leaves ASCII as it is: skipping it for ASCII text saves most of the call.
+    return _NOT_ALNUM.sub("", text if text.isascii() else anyascii(text))
 
 
-def significant_words(title: str) -> list[str]:
+def significant_words(title: str, limit: int | None = None) -> list[str]:
     """The title's words that can make a key, ASCII letters and digits only (``V_1`` → ``V1``).
 
     Words are split at spaces (``Inference-Friendly`` is one word); function words go.
+    ``limit``: only the first so many (an import makes a key for every paper).
     """
-    words = []
+    words: list[str] = []
+    if limit == 0:
+        return words
     for raw in title.split():
         word = _ascii_alnum(raw)
         if word and word.lower() not in STOPWORDS:
             words.append(word)
+            if len(words) == limit:
+                break
     return words
 
 
@@ -98,6 +105,7 @@ def _capitalised(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
+@lru_cache(maxsize=4096)  # an import makes a key for every paper; names repeat
 def _family(name: str) -> str:
     return _ascii_alnum(split_name(name).family)
 
@@ -129,7 +137,7 @@ class KeyFormula:
 
     def key(self, paper: Paper) -> str:
         """The key this formula makes for ``paper``; ``paper`` when nothing is left."""
-        words = significant_words(paper.title)
+        words = significant_words(paper.title, _words_used(self.parts))
         authorless = not paper.authors
         has_author_part = any(part.name in _AUTHOR_FUNCTIONS for part in self.parts)
         pieces = []
@@ -142,6 +150,21 @@ class KeyFormula:
             pieces.append(value)
         key = made_key("".join(pieces))
         return key or "paper"
+
+
+@lru_cache(maxsize=64)
+def _words_used(parts: tuple[_Part, ...]) -> int | None:
+    """How many of a title's significant words ``parts`` can use (None: all of them)."""
+    used = 0
+    for part in parts:
+        if part.name == "title":
+            return None
+        if part.name in _TITLE_FUNCTIONS:
+            default = 3 if part.name == "shorttitle" else 1
+            used = max(used, part.args[0] if part.args else default)
+        elif part.name in _AUTHOR_FUNCTIONS:
+            used = max(used, 1)  # a paper without authors takes the title's first word
+    return used
 
 
 def _split_parts(text: str) -> list[str]:
@@ -211,19 +234,20 @@ def _evaluate(part: _Part, paper: Paper, words: list[str]) -> str:
 
 
 def _author_value(name: str, args: tuple[int, ...], paper: Paper) -> str:
-    families = [_family(author) for author in paper.authors]
+    # Only the family names the part shows are worked out (an import: one per paper).
+    authors = paper.authors
     more = paper.authors_truncated
     if name == "auth":
         length, index = (*args, *(0, 1)[len(args) :])
-        family = families[index - 1] if index <= len(families) else ""
+        family = _family(authors[index - 1]) if index <= len(authors) else ""
         return family[:length] if length else family
     if name == "authors":
-        count = args[0] if args and args[0] else len(families)
-        more = more or len(families) > count
-        return "".join(families[:count]) + ("EtAl" if more else "")
-    if len(families) == 2 and not more:  # authEtAl
-        return "".join(families)
-    return families[0] + ("EtAl" if more or len(families) > 2 else "")
+        count = args[0] if args and args[0] else len(authors)
+        more = more or len(authors) > count
+        return "".join(_family(author) for author in authors[:count]) + ("EtAl" if more else "")
+    if len(authors) == 2 and not more:  # authEtAl
+        return _family(authors[0]) + _family(authors[1])
+    return _family(authors[0]) + ("EtAl" if more or len(authors) > 2 else "")
 
 
 def _apply_filter(name: str, value: str) -> str:

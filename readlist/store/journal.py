@@ -118,7 +118,8 @@ def diff_records(before: Record | None, after: Record | None) -> PaperChange | N
     if before is None and after is None:
         return None
     if before is None or after is None:
-        whole = dict(after if before is None else before)  # type: ignore[arg-type]
+        whole = after if before is None else before  # read only: an import makes 50,000
+        assert whole is not None
         return PaperChange(str(whole.get("key", "")), tuple(sorted(whole)), before, after)
     names = sorted(
         name for name in {*before, *after} if _stored(before, name) != _stored(after, name)
