@@ -16,8 +16,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_config_dir
-
 from readlist.errors import ReadlistError
 from readlist.paths import APP_NAME
 
@@ -34,6 +32,8 @@ def config_path() -> Path:
     from_env = os.environ.get(CONFIG_ENV)
     if from_env:
         return Path(from_env).expanduser()
+    from platformdirs import user_config_dir  # only when a setting is first needed
+
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 

@@ -6,14 +6,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP_NAME = "readlist"
 LIBRARY_ENV = "READLIST_LIBRARY"
 
 
 def default_library_path() -> Path:
     """The library used when neither ``--library`` nor ``READLIST_LIBRARY`` says otherwise."""
+    from platformdirs import user_data_dir  # only when no library is named
+
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "library.json"
 
 

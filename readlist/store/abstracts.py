@@ -23,7 +23,7 @@ from pathlib import Path
 
 from readlist.errors import LibraryError
 from readlist.store.format import ABSTRACTS_KIND, ABSTRACTS_TABLE, parse_file
-from readlist.store.storage import Lock, SafeJSONStorage
+from readlist.store.storage import SafeJSONStorage
 
 
 def abstract_digest(text: str) -> str:
@@ -38,11 +38,11 @@ class AbstractStore:
         self,
         path: str | os.PathLike[str],
         *,
-        lock: Lock,
+        lock_of: SafeJSONStorage,
         storage: type[SafeJSONStorage] = SafeJSONStorage,
     ) -> None:
-        """Use the abstracts file at ``path`` (it need not exist), guarded by ``lock``."""
-        self._storage = storage(path, kind=ABSTRACTS_KIND, lock=lock)
+        """Use the abstracts file at ``path`` (it need not exist), guarded by ``lock_of``'s lock."""
+        self._storage = storage(path, kind=ABSTRACTS_KIND, lock_of=lock_of)
         self.path = self._storage.path
         self._checked = -1
 

@@ -153,7 +153,7 @@ class Library:
         self._db = TinyDB(str(self.path), storage=storage)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
         self._abstracts = AbstractStore(
-            abstracts_path(self.path), lock=self._storage.lock, storage=storage
+            abstracts_path(self.path), lock_of=self._storage, storage=storage
         )
         self._before_first_write = before_first_write
         self._after_save = after_save
@@ -165,7 +165,7 @@ class Library:
         self._docs: dict[str, Record] = {}
         self._doc_ids: dict[str, int] = {}
         #: The key of the paper each alias names (the first paper, if two claim it).
-        self._alias_of: dict[str, str] = {}
+        self._alias_of: dict[str, str] | None = {}
         #: Each paper's search text, by key (see :mod:`readlist.store.index`).
         self._haystacks: dict[str, str] = {}
         # The search index is a file beside the library: none for one kept in memory.
@@ -244,7 +244,7 @@ class Library:
         self._damage = {key: found for key, found in self._damage.items() if key in self._papers}
         self._docs = docs
         self._doc_ids = doc_ids
-        self._alias_of = alias_index(docs)
+        self._alias_of = None  # worked out when an alias is first looked up
         self._haystacks = kept
         self._inline_abstracts = inline
         self._unusable = unusable
@@ -326,6 +326,12 @@ class Library:
             raise KeyLookupError(f"no paper with key '{key}'")
         return self._paper(key)
 
+    def _aliases(self) -> dict[str, str]:
+        """The key of the paper each alias names (the first paper, if two claim it)."""
+        if self._alias_of is None:
+            self._alias_of = alias_index(self._docs)
+        return self._alias_of
+
     def resolve_key(self, key_or_prefix: str) -> str:
         """The key that is, or has the alias, or uniquely starts with ``key_or_prefix``.
 
@@ -334,8 +340,9 @@ class Library:
         self.refresh()
         if key_or_prefix in self._doc_ids:
             return key_or_prefix
-        if key_or_prefix in self._alias_of:
-            return self._alias_of[key_or_prefix]
+        aliases = self._aliases()
+        if key_or_prefix in aliases:
+            return aliases[key_or_prefix]
         wanted = key_or_prefix.lower()
         candidates = sorted(k for k in self._doc_ids if k.lower().startswith(wanted))
         if not candidates:
@@ -354,7 +361,7 @@ class Library:
     def alias_of(self, alias: str) -> str | None:
         """The key of the paper that has ``alias`` as an alias (and not as its key), if any."""
         self.refresh()
-        return None if alias in self._doc_ids else self._alias_of.get(alias)
+        return None if alias in self._doc_ids else self._aliases().get(alias)
 
     def rename(
         self, renames: Mapping[str, str], also: Mapping[str, Sequence[str]] | None = None
@@ -374,7 +381,7 @@ class Library:
             for old, new in renames.items():
                 if old not in self._docs:
                     raise KeyLookupError(f"no paper with key '{old}'")
-                owner = new if new in self._doc_ids else self._alias_of.get(new)
+                owner = new if new in self._doc_ids else self._aliases().get(new)
                 if old == new:
                     continue
                 if (owner is not None and owner != old) or new_keys.count(new) > 1:
@@ -597,7 +604,7 @@ class Library:
             self._haystacks.pop(key, None)
         for paper in built:
             self._papers[paper.key] = paper
-        self._alias_of = alias_index(self._docs)
+        self._alias_of = None
         self._inline_abstracts = False
         self._generation = self._storage.generation
         if changes or undoes or redoes:

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from readlist.errors import LibraryError
@@ -68,12 +67,14 @@ class SafeJSONStorage(Storage):
         *,
         kind: str = LIBRARY_KIND,
         lock: Lock | None = None,
+        lock_of: SafeJSONStorage | None = None,
         lock_timeout: float = LOCK_TIMEOUT_SECONDS,
     ) -> None:
         """Use the file at ``path`` (it need not exist yet), holding tables of ``kind``.
 
-        ``lock`` shares another storage's lock, so that one lock guards a library
-        and its abstracts file; by default the lock file is ``<path>.lock``.
+        ``lock``, or the lock of the storage ``lock_of``, shares another storage's lock,
+        so that one lock guards a library and its abstracts file; by default the lock
+        file is ``<path>.lock``.
         """
         self.path = Path(path)
         self.kind = kind
@@ -83,14 +84,29 @@ class SafeJSONStorage(Storage):
         # changes that never read it (tags, status, notes) still save.
         if kind == LIBRARY_KIND and self.path.is_dir():
             raise LibraryError(f"library path {self.path} is a directory, not a file")
-        self.lock: Lock = lock or self._new_lock(lock_timeout)
+        self._lock = lock
+        self._lock_of = lock_of
+        self._lock_timeout = lock_timeout
         self._cache: Tables | None = None
         self._stamp: Stamp | None = None
         #: Bumped every time the in-memory data changes (load or save).
         self.generation = 0
 
+    @property
+    def lock(self) -> Lock:
+        """The inter-process lock, made when first needed.
+
+        filelock takes 10-20 ms to import: a command that only reads never pays it.
+        """
+        if self._lock is None:
+            shared = self._lock_of
+            self._lock = shared.lock if shared is not None else self._new_lock(self._lock_timeout)
+        return self._lock
+
     def _new_lock(self, timeout: float) -> Lock:
         """The lock of a file of its own: ``<path>.lock`` beside it."""
+        from filelock import FileLock
+
         return FileLock(str(lock_path(self.path)), timeout=timeout)
 
     # -- locking ---------------------------------------------------------------
@@ -98,6 +114,9 @@ class SafeJSONStorage(Storage):
     @contextlib.contextmanager
     def locked(self) -> Any:
         """Hold the inter-process lock (re-entrant) for a read-modify-write."""
+        lock = self.lock  # made first: filelock is loaded with it
+        from filelock import Timeout
+
         try:
             self._acquire()
         except Timeout:
@@ -111,7 +130,7 @@ class SafeJSONStorage(Storage):
         try:
             yield
         finally:
-            self.lock.release()
+            lock.release()
 
     def _acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)  # the lock file goes there
