@@ -56,24 +56,30 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
     ]
     if not rows:
         return
-    key_w = min(max(cell_len(r[1]) for r in rows), 28)
-    cat_w = min(max(cell_len(r[3]) for r in rows), 9)
-    author_w = min(max(cell_len(r[4]) for r in rows), 24)
-    tag_w = min(max(cell_len(r[5]) for r in rows), 24)
+    key_w = min(max(_cells(r[1]) for r in rows), 28)
+    cat_w = min(max(_cells(r[3]) for r in rows), 9)
+    author_w = min(max(_cells(r[4]) for r in rows), 24)
+    tag_w = min(max(_cells(r[5]) for r in rows), 24)
     fixed = 2 + key_w + 1 + 4 + 1 + cat_w + 1 + author_w + 1 + tag_w + 1 + 2
     title_w = None if width is None else max(width - fixed, 20)
-
-    def on(name: str) -> str:
-        return _ANSI[name] if color else ""
+    # Looked up once, not five times a line (a listing can be 50,000 lines).
+    key_on, tags_on, dim, reset = (
+        _ANSI[n] if color else "" for n in ("key", "tags", "dim", "reset")
+    )
 
     for glyph, key, year, cat, authors, tags, code, title, done in rows:
         title = title if title_w is None else fit(title, title_w).rstrip()
         line = (
-            f"{glyph} {on('key')}{fit(key, key_w)}{on('reset')} {year:<4} {fit(cat, cat_w)} "
-            f"{fit(authors, author_w)} {on('tags')}{fit(tags, tag_w)}{on('reset')} "
+            f"{glyph} {key_on}{fit(key, key_w)}{reset} {year:<4} {fit(cat, cat_w)} "
+            f"{fit(authors, author_w)} {tags_on}{fit(tags, tag_w)}{reset} "
             f"{code} {title}"
         )
-        yield f"{on('dim')}{line}{on('reset')}" if done else line
+        yield f"{dim}{line}{reset}" if done else line
+
+
+def _cells(text: str) -> int:
+    """The cells ``text`` (cleaned of controls) takes: one a character when it is ASCII."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 #: Facts shown with control characters escaped, not dropped: they must be typed back.
