@@ -107,6 +107,19 @@ class SearchIndex:
         fingerprint checked against the current records (see :func:`fingerprint`).
         """
         entries: Entries = {}
+        for key, entry in self.load_unchecked(abstracts).items():
+            if type(entry) is list and len(entry) == 2:
+                digest, text = entry
+                if type(digest) is str and type(text) is str:
+                    entries[key] = (digest, text)
+        return entries
+
+    def load_unchecked(self, abstracts: Stamp) -> dict[str, Any]:
+        """The file's entries as parsed (key → ``[fingerprint, text]`` if well formed).
+
+        As :meth:`load`, but the shape of each entry is left to the caller to check,
+        with its fingerprint (one pass over 50,000 entries instead of two).
+        """
         try:
             with self.path.open("rb") as handle:
                 if handle.readline().removesuffix(b"\n") != _header(abstracts):
@@ -119,15 +132,12 @@ class SearchIndex:
                     pieces = [orjson.loads(handle.read())]
         except (OSError, orjson.JSONDecodeError):
             return {}
-        for data in pieces:
-            if type(data) is not dict:
+        data: dict[str, Any] = {}
+        for piece in pieces:
+            if type(piece) is not dict:
                 return {}
-            for key, entry in data.items():
-                if type(entry) is list and len(entry) == 2:
-                    digest, text = entry
-                    if type(digest) is str and type(text) is str:
-                        entries[key] = (digest, text)
-        return entries
+            data.update(piece)
+        return data
 
     def save(self, entries: Mapping[str, tuple[str, str]], abstracts: Stamp) -> None:
         """Replace the file by ``entries``, built against the abstracts stamped ``abstracts``.
@@ -237,12 +247,16 @@ def fill_search_texts(
             texts[key] = search_text(build(key, abstract_texts))
         return
     stamp = abstracts.current_stamp()
-    stored = index.load(stamp) if index is not None else {}
-    prints = {key: fingerprint(records[key]) for key in wanted}
+    stored = index.load_unchecked(stamp) if index is not None else {}
+    prints: dict[str, str] = {}
     for key in wanted:
         entry = stored.get(key)
-        if entry is not None and entry[0] == prints[key]:
-            texts[key] = entry[1]
+        prints[key] = now = fingerprint(records[key])
+        # An entry is a [fingerprint, text] pair of strings, of the record as it is now.
+        if type(entry) is list and len(entry) == 2 and entry[0] == now:
+            found = entry[1]
+            if type(found) is str:
+                texts[key] = found
     left = [key for key in wanted if key not in texts]
     if not left:
         return

@@ -343,3 +343,19 @@ def test_the_index_read_in_pieces_gives_what_was_saved(
     assert merged == entries
     if len(entries) > 1:
         assert len(pieces) > 1
+
+
+def test_entries_of_the_wrong_shape_are_computed_again_not_used(library_path: Path) -> None:
+    _found(library_path, "attention")  # builds the index
+    index = index_path(library_path)
+    header, _, body = index.read_bytes().partition(b"\n")
+    entries = orjson.loads(body)
+    keys = sorted(entries)
+    # Hand-damaged: a text that is not a string, a missing text, a wrong fingerprint type.
+    entries[keys[0]] = [entries[keys[0]][0], 7]
+    entries[keys[1]] = [entries[keys[1]][0]]
+    entries[keys[2]] = [None, entries[keys[2]][1]]
+    entries[keys[3]] = "attention"
+    index.write_bytes(header + b"\n" + orjson.dumps(entries))
+    for query in QUERIES:
+        assert _found(library_path, query) == _scan(Library(library_path), query), query
