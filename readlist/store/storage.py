@@ -42,6 +42,8 @@ from readlist.store.format import (
     parse_file,
 )
 
+#: Held while a storage makes its lock on first use (see :attr:`SafeJSONStorage.lock`).
+_MAKING_LOCKS = threading.RLock()
 #: How long to wait for another process to release the lock.
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -99,8 +101,11 @@ class SafeJSONStorage(Storage):
         filelock takes 10-20 ms to import: a command that only reads never pays it.
         """
         if self._lock is None:
-            shared = self._lock_of
-            self._lock = shared.lock if shared is not None else self._new_lock(self._lock_timeout)
+            with _MAKING_LOCKS:  # two threads asking first must get the same lock
+                if self._lock is None:
+                    shared = self._lock_of
+                    made = shared.lock if shared is not None else self._new_lock(self._lock_timeout)
+                    self._lock = made
         return self._lock
 
     def _new_lock(self, timeout: float) -> Lock:

@@ -266,3 +266,37 @@ def test_storage_read_is_served_from_memory_until_the_file_changes(tmp_path: Pat
     assert storage.read() is first and storage.generation == generation
     Library(path).add_tags([Library(path).papers()[0].key], ["t"])
     assert storage.read() is not first and storage.generation > generation
+
+
+def test_the_lock_is_made_on_first_use_once_and_shared_with_the_abstracts(
+    tmp_path: Path,
+) -> None:
+    import threading
+    import time
+
+    from readlist.store.storage import Lock
+
+    made: list[Lock] = []
+
+    class SlowToLock(SafeJSONStorage):
+        def _new_lock(self, timeout: float) -> Lock:
+            time.sleep(0.05)  # both threads ask before either has made it
+            made.append(super()._new_lock(timeout))
+            return made[-1]
+
+    records = SlowToLock(tmp_path / "library.json")
+    abstracts = SlowToLock(tmp_path / "library.abstracts.json", lock_of=records)
+    assert made == []  # nothing locked yet: no lock made
+    seen: list[Lock] = []
+    threads = [
+        threading.Thread(target=lambda s=storage: seen.append(s.lock))
+        for storage in (records, abstracts, records)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1
+    assert seen == [made[0]] * 3
+    with records.locked(), abstracts.locked():  # one lock, re-entrant
+        pass
