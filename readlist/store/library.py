@@ -837,7 +837,7 @@ class Library:
                 return None
             new = paper.key
             if new != old:
-                owner = new if new in self._doc_ids else self._alias_of.get(new)
+                owner = new if new in self._doc_ids else self._aliases().get(new)
                 if owner is not None and owner != old:
                     raise KeyLookupError(f"key '{new}' is taken by paper {owner}; nothing saved")
                 aliases = dict.fromkeys([*paper.aliases, old])
