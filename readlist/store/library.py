@@ -466,7 +466,7 @@ class Library:
         """
         built = now_ns()
         identity = options.identity()
-        path = None if self._index is None else render_cache_path(self.path)
+        path = None if self._in_memory else render_cache_path(self.path)
         cache = open_cache(path, identity) if path is not None else None
         abstracts_now = self._abstracts.current_stamp()
         whole = keys is None and cache is not None
