@@ -33,10 +33,16 @@ from textual.message_pump import MessagePump
 
 from readlist.errors import ReadlistError
 from readlist.models import Paper, Status
-from readlist.query import Query, sort_name
+from readlist.query import Query, parse_query, sort_name
 from readlist.query.kept_order import KeptOrder
 from readlist.store import Library
-from readlist.tui.widgets.facet_sidebar import FacetCounts, facet_counts
+from readlist.tui.widgets.facet_sidebar import (
+    ALTERNATIVES,
+    FacetCounts,
+    alternatives_counted,
+    facet_counts,
+    without_group,
+)
 from readlist.view import shown_rows
 
 T = TypeVar("T")
@@ -370,7 +376,17 @@ class LibrarySession:
         papers = shown_rows(ordered, query, order, search=library.search, in_order=True).papers
         known = kept.keys
         positions = {paper.key: n for n, paper in enumerate(papers)}
-        counted = facet_counts(papers) if facets else None
+        counted = None
+        if facets:
+            counted = facet_counts(papers)
+            for group in ALTERNATIVES:
+                # Picking cat:cs.CL must leave the other categories to pick instead.
+                others = without_group(query.text, group)
+                if others is not None:
+                    alternatives = shown_rows(
+                        ordered, parse_query(others), order, search=library.search, in_order=True
+                    ).papers
+                    alternatives_counted(counted, group, alternatives)
         if not self.snapshot.loaded:  # the first read: what the interface reads at once
             self.snapshot = self._take_snapshot(library)
         if not counts:

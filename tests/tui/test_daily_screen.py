@@ -19,9 +19,9 @@ from textual.widgets._footer import FooterKey
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.command import CommandOutput, CommandPrompt
 from readlist.tui.dialogs.export import ExportDialog
-from readlist.tui.screens.library import LibraryScreen, toggle_term
+from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.state import STATE_ENV
-from readlist.tui.widgets.facet_sidebar import FacetSidebar
+from readlist.tui.widgets.facet_sidebar import FacetSidebar, toggle_term, without_group
 from readlist.tui.widgets.fitting_footer import FittingFooter
 from readlist.tui.widgets.paper_table import PaperTable
 from tests.tui.tui_helpers import SIZE, AppFactory, Clock, fresh, key_of, settle
@@ -105,9 +105,45 @@ async def test_the_sidebar_counts_follow_the_query(app: ReadlistApp) -> None:
         narrowed = sidebar_counts(app)
         assert narrowed["status:unread"] == 1 and narrowed["status:read"] == 1
         assert narrowed["tag:vision"] == 2 and "tag:llm" not in narrowed
-        assert narrowed["cat:cs.CV"] == 3 and "cat:cs.CL" not in narrowed
+        assert narrowed["cat:cs.CV"] == 3
+        # A paper has one category: the others stay on offer, counted without cat:cs.CV.
+        assert narrowed["cat:cs.CL"] == everything["cat:cs.CL"]
         # The header still counts the whole library.
         assert "3 unread" in str(app.screen.query_one(".counts-library").render())
+
+
+async def test_picking_a_category_or_status_leaves_the_others_of_its_group_on_offer(
+    app: ReadlistApp,
+) -> None:
+    """Faceted search: a status or category term is left out of its own group's counts."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        everything = sidebar_counts(app)
+        search = app.screen.query_one("#search", Input)
+        search.value = "tag:systems"
+        await settle(pilot)
+        systems = {k: v for k, v in sidebar_counts(app).items() if k.startswith("cat:")}
+        assert systems == {"cat:cs.LG": 1, "cat:cs.DC": 1}  # follows the tag
+        sidebar = app.screen.query_one(FacetSidebar)
+        sidebar.focus()
+        sidebar.highlighted = sidebar.get_option_index("cat:cs.LG")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert search.value == "tag:systems cat:cs.LG" and len(rows(app)) == 1
+        picked = sidebar_counts(app)
+        # Categories: counted over tag:systems alone, so cs.DC can be picked instead.
+        assert {k: v for k, v in picked.items() if k.startswith("cat:")} == systems
+        # Statuses and tags follow the whole query.
+        assert sum(v for k, v in picked.items() if k.startswith("status:")) == len(rows(app))
+        search.value = "status:read"
+        await settle(pilot)
+        statuses = {k: v for k, v in sidebar_counts(app).items() if k.startswith("status:")}
+        assert statuses == {k: v for k, v in everything.items() if k.startswith("status:")}
+        # Joined by OR, a term cannot just be left out: the counts follow the query.
+        search.value = "status:read OR tag:llm"
+        await settle(pilot)
+        shown = sum(v for k, v in sidebar_counts(app).items() if k.startswith("status:"))
+        assert shown == len(rows(app)) < 6  # 6 papers in all
 
 
 async def test_untagged_and_no_category_entries_filter(
@@ -136,6 +172,18 @@ async def test_untagged_and_no_category_entries_filter(
         sidebar.highlighted = sidebar.get_option_index("-has:category")
         await pilot.press("enter")
         assert search.value == "-has:category" and rows(app) == ["Scaling"]
+
+
+def test_without_group_leaves_out_only_that_groups_plain_terms() -> None:
+    assert without_group("tag:a cat:cs.CV x", "cat") == "tag:a x"
+    assert without_group("tag:a -has:category", "cat") == "tag:a"
+    assert without_group("status:read cat:cs.CV", "status") == "cat:cs.CV"
+    assert without_group("tag:a x", "cat") is None  # nothing to leave out
+    assert without_group("-status:read", "status") is None  # a negation is a filter
+    assert without_group("cat:cs.CV OR tag:a", "cat") is None
+    assert without_group("cat:cs.CV | tag:a", "cat") is None
+    assert without_group("(cat:cs.CV tag:a) x", "cat") is None
+    assert without_group('"a OR b" cat:cs.CV', "cat") == '"a OR b"'  # quoted: just words
 
 
 def test_no_category_and_a_category_replace_each_other() -> None:

@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.widgets import Input, Static
 
 from readlist.tui.app import ReadlistApp
-from readlist.tui.screens.library import LibraryScreen, toggle_term
-from readlist.tui.widgets.facet_sidebar import FacetSidebar
+from readlist.tui.screens.library import LibraryScreen
+from readlist.tui.widgets.facet_sidebar import FacetSidebar, toggle_term
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
 from tests.tui.tui_helpers import SIZE, key_of, settle, wait_until

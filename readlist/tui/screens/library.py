@@ -16,7 +16,6 @@ sidebar's wiring and the search bar's handling are next to move into widgets.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from time import monotonic
@@ -33,7 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from readlist.errors import QueryError
 from readlist.models import Paper, Status
-from readlist.query import Query, parse_query, term_text
+from readlist.query import Query, parse_query
 from readlist.store import Library
 from readlist.tui.commands import SORT_CYCLE, LibraryCommands
 from readlist.tui.dialogs.command import command_session
@@ -45,7 +44,12 @@ from readlist.tui.screens.triage import TriageScreen, TriageSummary
 from readlist.tui.session import RELOAD_FAILED, Counts, LibrarySession, Rows
 from readlist.tui.state import load_state, save_state
 from readlist.tui.widgets.counts_header import CountsHeader
-from readlist.tui.widgets.facet_sidebar import FacetCounts, FacetSidebar, facet_counts
+from readlist.tui.widgets.facet_sidebar import (
+    FacetCounts,
+    FacetSidebar,
+    facet_counts,
+    toggle_term,
+)
 from readlist.tui.widgets.fitting_footer import FittingFooter
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
@@ -60,36 +64,6 @@ DETAIL_INTERVAL = 0.08
 SEARCH_PLACEHOLDER = "Search: words, tag:x status:unread author:kim year:>=2023 a OR b sort:title"
 #: The footer's keys to leave out first when the terminal is narrow.
 FOOTER_DROP_ORDER = ("import_file", "open_code", "triage", "edit_note", "cycle_sort")
-
-_TERM = re.compile(r'-?[A-Za-z]+:"[^"]*"?|"[^"]*"?|\S+')
-
-
-def toggle_term(query: str, field: str, value: str) -> str:
-    """``query`` with ``field:value`` added, or taken out if it is there.
-
-    A paper has one status and one category, so a new ``status:``/``cat:`` term
-    replaces the old one; tags add up.
-    """
-    term = term_text(field, value)
-    terms = _TERM.findall(query)
-    if term in terms:
-        terms.remove(term)
-    else:
-        group = _one_of(term)
-        if group is not None:
-            terms = [t for t in terms if _one_of(t) != group]
-        terms.append(term)
-    return " ".join(terms)
-
-
-def _one_of(term: str) -> str | None:
-    """The facet a paper has one of that ``term`` picks (status, category), if any."""
-    lowered = term.lower()
-    if lowered.startswith("status:"):
-        return "status"
-    if lowered.startswith("cat:") or lowered == "-has:category":
-        return "cat"
-    return None
 
 
 class LibraryScreen(Screen[None]):
@@ -463,7 +437,8 @@ class LibraryScreen(Screen[None]):
         sidebar = self.query_one(FacetSidebar)
         sidebar.display = self.state.sidebar_visible = not sidebar.display
         if sidebar.display:
-            self._show_facets()
+            self._show_facets()  # at once from the rows on show, then with alternatives
+            self.refresh_view(counts=False)
         elif self.focused is sidebar:
             self.table.focus()
         self.remember()

@@ -1,7 +1,14 @@
-"""The sidebar: the statuses, tags and categories of the papers on show; choosing one filters."""
+"""The sidebar: the statuses, tags and categories of the papers on show; choosing one filters.
+
+A paper has one status and one category, so those two groups are alternatives: picking
+``cat:cs.CL`` must not hide the other categories. Their counts are therefore taken from
+the query without its own term of that group (as faceted search does), while tags,
+which add up, are counted over the rows on show.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +21,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from readlist.models import Paper, Status
+from readlist.query import term_text
 from readlist.text import one_line
 from readlist.view import STATUS_GLYPHS, fit
 
@@ -22,6 +30,65 @@ NAME_WIDTH = 13
 #: The entries for papers without a tag / a category, and the query term each puts in.
 UNTAGGED = ("untagged", "-has:tag")
 NO_CATEGORY = ("no category", "-has:category")
+
+
+#: One term of a query as the search bar holds it: ``field:"quoted value"``, ``"a phrase"``, a word.
+_TERM = re.compile(r'-?[A-Za-z]+:"[^"]*"?|"[^"]*"?|\S+')
+#: Words that join terms other than by AND: a group's term then cannot simply be left out.
+_NOT_AND = re.compile(r"(?:^|\s)(?:OR|\|)(?:\s|$)|[()]")
+#: The groups a paper has exactly one value of.
+ALTERNATIVES = ("status", "cat")
+
+
+def facet_group(term: str) -> str | None:
+    """The group of alternatives (status, category) that ``term`` picks from, if any."""
+    lowered = term.lower()
+    if lowered.startswith("status:"):
+        return "status"
+    if lowered.startswith("cat:") or lowered == "-has:category":
+        return "cat"
+    return None
+
+
+def toggle_term(query: str, field: str, value: str) -> str:
+    """``query`` with ``field:value`` added, or taken out if it is there.
+
+    A paper has one status and one category, so a new ``status:``/``cat:`` term
+    replaces the old one; tags add up.
+    """
+    term = term_text(field, value)
+    terms = _TERM.findall(query)
+    if term in terms:
+        terms.remove(term)
+    else:
+        group = facet_group(term)
+        if group is not None:
+            terms = [t for t in terms if facet_group(t) != group]
+        terms.append(term)
+    return " ".join(terms)
+
+
+def without_group(query: str, group: str) -> str | None:
+    """``query`` without its terms picking from ``group``; None when it has none to drop.
+
+    Also None when the query joins terms with OR or parentheses, where leaving a term
+    out would change more than that group: the counts then simply follow the query.
+    """
+    unquoted = re.sub(r'"[^"]*"?', " ", query)
+    if _NOT_AND.search(unquoted):
+        return None
+    terms = _TERM.findall(query)
+    kept = [term for term in terms if facet_group(term) != group]
+    return " ".join(kept) if len(kept) < len(terms) else None
+
+
+def alternatives_counted(counts: FacetCounts, group: str, papers: Sequence[Paper]) -> None:
+    """Replace ``counts``' figures of ``group`` by those of ``papers`` (the query without it)."""
+    if group == "status":
+        counts.statuses = Counter(paper.status for paper in papers)
+    elif group == "cat":
+        others = facet_counts_of_categories(papers)
+        counts.categories, counts.uncategorized = others
 
 
 @dataclass
@@ -43,6 +110,13 @@ def facet_counts(papers: Sequence[Paper]) -> FacetCounts:
     """
     tags = Counter(chain.from_iterable(paper.tags for paper in papers))
     untagged = sum(1 for paper in papers if not paper.tags)
+    categories, uncategorized = facet_counts_of_categories(papers)
+    statuses = Counter(paper.status for paper in papers)
+    return FacetCounts(statuses, tags, categories, untagged, uncategorized)
+
+
+def facet_counts_of_categories(papers: Sequence[Paper]) -> tuple[Counter[str], int]:
+    """How many of ``papers`` have each category, and how many have none."""
     categories: Counter[str] = Counter()
     uncategorized = 0
     for name, count in Counter(paper.category for paper in papers).items():
@@ -50,8 +124,7 @@ def facet_counts(papers: Sequence[Paper]) -> FacetCounts:
             categories[name] = count
         else:  # None or blank: what -has:category finds
             uncategorized += count
-    statuses = Counter(paper.status for paper in papers)
-    return FacetCounts(statuses, tags, categories, untagged, uncategorized)
+    return categories, uncategorized
 
 
 def facet_label(name: str, count: int, *, glyph: str = "", style: str = "") -> Text:
