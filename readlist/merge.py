@@ -348,7 +348,9 @@ def merge_papers(current: Paper, incoming: Paper, extra_tags: Iterable[str] = ()
     BibTeX fields (``eprint``, ``doi``, …) are added; the ``.bib`` key ``incoming``
     was read with becomes an alias when it is not the known key. Key, status, notes and
     timestamps are the user's; tags are united with ``incoming``'s and ``extra_tags``.
-    A field the user set with ``readlist edit`` (:attr:`Paper.edited`) is never replaced.
+    A field the user set with ``readlist edit`` (:attr:`Paper.edited`) is never replaced:
+    after an edit of ``url`` the links, and of ``keywords`` the tags, are the user's
+    (only ``extra_tags``, asked for by the user, are still added).
     Merging a paper with itself changes nothing.
     """
     merged = current.copy()
@@ -370,14 +372,16 @@ def merge_papers(current: Paper, incoming: Paper, extra_tags: Iterable[str] = ()
         merged.published = incoming.published
     if incoming.abstract.strip() and "abstract" not in edited:
         merged.abstract = incoming.abstract
-    merged.links = _merged_links(current.links, incoming.links)
-    merged.has_code = current.has_code or incoming.has_code
+    if "url" not in edited:  # else a link the user removed would come back
+        merged.links = _merged_links(current.links, incoming.links)
+        merged.has_code = current.has_code or incoming.has_code
     merged.source = _merged_source(current.source, incoming.source, edited)
     if incoming.aliases or (incoming.source is not None and incoming.source.key):
         aliases = _new_aliases(current, incoming)
         if aliases:
             merged.aliases = [*current.aliases, *aliases]
-    tags = {normalize_tag(tag) for tag in (*incoming.tags, *extra_tags)} - {""}
+    brought = () if "keywords" in edited else incoming.tags
+    tags = {normalize_tag(tag) for tag in (*brought, *extra_tags)} - {""}
     if not tags <= set(merged.tags):
         merged.tags = sorted(set(merged.tags) | tags)
     if (

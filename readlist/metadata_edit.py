@@ -174,8 +174,9 @@ def apply_edit(current: Paper, start: Paper, change: MetadataChange) -> Paper:
     ``start`` is the paper as the entry was written from it. Tags and links are
     changed by what was added and removed, so a tag added meanwhile stays; every
     other field changed both here and, since ``start``, in the library is a conflict.
-    The fields set are added to :attr:`Paper.edited` (tags and links are the user's
-    anyway), so that imports and ``enrich`` keep them.
+    The fields set are added to :attr:`Paper.edited` (``keywords`` and ``url`` too:
+    a tag or link the user removed must not come back), so that imports and
+    ``enrich`` keep them.
     """
     clashes = [
         name
@@ -194,11 +195,13 @@ def apply_edit(current: Paper, start: Paper, change: MetadataChange) -> Paper:
             gone = set(before.tags) - set(after.tags)
             added = {normalize_tag(tag) for tag in set(after.tags) - set(before.tags)}
             paper.tags = sorted((set(paper.tags) - gone) | added - {""})
+            marked.append(name)
             continue
         if name == "url":
             paper.links = _edited_links(paper.links, before.links, after.links)
             code = any(link.kind is LinkKind.CODE for link in paper.links)
             paper.has_code = paper.has_code or code
+            marked.append(name)
             continue
         marked.append(name)
         if name == "title":

@@ -124,3 +124,30 @@ def test_a_field_added_to_a_paper_not_from_a_bib_file_exports_with_all_the_other
     exported = bibtex_entry(saved)
     assert "journal = {J. Foo}" in exported and "eprint = {1605.08386}" in exported
     assert exported.replace("  journal = {J. Foo},\n", "") == bibtex_entry(paper)
+
+
+def test_a_link_or_tag_the_user_removed_is_not_brought_back_by_an_import_or_enrich() -> None:
+    start = stored()
+    mine = apply_edit(
+        start,
+        start,
+        edit(start, ("  url = {https://github.com/a/b},\n", ""), (",\n  keywords = {ml}", "")),
+    )
+    assert "https://github.com/a/b" not in {link.url for link in mine.links}
+    assert mine.tags == [] and {"url", "keywords"} <= set(mine.edited)
+    incoming = Paper(
+        title="Sparse Attention",
+        authors=["Ann Lee"],
+        links=[Link("https://github.com/a/b", LinkKind.CODE), Link("https://arxiv.org/abs/1")],
+        has_code=True,
+        tags=["ml"],
+        source=Source("y.bib", "bibtex", "article", "lee2024sparse", {"keywords": "ml"}),
+    )
+    merged = merge_papers(mine, incoming, extra_tags=["asked-for"])
+    assert merged.links == mine.links and merged.has_code == mine.has_code
+    assert merged.tags == ["asked-for"]  # the user's own --tag still applies
+    hit = Paper(title="Sparse Attention", authors=["Ann Lee"], links=incoming.links)
+    assert merge_papers(mine, enrichment(mine, hit)).links == mine.links
+    # Without the edit, the same import unites links and tags as before.
+    untouched = merge_papers(start, incoming)
+    assert "https://arxiv.org/abs/1" in {link.url for link in untouched.links}
