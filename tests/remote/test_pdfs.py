@@ -189,3 +189,18 @@ def test_a_rekey_by_edit_keeps_the_pdf(
     assert (library_file.parent / paper["pdf"]).is_file()
     shown = f"papers/{KEY_OF_1605}.pdf ({len(tiny_pdf())} B)"
     assert shown in run_cli("show", "heatbath", check=True).stdout
+
+
+def test_a_pdf_server_that_never_answers_times_out_and_keeps_nothing(
+    services: FakeServices, run_cli: RunCLI, library_file: Path, tmp_path: Path
+) -> None:
+    run_cli("add", "1605.08386", check=True)
+    services.routes["/pdf/1605.08386"] = Reply(tiny_pdf(), headers=PDF_TYPE, delay=3)
+    config = tmp_path / "config.toml"
+    config.write_text("[network]\ntimeout = 0.3\n", encoding="utf-8")
+    result = run_cli("fetch-pdf", KEY_OF_1605, env={"READLIST_CONFIG": str(config)})
+    assert result.returncode == 1
+    assert "did not answer within 0.3 s for the PDF of stanley2016heatbath" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert _leftovers(library_file) == []
+    assert _paper(run_cli, KEY_OF_1605)["pdf"] is None
