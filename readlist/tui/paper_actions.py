@@ -165,8 +165,8 @@ class PaperActions:
         key = paper.key
         started_from = paper.notes if base is None else base
 
-        def save(new: str, edited_from: str) -> NoteSave:
-            return self.session.write_now(
+        async def save(new: str, edited_from: str) -> NoteSave:
+            return await self.session.write_awaited(
                 lambda library: library.save_note(key, new, base=edited_from)
             )
 
@@ -213,8 +213,14 @@ class PaperActions:
         edited.discard()
         if text == base:
             return
+        self.screen.run_worker(
+            self._save_external_note(paper, base, text), group="note-save", exit_on_error=False
+        )
+
+    async def _save_external_note(self, paper: Paper, base: str, text: str) -> None:
+        """Save the note written in $EDITOR, on the library thread; reopen it here if needed."""
         try:
-            saved = self.session.write_now(
+            saved = await self.session.write_awaited(
                 lambda library: library.save_note(paper.key, text, base=base)
             )
         except ReadlistError as error:

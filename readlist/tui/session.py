@@ -236,10 +236,12 @@ class LibrarySession:
         future: Future[T] = self._worker.submit(self._run, job)
         return future.result()
 
-    def write_now(self, change: Callable[[Library], T]) -> T:
-        """Apply ``change`` and wait for it (blocks: only for a note the user just saved).
+    async def write_awaited(self, change: Callable[[Library], T]) -> T:
+        """Apply ``change`` on the library thread and return its result to the awaiting caller.
 
-        Errors are raised to the caller; listeners get a :class:`Changed` as after :meth:`write`.
+        The event loop runs on meanwhile (a note being saved awaits this in a worker).
+        Errors are raised to the caller; listeners get a :class:`Changed` as after
+        :meth:`write`. The save goes on even if the caller is cancelled (the app quits).
         """
         command = self.command
 
@@ -250,7 +252,7 @@ class LibrarySession:
             finally:
                 self._sorted_stale = True
 
-        result, snapshot = self.call_now(job)
+        result, snapshot = await asyncio.shield(self.submit(job))
         self._announce(snapshot, reloaded=False)
         return result
 

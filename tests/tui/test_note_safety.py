@@ -293,3 +293,27 @@ async def test_a_triage_note_merges_an_append_made_meanwhile(
         await settle(pilot)
         assert not isinstance(app.screen, NoteEditor)
         assert fresh(library_path).get(slora).notes == "original\n\nX\ntriage thought"
+
+
+async def test_a_note_saves_off_the_event_loop_and_the_editor_waits_for_it(
+    app: ReadlistApp, library_path: Path, noted: str
+) -> None:
+    import threading
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await open_editor(app, pilot, noted)
+        await pilot.press("enter", *"mine")
+        busy = threading.Event()
+        # The library thread is busy (a long reload, say) when ctrl+s is pressed.
+        app.session.submit(lambda library: busy.wait(30))
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        # The loop kept running: the editor is still up, read-only, escape waits too.
+        assert app.screen is editor and editor.query_one(TextArea).read_only
+        await pilot.press("escape", "x")
+        assert app.screen is editor and editor.text == "original\nmine"
+        busy.set()
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert fresh(library_path).get(noted).notes == "original\nmine"

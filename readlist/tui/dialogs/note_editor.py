@@ -9,7 +9,7 @@ editor stays open and the text is also kept as a draft beside the library.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,8 +25,9 @@ from readlist.store import NoteOutcome, NoteSave
 from readlist.text import strip_controls
 from readlist.tui.dialogs.confirm import ConfirmScreen
 
-#: Saves ``text`` as an edit of ``base``; raises :class:`ReadlistError` when it cannot.
-NoteSaver = Callable[[str, str], NoteSave]
+#: Saves ``text`` as an edit of ``base`` (awaited in a worker, off the event loop);
+#: raises :class:`ReadlistError` when it cannot.
+NoteSaver = Callable[[str, str], Awaitable[NoteSave]]
 #: Keeps ``text`` as a draft; returns where (raises :class:`ReadlistError` when it cannot).
 DraftKeeper = Callable[[str], Path]
 
@@ -76,6 +77,8 @@ class NoteEditor(ModalScreen[NoteSave | None]):
         self._keep_draft = keep_draft
         #: The last successful save, returned when the editor closes.
         self._saved: NoteSave | None = None
+        #: A save is on its way: ctrl+s and escape wait for it.
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         """Paper title, the text area, the keys."""
@@ -114,15 +117,30 @@ class NoteEditor(ModalScreen[NoteSave | None]):
             return None
 
     def action_save(self) -> None:
-        """Save (merging a change made meanwhile) and close; stay open on failure or conflict."""
+        """Save (merging a change made meanwhile) and close; stay open on failure or conflict.
+
+        The save runs in a worker, so the screen stays live; the text is read-only
+        until it is back, so nothing typed meanwhile could be dropped by the closing.
+        """
+        if self._saving:
+            return
         if not self.unsaved:
             self.dismiss(self._saved)
             return
+        self._saving = True
+        self.query_one(TextArea).read_only = True
+        self.run_worker(self._save_text(self.text), group="note-save", exit_on_error=False)
+
+    async def _save_text(self, typed: str) -> None:
+        """Save ``typed`` against the note last loaded, then close or show what came back."""
         try:
-            saved = self._save(self.text.rstrip("\n"), self._base)
+            saved = await self._save(typed.rstrip("\n"), self._base)
         except ReadlistError as error:
             self._failed(str(error))
             return
+        finally:
+            self._saving = False
+            self.query_one(TextArea).read_only = False
         self._saved = saved
         if saved.outcome is not NoteOutcome.CONFLICT:
             self.dismiss(saved)
@@ -154,7 +172,9 @@ class NoteEditor(ModalScreen[NoteSave | None]):
         )
 
     def action_cancel(self) -> None:
-        """Close, asking first if that would drop changes."""
+        """Close, asking first if that would drop changes (not while a save is on its way)."""
+        if self._saving:
+            return
         if not self.unsaved:
             self.dismiss(self._saved)
             return
