@@ -232,7 +232,7 @@ class LibrarySession:
         self._app.run_worker(wait(), group="library", description=description)
 
     def call_now(self, job: Callable[[Library], T]) -> T:
-        """Queue ``job`` and wait for it (blocks the caller: only for a note being saved)."""
+        """Queue ``job`` and wait for it (blocks the caller: only for a draft kept on failure or exit)."""
         future: Future[T] = self._worker.submit(self._run, job)
         return future.result()
 
