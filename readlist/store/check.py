@@ -5,6 +5,9 @@
 each record), its abstracts file, the lock, temporary files left by killed saves,
 the backups and unsaved note drafts. Each thing noticed is a :class:`Finding`;
 the CLI prints them.
+
+Why ~400 lines: one short check per kind of damage, each with the wording the user
+reads; the fixes are apart, in :mod:`readlist.store.repair`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ paper <-> record and the abstracts kept apart (:mod:`~readlist.store.records`,
 (:mod:`~readlist.store.importing`), and the search texts kept between commands
 (:mod:`~readlist.store.index`).
 
-Why it is ~860 lines: the :class:`Library` is the public API the CLI and the
+Why it is ~1,000 lines: the :class:`Library` is the public API the CLI and the
 interface call (reads, searches, counts, triage changes, notes, imports, undo and
 redo, the journal's command name), 55 short methods that share the lock and the
 in-memory records; the work itself is in the modules above. The counts by tag,

@@ -27,6 +27,10 @@ search index): two writers each leave a whole, self-checking file.
 Layout: the export's text, then a line of JSON (the header), a line of JSON (the
 units: key, fingerprint, abstract digest, start, end), and 20 digits giving
 where the header starts.
+
+Why ~480 lines: the cache is one job whose parts only make sense together (the
+options' identity, the file's reading and writing, and the export that takes or
+renders each unit); every check above is here, next to the code it guards.
 """
 
 from __future__ import annotations

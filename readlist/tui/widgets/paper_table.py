@@ -5,6 +5,9 @@ costs most of a second for 10,000 papers on each keystroke of a search. This
 table keeps the list of papers and draws each visible line on demand (the Line
 API), so filtering a large library costs only the search itself. What the
 columns are and what each cell says is in :mod:`readlist.tui.widgets.columns`.
+
+Why ~400 lines: the Line API asks a widget for its own scrolling, cursor, selection
+and mouse handling, which ``DataTable`` would otherwise give; they share the row list.
 """
 
 from __future__ import annotations
