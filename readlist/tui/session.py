@@ -232,7 +232,7 @@ class LibrarySession:
         self._app.run_worker(wait(), group="library", description=description)
 
     def call_now(self, job: Callable[[Library], T]) -> T:
-        """Queue ``job`` and wait for it (blocks the caller: only for a draft kept on failure or exit)."""
+        """Queue ``job`` and wait for it (blocks: only to keep a draft, on failure or exit)."""
         future: Future[T] = self._worker.submit(self._run, job)
         return future.result()
 
@@ -243,6 +243,14 @@ class LibrarySession:
         Errors are raised to the caller; listeners get a :class:`Changed` as after
         :meth:`write`. The save goes on even if the caller is cancelled (the app quits).
         """
+        result, snapshot = await asyncio.shield(self.submit(self._change_job(change)))
+        self._announce(snapshot, reloaded=False)
+        return result
+
+    def _change_job(
+        self, change: Callable[[Library], T]
+    ) -> Callable[[Library], tuple[T, Snapshot]]:
+        """``change`` as a library-thread job named after :attr:`command` as it is now."""
         command = self.command
 
         def job(library: Library) -> tuple[T, Snapshot]:
@@ -252,9 +260,7 @@ class LibrarySession:
             finally:
                 self._sorted_stale = True
 
-        result, snapshot = await asyncio.shield(self.submit(job))
-        self._announce(snapshot, reloaded=False)
-        return result
+        return job
 
     def close(self) -> None:
         """Finish the queued work (writes are never dropped), then stop the thread."""
@@ -282,14 +288,7 @@ class LibrarySession:
         The journal names the change after :attr:`command` as it was when the change
         was asked for, not when it runs.
         """
-        command = self.command
-
-        def job(library: Library) -> tuple[T, Snapshot]:
-            library.command = command
-            try:
-                return change(library), self._take_snapshot(library)
-            finally:
-                self._sorted_stale = True
+        job = self._change_job(change)
 
         def saved(outcome: tuple[T, Snapshot]) -> None:
             result, snapshot = outcome
