@@ -479,7 +479,14 @@ def records_by_key(papers: object) -> dict[str, Record]:
 
 
 def dropped_digests(changes: Iterable[PaperChange]) -> set[str]:
-    """The abstract digests these changes stop naming (a removed paper's, a replaced one)."""
-    before = {(c.before or {}).get(ABSTRACT_REF) for c in changes}
-    after = {(c.after or {}).get(ABSTRACT_REF) for c in changes}
-    return {digest for digest in before - after if isinstance(digest, str)}
+    """The abstract digests these changes stop naming (a removed paper's, a replaced one).
+
+    A record edited by hand may name its abstract by something that is not text (a
+    list, say): that names nothing.
+    """
+    named = [
+        ((c.before or {}).get(ABSTRACT_REF), (c.after or {}).get(ABSTRACT_REF)) for c in changes
+    ]
+    before = {digest for digest, _ in named if isinstance(digest, str)}
+    after = {digest for _, digest in named if isinstance(digest, str)}
+    return before - after

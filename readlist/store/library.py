@@ -993,17 +993,23 @@ class Library:
         of records that keep their abstract are kept anyway). A text found nowhere adds
         a line to ``skipped`` (the paper reads with no abstract).
         """
-        named = {str(r[ABSTRACT_REF]) for r in records if r.get(ABSTRACT_REF)}
+        # A record edited by hand may name its abstract by something not text: it names none.
+        refs = [(record, _text_or_empty(record.get(ABSTRACT_REF))) for record in records]
+        named = {ref for _, ref in refs if ref}
         if not named:
             return {}
         stored = self._abstracts.texts()
         kept = self.journal.texts() if self.journal and named - stored.keys() else {}
         texts = {}
-        for record in records:
-            digest = str(record.get(ABSTRACT_REF) or "")
+        for record, digest in refs:
             text = stored.get(digest, kept.get(digest)) if digest else None
             if text is not None:
                 texts[digest] = text
             elif digest:
                 skipped.append(f"{record.get('key')}: its abstract is no longer stored")
         return texts
+
+
+def _text_or_empty(value: object) -> str:
+    """``value`` if it is text, else ``""`` (a field edited by hand into something else)."""
+    return value if isinstance(value, str) else ""
