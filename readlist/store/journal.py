@@ -452,10 +452,19 @@ def describe_entry(entry: Entry, *, most: int = 3) -> str:
 
 
 def journal_replacement(
-    library: Path, before: Mapping[str, Record], after: Mapping[str, Record], command: str
+    library: Path,
+    before: Mapping[str, Record],
+    after: Mapping[str, Record],
+    command: str,
+    *,
+    texts: Mapping[str, str] | None = None,
 ) -> None:
-    """Journal a whole library replaced (a restore): ``before``/``after`` are records by key.
+    """Journal records replaced outside :class:`Library` (a restore, ``doctor --fix``).
 
+    ``before``/``after`` are records by key (a key in only one of them: a paper
+    added or removed). ``texts`` are the abstracts stored before the change, by
+    digest: those the change stops naming are kept in the entry, so that an undo
+    can bring them back after the abstracts file dropped them.
     The caller holds the lock. No compaction: the settings' horizon is not known here.
     """
     changes = [
@@ -464,7 +473,10 @@ def journal_replacement(
         if (change := diff_records(before.get(key), after.get(key))) is not None
     ]
     if changes:
-        Journal(journal_path(library)).append(Entry.new(command, changes), compact=False)
+        dropped = dropped_digests(changes)
+        kept = {digest: text for digest, text in (texts or {}).items() if digest in dropped}
+        entry = Entry.new(command, changes, texts=kept)
+        Journal(journal_path(library)).append(entry, compact=False)
 
 
 def records_by_key(papers: object) -> dict[str, Record]:

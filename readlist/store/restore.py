@@ -144,16 +144,18 @@ def restore_backup(
                     f"cannot keep a copy of the current {library} ({error.strerror}); "
                     "nothing was changed"
                 ) from None
+        current = abstracts_path(library)
+        # The texts the current papers name: the journal keeps those the restore drops.
+        current_texts = stored_texts(current) if texts or replaced is not None else {}
         if texts:
-            current = abstracts_path(library)
-            texts = {**stored_texts(current), **texts}
+            texts = {**current_texts, **texts}
             abstracts = SafeJSONStorage(current, kind=ABSTRACTS_KIND, lock=storage.lock)
             abstracts.write({ABSTRACTS_TABLE: texts})
         storage.write(tables)  # as every save: the current schema, and atomic
         if replaced is not None:
             restored = records_by_key(tables.get(PAPERS_TABLE))
             with contextlib.suppress(OSError, LibraryError):  # restored all the same
-                journal_replacement(library, replaced, restored, command)
+                journal_replacement(library, replaced, restored, command, texts=current_texts)
     return Restored(
         backup=source,
         papers=len(tables.get(PAPERS_TABLE, {})),
