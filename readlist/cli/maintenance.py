@@ -20,7 +20,7 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
     from readlist.store.repair import fix_library
 
     if args.fix:
-        fixes = fix_library(library.path)
+        fixes = fix_library(library.path, command=library.command or "doctor --fix")
         for removed in fixes.removed:
             out(f"removed {removed}")
         if fixes.quarantined:

@@ -30,6 +30,7 @@ from readlist.store.atomic import copy_atomically
 from readlist.store.backup import backup_folder, list_backups
 from readlist.store.check import leftover_files, record_problems
 from readlist.store.format import ABSTRACTS_KIND, ABSTRACTS_TABLE, PAPERS_TABLE
+from readlist.store.journal import journal_replacement, records_by_key
 from readlist.store.records import ABSTRACT_REF
 from readlist.store.storage import SafeJSONStorage
 
@@ -162,7 +163,10 @@ class Quarantined:
 
 
 def quarantine_records(
-    path: str | os.PathLike[str], problems_of: Callable[[str, Any], list[str]]
+    path: str | os.PathLike[str],
+    problems_of: Callable[[str, Any], list[str]],
+    *,
+    command: str = "doctor --fix",
 ) -> Quarantined | None:
     """Move every record that ``problems_of(number, record)`` finds fault with to quarantine.
 
@@ -171,6 +175,10 @@ def quarantine_records(
     kill between the two leaves them in both, never in neither. The quarantine file
     is never overwritten: an unreadable one is a :class:`LibraryError` and nothing
     changes. ``None`` when no record is damaged, or the library file cannot be read.
+
+    The move is journaled as ``command``, as a remove of each record that has a
+    citation key, so ``readlist undo`` puts them back as they were (a record with no
+    key, or not a record at all, has nothing an undo could find it by).
     """
     library = Path(path)
     records = SafeJSONStorage(library)
@@ -218,6 +226,14 @@ def quarantine_records(
         store.write({QUARANTINE_TABLE: kept})
         rest = {n: doc for n, doc in papers.items() if n not in damaged}
         records.write({**tables, PAPERS_TABLE: rest})
+        with contextlib.suppress(OSError, LibraryError):  # moved all the same
+            journal_replacement(
+                library,
+                records_by_key({n: papers[n] for n in damaged}),
+                {},
+                command,
+                texts=texts,
+            )
     return Quarantined(target, lines)
 
 
@@ -233,7 +249,7 @@ class Fixes:
     quarantined: Quarantined | None = None
 
 
-def fix_library(path: str | os.PathLike[str]) -> Fixes:
+def fix_library(path: str | os.PathLike[str], *, command: str = "doctor --fix") -> Fixes:
     """Delete leftover temporary files, quarantine damaged records, repair the abstracts.
 
     Records :func:`record_problems` finds fault with are moved, with their abstract,
@@ -241,7 +257,8 @@ def fix_library(path: str | os.PathLike[str]) -> Fixes:
     The abstracts file is made to hold exactly the texts the papers name: missing
     ones are taken from the backups, unused ones dropped, and an unreadable file
     is kept as a copy in the backup folder and rebuilt (see
-    :func:`~readlist.store.repair.repair_abstracts`).
+    :func:`~readlist.store.repair.repair_abstracts`). The records moved are journaled
+    as ``command`` (undo puts them back); the other repairs change no paper.
     """
     library = Path(path)
     if not library.parent.is_dir():
@@ -260,7 +277,7 @@ def fix_library(path: str | os.PathLike[str]) -> Fixes:
     if library.is_file():
         # Records first: the abstracts repair then drops the texts only they named,
         # which the quarantine file holds by then.
-        quarantined = quarantine_records(library, record_problems)
+        quarantined = quarantine_records(library, record_problems, command=command)
         # A damaged library file cannot be repaired here: check_library says so; restore helps.
         with contextlib.suppress(LibraryError):
             repair = repair_abstracts(library)
