@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from readlist.paths import abstracts_path
 from readlist.store.atomic import atomic_write, fsync_folder
 from readlist.store.records import ABSTRACT_REF, Record
 
@@ -459,12 +460,13 @@ def journal_replacement(
     *,
     texts: Mapping[str, str] | None = None,
 ) -> None:
-    """Journal records replaced outside :class:`Library` (a restore, ``doctor --fix``).
+    """Journal records replaced outside :class:`Library` (a restore, ``doctor --fix``, a sync).
 
     ``before``/``after`` are records by key (a key in only one of them: a paper
     added or removed). ``texts`` are the abstracts stored before the change, by
-    digest: those the change stops naming are kept in the entry, so that an undo
-    can bring them back after the abstracts file dropped them.
+    digest (by default the abstracts file as it is now: a sync merge leaves both
+    sides' texts there): those the change stops naming are kept in the entry, so
+    that an undo can bring them back after the abstracts file dropped them.
     The caller holds the lock. No compaction: the settings' horizon is not known here.
     """
     changes = [
@@ -474,6 +476,10 @@ def journal_replacement(
     ]
     if changes:
         dropped = dropped_digests(changes)
+        if dropped and texts is None:
+            from readlist.store.abstracts import stored_texts  # only when texts are dropped
+
+            texts = stored_texts(abstracts_path(library))
         kept = {digest: text for digest, text in (texts or {}).items() if digest in dropped}
         entry = Entry.new(command, changes, texts=kept)
         Journal(journal_path(library)).append(entry, compact=False)

@@ -416,11 +416,14 @@ def test_a_sync_merge_is_undone_and_redone(machines: tuple[Path, Path]) -> None:
     a, b = machines
     cli(b, "tag", "lee2024sparse", "from-b")
     cli(b, "note", "ng2023dense", "B's note")
+    cli(b, "import", "-", stdin=BIB_TWO)  # a new abstract for lee2024sparse, a new paper
     cli(b, "sync")
     start = state(a)
     assert "received" in cli(a, "sync")
     end = state(a)
     assert end[0]["ng2023dense"]["notes"] == "B's note"
+    assert end[1]["lee2024sparse"] != start[1]["lee2024sparse"]
+    cli(a, "doctor", "--fix")  # drops the text no paper names since the merge
     round_trip(a, 1, start, end)
 
 
