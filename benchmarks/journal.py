@@ -6,7 +6,10 @@ Imports a synthetic listing (``benchmarks/generate.py``) through the CLI, then:
 the CLI ``tag`` of one paper (a fresh process each time, median) with the journal
 on; the same save in-process with the journal on and off (median of 30), which
 isolates the append; and the journal's growth per 1,000 changes (tags, status,
-notes: 1,000 each, in-process), in bytes. Prints the figures and the load average.
+notes: 1,000 each, in-process), in bytes. Times are given as wall time and as CPU
+time (user + system: of the child process for the CLI, of this process in-process),
+which a machine shared with other work disturbs less. Prints the figures and the
+load average.
 ``--baseline DIR`` (a checkout without the journal, e.g. ``git archive main``) also
 times its ``tag`` on the same library, alternating with this one's, so that a loaded
 machine slows both alike.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -34,18 +38,32 @@ from readlist.store import Library  # noqa: E402
 from readlist.store.journal import journal_path  # noqa: E402
 
 
-def in_process_save(library: Path, key: str, *, journal: bool, repeat: int) -> float:
-    """Median seconds of one tag save in-process (a fresh Library each time, as a CLI has)."""
-    times = []
+def in_process_save(library: Path, key: str, *, journal: bool, repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of one tag save in-process (a fresh Library each time)."""
+    times, cpu = [], []
     for n in range(repeat):
         lib = Library(library)
         lib.load()
         if not journal:
             lib.journal = None
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         lib.add_tags([key], [f"inproc-{journal}-{n}"])
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(times), statistics.median(cpu)
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli_cpu(library: Path, env: dict[str, str], *args: str) -> tuple[float | None, float]:
+    """One CLI run: its wall seconds (``None`` if it failed) and its CPU seconds."""
+    before = children_cpu()
+    sample = cli(library, env, *args)
+    return sample.seconds, children_cpu() - before
 
 
 def growth(library: Path, keys: list[str], kind: str) -> int:
@@ -85,6 +103,13 @@ def main() -> int:
             f"tag one paper (CLI, median of {args.repeat}): "
             f"{tag.seconds:.3f} s, {tag.rss_mb:.0f} MB"
         )
+        runs = [cli_cpu(library, env, "tag", keys[0], f"cpu-{n}") for n in range(args.repeat)]
+        assert all(wall is not None for wall, _ in runs), "a tag failed"
+        print(
+            f"tag one paper (CLI, median of {args.repeat}): CPU "
+            f"{statistics.median(c for _, c in runs):.3f} s, wall "
+            f"{statistics.median(w for w, _ in runs if w is not None):.3f} s"
+        )
         if args.baseline:
             old_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
             command = [sys.executable, "-m", "readlist", "--library", str(library), "tag", keys[2]]
@@ -97,19 +122,29 @@ def main() -> int:
             print(
                 f"tag (python -m, alternating, median): baseline {old:.3f} s, journal {new:.3f} s"
             )
-        on = in_process_save(library, keys[1], journal=True, repeat=30)
-        off = in_process_save(library, keys[1], journal=False, repeat=30)
+        on, on_cpu = in_process_save(library, keys[1], journal=True, repeat=30)
+        off, off_cpu = in_process_save(library, keys[1], journal=False, repeat=30)
         print(f"tag save in-process: journal on {on * 1000:.1f} ms, off {off * 1000:.1f} ms")
+        print(
+            f"tag save in-process, CPU: journal on {on_cpu * 1000:.1f} ms, "
+            f"off {off_cpu * 1000:.1f} ms"
+        )
         for kind in ("tag", "mark", "note"):
             grew = growth(library, keys, kind)
             print(f"journal growth per 1,000 {kind} changes: {grew / 1000:.0f} kB")
-        tag = median([cli(library, env, "tag", keys[0], f"late-{n}") for n in range(args.repeat)])
+        runs = [cli_cpu(library, env, "tag", keys[0], f"late-{n}") for n in range(args.repeat)]
         size = journal_path(library).stat().st_size / 1e6
-        print(f"tag one paper (CLI, journal {size:.1f} MB): {tag.seconds:.3f} s")
-        undo = cli(library, env, "undo")
-        print(f"undo one tag (CLI, journal {size:.1f} MB): {undo.seconds:.3f} s")
-        history = cli(library, env, "history")
-        print(f"history (CLI, journal {size:.1f} MB): {history.seconds:.3f} s")
+        print(
+            f"tag one paper (CLI, journal {size:.1f} MB, median of {args.repeat}): CPU "
+            f"{statistics.median(c for _, c in runs):.3f} s, wall "
+            f"{statistics.median(w for w, _ in runs if w is not None):.3f} s"
+        )
+        wall, cpu = cli_cpu(library, env, "undo")
+        assert wall is not None, "undo failed"
+        print(f"undo one tag (CLI, journal {size:.1f} MB): CPU {cpu:.3f} s, wall {wall:.3f} s")
+        wall, cpu = cli_cpu(library, env, "history")
+        assert wall is not None, "history failed"
+        print(f"history (CLI, journal {size:.1f} MB): CPU {cpu:.3f} s, wall {wall:.3f} s")
     print(f"machine: {machine()}; load average {os.getloadavg()}")
     return 0
 
