@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from readlist.cli.environment import current
 from readlist.cli.streams import err, note, out, out_json, shown, warn
@@ -104,13 +104,19 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
         return 0
     stdout = current().stdout
     if not current().is_a_tty:  # piped: plain lines, whole titles, no console needed
-        stdout.writelines(f"{line}\n" for line in paper_lines(papers, width=None, color=False))
+        _write_lines(stdout, paper_lines(papers, width=None, color=False))
         return 0
     console = make_console()
-    lines = paper_lines(papers, width=console.width, color=not console.no_color)
-    stdout.writelines(f"{line}\n" for line in lines)
+    _write_lines(stdout, paper_lines(papers, width=console.width, color=not console.no_color))
     console.print(f"{len(papers)} of {len(library)} papers", style="dim")
     return 0
+
+
+def _write_lines(stream: TextIO, lines: Iterable[str]) -> None:
+    """``lines`` on ``stream``, a newline after each, in one write (50,000 lines: one call)."""
+    text = "\n".join(lines)
+    if text:
+        stream.write(text + "\n")
 
 
 def cmd_show(args: argparse.Namespace, library: Library) -> int:

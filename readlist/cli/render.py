@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from readlist.models import Paper, Status
 from readlist.text import escape_controls, json_escape_controls, one_line, strip_controls
-from readlist.view import STATUS_GLYPHS, authors_short, fit
+from readlist.view import STATUS_GLYPHS, fit
 
 if TYPE_CHECKING:  # rich's console and tables cost 30 ms to import: only where used
     from rich.console import Console, RenderableType
@@ -40,26 +40,13 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
     rows. Every field is cleaned of control characters, so no escape sequence from
     a file reaches the terminal. ``width`` None (not a terminal) keeps titles whole.
     """
-    rows = [
-        (
-            STATUS_GLYPHS[p.status],
-            escape_controls(p.key),
-            str(p.year or ""),
-            one_line(p.category or ""),
-            one_line(authors_short(p)),
-            " ".join(escape_controls(tag) for tag in p.tags),
-            "⌘" if p.code_url or p.has_code else " ",
-            one_line(p.title),
-            p.status is Status.READ,
-        )
-        for p in papers
-    ]
+    rows = [_row(p) for p in papers]
     if not rows:
         return
-    key_w = min(max(_cells(r[1]) for r in rows), 28)
-    cat_w = min(max(_cells(r[3]) for r in rows), 9)
-    author_w = min(max(_cells(r[4]) for r in rows), 24)
-    tag_w = min(max(_cells(r[5]) for r in rows), 24)
+    key_w = min(_widest(r[1] for r in rows), 28)
+    cat_w = min(_widest(r[3] for r in rows), 9)
+    author_w = min(_widest(r[4] for r in rows), 24)
+    tag_w = min(_widest(r[5] for r in rows), 24)
     fixed = 2 + key_w + 1 + 4 + 1 + cat_w + 1 + author_w + 1 + tag_w + 1 + 2
     title_w = None if width is None else max(width - fixed, 20)
     # Looked up once, not five times a line (a listing can be 50,000 lines).
@@ -69,17 +56,51 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
 
     for glyph, key, year, cat, authors, tags, code, title, done in rows:
         title = title if title_w is None else fit(title, title_w).rstrip()
+        # Printable ASCII that fits is padded here: fit() is called only for the rest.
         line = (
-            f"{glyph} {key_on}{fit(key, key_w)}{reset} {year:<4} {fit(cat, cat_w)} "
-            f"{fit(authors, author_w)} {tags_on}{fit(tags, tag_w)}{reset} "
+            f"{glyph} {key_on}{_pad(key, key_w)}{reset} {year:<4} {_pad(cat, cat_w)} "
+            f"{_pad(authors, author_w)} {tags_on}{_pad(tags, tag_w)}{reset} "
             f"{code} {title}"
         )
         yield f"{dim}{line}{reset}" if done else line
 
 
-def _cells(text: str) -> int:
-    """The cells ``text`` (cleaned of controls) takes: one a character when it is ASCII."""
-    return len(text) if text.isascii() else cell_len(text)
+def _row(p: Paper) -> tuple[str, str, str, str, str, str, str, str, bool]:
+    """The fields of one paper's line, cleaned (see :func:`paper_lines`)."""
+    authors = p.authors
+    if authors:
+        shown = one_line(authors[0])
+        if len(authors) > 1 or p.authors_truncated:
+            shown += " et al."
+        shown = one_line(shown)  # as authors_short() then one_line(): " et al." alone is cut
+    else:
+        shown = ""
+    tags = p.tags
+    published = p.published
+    status = p.status
+    return (
+        STATUS_GLYPHS[status],
+        escape_controls(p.key),
+        str(p.year or "") if published else "",
+        one_line(p.category) if p.category else "",
+        shown,
+        " ".join([escape_controls(tag) for tag in tags]) if tags else "",
+        "⌘" if p.code_url or p.has_code else " ",
+        one_line(p.title),
+        status is Status.READ,
+    )
+
+
+def _pad(text: str, width: int) -> str:
+    """:func:`readlist.view.fit`, with its commonest case (short printable ASCII) inline."""
+    if len(text) <= width and text.isascii() and text.isprintable():
+        return text.ljust(width)
+    return fit(text, width)
+
+
+def _widest(texts: Iterable[str]) -> int:
+    """The most cells any of ``texts`` takes (one a character for ASCII)."""
+    return max([len(text) if text.isascii() else cell_len(text) for text in texts])
 
 
 #: Facts shown with control characters escaped, not dropped: they must be typed back.
