@@ -113,10 +113,19 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
 
 
 def _write_lines(stream: TextIO, lines: Iterable[str]) -> None:
-    """``lines`` on ``stream``, a newline after each, in one write (50,000 lines: one call)."""
-    text = "\n".join(lines)
-    if text:
-        stream.write(text + "\n")
+    """``lines`` on ``stream``, a newline after each, a few thousand lines a write."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == _LINES_A_WRITE:
+            stream.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        stream.write("\n".join(batch) + "\n")
+
+
+#: How many lines ``list`` joins into one write (not all 50,000: their copy would be held).
+_LINES_A_WRITE = 4096
 
 
 def cmd_show(args: argparse.Namespace, library: Library) -> int:
