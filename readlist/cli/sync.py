@@ -52,10 +52,10 @@ def cmd_sync(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace, library: Library) -> int:
-    """Git's merge driver for library files (``%O %A %B``); registered by ``sync init``."""
+    """Git's merge driver for library files (``%O %A %B [%P]``); registered by ``sync init``."""
     from readlist.gitsync import merge_driver
 
-    return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs))
+    return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs), args.path)
 
 
 def cmd_resolve(args: argparse.Namespace, library: Library) -> int:
