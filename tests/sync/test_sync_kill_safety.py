@@ -205,3 +205,18 @@ def test_syncs_killed_at_random_moments_lose_nothing_and_leave_no_lock(
         tags = papers(run_cli, a)["patashnik1988"]["tags"]
         assert isinstance(tags, list) and set(tags) == expected
     assert run_cli("doctor", library=b).returncode == 0
+
+
+def test_a_library_file_cut_short_by_a_killed_git_is_put_back_from_the_last_commit(
+    machines, run_cli
+) -> None:
+    _, a, b = machines
+    committed = b.read_bytes()
+    b.write_bytes(committed[: len(committed) // 2])  # git writes the work tree in place
+    assert run_cli("list", library=b).returncode == 1  # as it was, unreadable
+    result = run_cli("sync", library=b, check=True)
+    assert "library.json was cut short by a git that was stopped" in result.stdout
+    assert b.read_bytes() == committed
+    assert b.with_name("library.json.torn").read_bytes() == committed[: len(committed) // 2]
+    assert papers(run_cli, a) == papers(run_cli, b)
+    assert "library.json.torn" not in git_out(b.parent, "status", "--porcelain")
