@@ -56,9 +56,9 @@ def test_three_machines_synced_in_two_orders_end_byte_identical(
             )  # fmt: skip
         worlds.append({name: root / name / "library.json" for name in on})
 
-    for world, order in zip(worlds, ("abcab", "cbacb"), strict=True):
+    for machines_of, order in zip(worlds, ("abcab", "cbacb"), strict=True):
         for name in order:
-            run_cli("sync", library=world[name], check=True)
+            run_cli("sync", library=machines_of[name], check=True)
 
     files = {
         f"{index}{name}": (path.read_bytes(), path.with_name("library.abstracts.json").read_bytes())
