@@ -31,7 +31,7 @@ from pathlib import Path
 import orjson
 
 from readlist.errors import ReadlistError
-from readlist.paths import abstracts_path
+from readlist.paths import PDF_FOLDER, abstracts_path
 from readlist.store import Library
 from readlist.store.atomic import atomic_write
 from readlist.store.format import ABSTRACTS_KIND, LIBRARY_KIND, META_TABLE, Tables
@@ -102,11 +102,32 @@ def _is_repository(folder: Path) -> bool:
     return Path(result.stdout.strip()).resolve() == folder.resolve()
 
 
-def configure(library: Path) -> None:
-    """Write ``.gitattributes`` and ``.gitignore`` and register the merge driver here."""
+#: The ``.gitignore`` lines that let the PDFs folder travel (``sync init --with-pdfs``);
+#: the partial downloads in it (``.KEY.pdf.XXXX.part``) stay out all the same.
+PDF_IGNORE_LINES = (f"!/{PDF_FOLDER}/", f"!/{PDF_FOLDER}/**", f"/{PDF_FOLDER}/**/.*")
+#: The ``.gitattributes`` line for the PDFs: binary, merged by readlist's driver.
+PDF_ATTRIBUTES = f"/{PDF_FOLDER}/** -text -diff merge={DRIVER}"
+
+
+def pdfs_travel(folder: Path) -> bool:
+    """Whether the repository in ``folder`` holds the PDFs folder (its ``.gitignore`` says so)."""
+    try:
+        lines = (folder / ".gitignore").read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return PDF_IGNORE_LINES[0] in lines
+
+
+def configure(library: Path, *, with_pdfs: bool = False) -> None:
+    """Write ``.gitattributes`` and ``.gitignore`` and register the merge driver here.
+
+    ``with_pdfs`` lets the PDFs folder travel too (plain git; once set, the
+    ``.gitignore`` keeps saying so).
+    """
     folder = library.parent
     names = synced_files(library)
-    _add_lines(folder / ".gitattributes", [f"{_pattern(name)} merge={DRIVER}" for name in names])
+    attributes = [f"{_pattern(name)} merge={DRIVER}" for name in names]
+    _add_lines(folder / ".gitattributes", attributes + ([PDF_ATTRIBUTES] if with_pdfs else []))
     ignore = folder / ".gitignore"
     if not ignore.exists():
         _add_lines(
@@ -119,6 +140,8 @@ def configure(library: Path) -> None:
             ],
         )
     _add_lines(ignore, [f"!{_pattern(name)}" for name in names])
+    if with_pdfs:
+        _add_lines(ignore, list(PDF_IGNORE_LINES))
     # Set at every sync: a registration without %P (older readlists) is brought up to date.
     command = f"{shlex.quote(sys.executable)} -m readlist merge-driver %O %A %B %P"
     git(folder, "config", f"merge.{DRIVER}.name", "readlist: papers merged field by field")
@@ -144,8 +167,11 @@ def _add_lines(path: Path, lines: list[str]) -> None:
     atomic_write(path, (text + prefix + "\n".join(missing) + "\n").encode("utf-8"))
 
 
-def init(library: Library, remote: str | None = None) -> list[str]:
-    """Make the library's folder a git repository (or adopt one) ready to sync; what was done."""
+def init(library: Library, remote: str | None = None, *, with_pdfs: bool = False) -> list[str]:
+    """Make the library's folder a git repository (or adopt one) ready to sync; what was done.
+
+    ``with_pdfs``: the PDFs folder travels too (plain git, see docs/sync.md).
+    """
     path = library.path
     folder = path.parent
     done = []
@@ -153,8 +179,10 @@ def init(library: Library, remote: str | None = None) -> list[str]:
         if not _is_repository(folder):
             git(folder, "init", "--quiet")
             done.append(f"made {folder} a git repository")
-        configure(path)
+        configure(path, with_pdfs=with_pdfs)
         done.append("registered readlist's merge driver (.gitattributes, .git/config)")
+        if with_pdfs:
+            done.append(f"the PDFs in {PDF_FOLDER}/ travel too (plain git)")
         if remote:
             if git(folder, "remote", "get-url", "origin", check=False).returncode == 0:
                 git(folder, "remote", "set-url", "origin", remote)
@@ -261,6 +289,8 @@ def _commit(library: Library, message: str) -> ChangeSummary | None:
     for extra in (".gitattributes", ".gitignore"):
         if (folder / extra).exists():
             present.append(extra)
+    if pdfs_travel(folder) and (folder / PDF_FOLDER).is_dir():
+        present.append(PDF_FOLDER)
     git(folder, "add", "--", *present)
     if git(folder, "diff", "--cached", "--quiet", check=False).returncode == 0:
         return None
@@ -592,6 +622,8 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str | None = None) 
     papers, never left to git), 1 when a version is not a readlist file (git then
     keeps its own conflict, and every version stays in the repository).
     """
+    if path and path.startswith(f"{PDF_FOLDER}/"):
+        return _merge_pdf(ours, theirs)
     versions = []
     for version in (base, ours, theirs):
         try:
@@ -610,6 +642,22 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str | None = None) 
     else:
         result, _ = merge_library(base_tables, our_tables, their_tables)
     atomic_write(ours, encode(result))
+    return 0
+
+
+def _merge_pdf(ours: Path, theirs: Path) -> int:
+    """Two machines stored different PDFs under one name: keep one, the same on both.
+
+    The one whose SHA-256 sorts last, so that the machines agree whichever merges.
+    """
+    import hashlib
+
+    try:
+        mine, other = ours.read_bytes(), theirs.read_bytes()
+    except OSError as error:
+        raise ReadlistError(f"cannot read a PDF to merge: {error.strerror or error}") from None
+    if hashlib.sha256(other).digest() > hashlib.sha256(mine).digest():
+        atomic_write(ours, other)
     return 0
 
 

@@ -219,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("action", nargs="?", choices=["init", "clone"], help="set up")
     command.add_argument("remote", nargs="?", metavar="REMOTE", help="a git remote (URL or path)")
     command.add_argument("--json", action="store_true", help="print the report as JSON")
+    command.add_argument(
+        "--with-pdfs", action="store_true", help="sync init: let the PDFs folder travel too"
+    )
     command.set_defaults(usage_error=command.error)
 
     command = add("resolve", "clear the sync conflicts of papers you have looked at")
