@@ -220,3 +220,25 @@ def test_a_library_file_cut_short_by_a_killed_git_is_put_back_from_the_last_comm
     assert b.with_name("library.json.torn").read_bytes() == committed[: len(committed) // 2]
     assert papers(run_cli, a) == papers(run_cli, b)
     assert "library.json.torn" not in git_out(b.parent, "status", "--porcelain")
+
+
+def test_a_lock_held_by_a_running_git_is_left_alone(machines, run_cli) -> None:
+    _, _, b = machines
+    lock = b.parent / ".git" / "index.lock"
+    running = subprocess.Popen(  # a git at work in the folder (waiting on its input)
+        ["git", "-C", str(b.parent), "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        lock.write_text("")
+        assert "stale git lock" not in run_cli("doctor", library=b).stdout
+        run_cli("doctor", "--fix", library=b, check=True)
+        assert lock.exists()
+    finally:
+        assert running.stdin is not None
+        running.stdin.close()
+        running.wait(timeout=30)
+    assert ".git/index.lock" in run_cli("doctor", library=b).stdout  # stale now
+    run_cli("doctor", "--fix", library=b, check=True)
+    assert not lock.exists()
