@@ -5,7 +5,7 @@ shell), in the library's folder. Only the library and its abstracts travel
 (a whitelist ``.gitignore``); locks, backups, drafts, the search index and the
 kept-exports registry stay on each machine. ``.gitattributes`` names readlist's
 merge driver for both files, and each machine's ``.git/config`` says how to run
-it (``python -m readlist merge-driver %O %A %B``), so that git merges papers
+it (``python -m readlist merge-driver %O %A %B %P``), so that git merges papers
 field by field (:mod:`readlist.store.threeway`) instead of lines of JSON.
 
 ``sync`` holds the library's lock throughout: a change from another readlist
@@ -31,7 +31,7 @@ from pathlib import Path
 import orjson
 
 from readlist.errors import ReadlistError
-from readlist.paths import abstracts_path
+from readlist.paths import PDF_FOLDER, abstracts_path
 from readlist.store import Library
 from readlist.store.atomic import atomic_write
 from readlist.store.format import ABSTRACTS_KIND, LIBRARY_KIND, META_TABLE, Tables
@@ -102,11 +102,32 @@ def _is_repository(folder: Path) -> bool:
     return Path(result.stdout.strip()).resolve() == folder.resolve()
 
 
-def configure(library: Path) -> None:
-    """Write ``.gitattributes`` and ``.gitignore`` and register the merge driver here."""
+#: The ``.gitignore`` lines that let the PDFs folder travel (``sync init --with-pdfs``);
+#: the partial downloads in it (``.KEY.pdf.XXXX.part``) stay out all the same.
+PDF_IGNORE_LINES = (f"!/{PDF_FOLDER}/", f"!/{PDF_FOLDER}/**", f"/{PDF_FOLDER}/**/.*")
+#: The ``.gitattributes`` line for the PDFs: binary, merged by readlist's driver.
+PDF_ATTRIBUTES = f"/{PDF_FOLDER}/** -text -diff merge={DRIVER}"
+
+
+def pdfs_travel(folder: Path) -> bool:
+    """Whether the repository in ``folder`` holds the PDFs folder (its ``.gitignore`` says so)."""
+    try:
+        lines = (folder / ".gitignore").read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return PDF_IGNORE_LINES[0] in lines
+
+
+def configure(library: Path, *, with_pdfs: bool = False) -> None:
+    """Write ``.gitattributes`` and ``.gitignore`` and register the merge driver here.
+
+    ``with_pdfs`` lets the PDFs folder travel too (plain git; once set, the
+    ``.gitignore`` keeps saying so).
+    """
     folder = library.parent
     names = synced_files(library)
-    _add_lines(folder / ".gitattributes", [f"{_pattern(name)} merge={DRIVER}" for name in names])
+    attributes = [f"{_pattern(name)} merge={DRIVER}" for name in names]
+    _add_lines(folder / ".gitattributes", attributes + ([PDF_ATTRIBUTES] if with_pdfs else []))
     ignore = folder / ".gitignore"
     if not ignore.exists():
         _add_lines(
@@ -119,7 +140,10 @@ def configure(library: Path) -> None:
             ],
         )
     _add_lines(ignore, [f"!{_pattern(name)}" for name in names])
-    command = f"{shlex.quote(sys.executable)} -m readlist merge-driver %O %A %B"
+    if with_pdfs:
+        _add_lines(ignore, list(PDF_IGNORE_LINES))
+    # Set at every sync: a registration without %P (older readlists) is brought up to date.
+    command = f"{shlex.quote(sys.executable)} -m readlist merge-driver %O %A %B %P"
     git(folder, "config", f"merge.{DRIVER}.name", "readlist: papers merged field by field")
     git(folder, "config", f"merge.{DRIVER}.driver", command)
 
@@ -143,8 +167,11 @@ def _add_lines(path: Path, lines: list[str]) -> None:
     atomic_write(path, (text + prefix + "\n".join(missing) + "\n").encode("utf-8"))
 
 
-def init(library: Library, remote: str | None = None) -> list[str]:
-    """Make the library's folder a git repository (or adopt one) ready to sync; what was done."""
+def init(library: Library, remote: str | None = None, *, with_pdfs: bool = False) -> list[str]:
+    """Make the library's folder a git repository (or adopt one) ready to sync; what was done.
+
+    ``with_pdfs``: the PDFs folder travels too (plain git, see docs/sync.md).
+    """
     path = library.path
     folder = path.parent
     done = []
@@ -152,8 +179,10 @@ def init(library: Library, remote: str | None = None) -> list[str]:
         if not _is_repository(folder):
             git(folder, "init", "--quiet")
             done.append(f"made {folder} a git repository")
-        configure(path)
+        configure(path, with_pdfs=with_pdfs)
         done.append("registered readlist's merge driver (.gitattributes, .git/config)")
+        if with_pdfs:
+            done.append(f"the PDFs in {PDF_FOLDER}/ travel too (plain git)")
         if remote:
             if git(folder, "remote", "get-url", "origin", check=False).returncode == 0:
                 git(folder, "remote", "set-url", "origin", remote)
@@ -260,6 +289,8 @@ def _commit(library: Library, message: str) -> ChangeSummary | None:
     for extra in (".gitattributes", ".gitignore"):
         if (folder / extra).exists():
             present.append(extra)
+    if pdfs_travel(folder) and (folder / PDF_FOLDER).is_dir():
+        present.append(PDF_FOLDER)
     git(folder, "add", "--", *present)
     if git(folder, "diff", "--cached", "--quiet", check=False).returncode == 0:
         return None
@@ -279,8 +310,8 @@ def sync(library: Library) -> SyncReport:
             raise ReadlistError(
                 f"{folder} is not set up for sync: run 'readlist sync init [REMOTE]' first"
             )
+        _recover(library, report)  # first: a stale lock would stop every git command
         configure(path)  # a fresh clone by plain git: the driver is per machine
-        _recover(folder, report)
         host = socket.gethostname()
         report.committed = _commit(library, f"readlist: changes on {host}")
         remote = git(folder, "remote", "get-url", "origin", check=False)
@@ -317,28 +348,160 @@ def sync(library: Library) -> SyncReport:
     return report
 
 
-def _recover(folder: Path, report: SyncReport) -> None:
-    """Undo what a sync killed halfway left: a merge not concluded, git's own stale lock.
+#: Lock files git writes beside what it changes (``index.lock``, ``HEAD.lock``,
+#: ``refs/heads/main.lock``, ``packed-refs.lock``, ``config.lock``...): a git that
+#: was killed leaves them, and every later git command that needs the file fails.
+LOCK_SUFFIX = ".lock"
+#: Temporary files git makes in the work tree for a merge driver (``%O %A %B``), and
+#: the temporary file the driver writes its result through.
+MERGE_LEFTOVERS = (".merge_file_*", "..merge_file_*.tmp")
 
-    Only a sync merges here, and it commits this machine's changes first, so an
-    unfinished merge is aborted back to that commit (nothing of this machine's is
-    lost; the next merge brings the other side in again). git's ``index.lock`` is
-    removed only while the library's lock is held and no git process runs here.
+
+@dataclass(frozen=True)
+class GitLeftovers:
+    """What a git (or a sync) killed halfway leaves in a repository."""
+
+    locks: list[Path]
+    merge_files: list[Path]
+    #: ``merge``, ``rebase``, ``cherry-pick`` or ``revert`` when one was left unfinished.
+    unfinished: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.locks or self.merge_files or self.unfinished)
+
+
+def _git_dir(folder: Path) -> Path:
+    return folder / ".git"
+
+
+def find_leftovers(folder: Path) -> GitLeftovers:
+    """The stale locks, merge temporaries and unfinished operations in ``folder``'s repository.
+
+    Locks count as stale only when no git process works in the folder (read from
+    /proc): a git running now holds its locks rightly.
     """
-    lock = folder / ".git" / "index.lock"
-    if lock.exists() and not _git_running_in(folder):
+    git_dir = _git_dir(folder)
+    locks: list[Path] = []
+    if git_dir.is_dir() and not _git_running_in(folder):
+        for path in sorted(git_dir.rglob("*" + LOCK_SUFFIX)):
+            relative = path.relative_to(git_dir).parts
+            if relative[0] != "objects" and path.is_file():
+                locks.append(path)
+    merge_files = sorted(
+        path for pattern in MERGE_LEFTOVERS for path in folder.glob(pattern) if path.is_file()
+    )
+    unfinished = [
+        name
+        for name, marker in (
+            ("merge", "MERGE_HEAD"),
+            ("rebase", "rebase-merge"),
+            ("rebase", "rebase-apply"),
+            ("cherry-pick", "CHERRY_PICK_HEAD"),
+            ("revert", "REVERT_HEAD"),
+        )
+        if (git_dir / marker).exists()
+    ]
+    return GitLeftovers(locks, merge_files, list(dict.fromkeys(unfinished)))
+
+
+def clean_leftovers(folder: Path) -> list[str]:
+    """Remove what a killed git or sync left in ``folder``'s repository; a line per thing done.
+
+    Call it only under the library's lock (no other readlist sync runs then). An
+    unfinished merge, rebase, cherry-pick or revert is aborted: only a sync merges
+    here, and it commits this machine's changes first, so aborting goes back to
+    that commit and loses nothing (the next merge brings the other side in again).
+    """
+    done: list[str] = []
+    found = find_leftovers(folder)
+    for lock in found.locks:
         with contextlib.suppress(FileNotFoundError):
             lock.unlink()
-        report.notes.append("removed git's lock file left by a sync that was stopped")
-    if (folder / ".git" / "MERGE_HEAD").exists():
-        git(folder, "merge", "--abort", check=False)
-        if (folder / ".git" / "MERGE_HEAD").exists():
+        done.append(f"removed git's stale lock {lock.relative_to(folder)}")
+    for leftover in found.merge_files:
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+        done.append(f"removed {leftover.name}, a merge's leftover")
+    for operation in found.unfinished:
+        git(folder, operation, "--abort", check=False)
+        git_dir = _git_dir(folder)
+        if operation == "rebase":
+            if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+                git(folder, "rebase", "--quit", check=False)
+                git(folder, "reset", "--hard", "--quiet", "ORIG_HEAD", check=False)
+        else:
             git(folder, "reset", "--merge", check=False)
-        report.notes.append("undid a merge left unfinished by a sync that was stopped")
+            for marker in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"):
+                with contextlib.suppress(FileNotFoundError):
+                    (git_dir / marker).unlink()
+        done.append(f"undid a {operation} left unfinished (by a sync that was stopped?)")
+    return done
+
+
+def _remote_folder(folder: Path) -> Path | None:
+    """The remote's repository folder when ``origin`` is a folder on this machine."""
+    url = git(folder, "remote", "get-url", "origin", check=False).stdout.strip()
+    if not url:
+        return None
+    path = Path(url.removeprefix("file://"))
+    if not path.is_absolute():
+        path = folder / path
+    if (path / "refs").is_dir() and (path / "objects").is_dir():
+        return path  # a bare repository
+    if (path / ".git").is_dir():
+        return path / ".git"
+    return None
+
+
+def _clean_remote_locks(folder: Path) -> list[str]:
+    """Remove ref locks a push killed halfway left in a remote that is a folder here.
+
+    Only when no process on this machine works in that repository: a push from
+    here that was killed took its ``git receive-pack`` with it, and left the locks.
+    """
+    remote = _remote_folder(folder)
+    if remote is None or _git_running_in(remote):
+        return []
+    done = []
+    for lock in sorted(remote.rglob("*" + LOCK_SUFFIX)):
+        if lock.relative_to(remote).parts[0] == "objects" or not lock.is_file():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+        done.append(f"removed a stale lock in the remote: {lock.relative_to(remote)}")
+    return done
+
+
+def _recover(library: Library, report: SyncReport) -> None:
+    """Undo what a sync killed halfway left: git's stale locks, merge leftovers, a merge.
+
+    A synced file that is no JSON at all was cut short by a git killed while it
+    wrote the work tree (readlist itself writes whole files or nothing): it is
+    moved aside (``NAME.torn``) and the last commit's version put back.
+    """
+    folder = library.path.parent
+    report.notes.extend(clean_leftovers(folder))
+    report.notes.extend(_clean_remote_locks(folder))
+    for name in synced_files(library.path):
+        path = folder / name
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        if not raw.strip() or _tables(raw) is not None:
+            continue
+        if git(folder, "cat-file", "-e", f"HEAD:{name}", check=False).returncode != 0:
+            continue
+        path.replace(path.with_name(name + ".torn"))
+        git(folder, "checkout", "HEAD", "--", name)
+        report.notes.append(
+            f"{name} was cut short by a git that was stopped: put back the last synced"
+            f" version (the cut one is {name}.torn)"
+        )
 
 
 def _git_running_in(folder: Path) -> bool:
-    """Whether a git process works in ``folder`` (read from /proc; without it, assume so)."""
+    """Whether a git process works in ``folder`` or below (from /proc; without it, assume so)."""
     proc = Path("/proc")
     if not proc.is_dir():
         return True
@@ -347,12 +510,12 @@ def _git_running_in(folder: Path) -> bool:
         if not entry.name.isdigit():
             continue
         try:
-            if (entry / "comm").read_text().strip() != "git":
+            if not (entry / "comm").read_text().strip().startswith("git"):
                 continue
             cwd = (entry / "cwd").resolve()
         except OSError:
             continue
-        if cwd == target:
+        if cwd == target or target in cwd.parents:
             return True
     return False
 
@@ -449,30 +612,52 @@ def _add(first: ChangeSummary, second: ChangeSummary) -> ChangeSummary:
     )
 
 
-def merge_driver(base: Path, ours: Path, theirs: Path) -> int:
+def merge_driver(base: Path, ours: Path, theirs: Path, path: str | None = None) -> int:
     """Git's merge driver: merge the three versions, write the result over ``ours``.
+
+    ``path`` is the file's name in the repository (git's ``%P``; older registrations
+    give none): it tells an abstracts file whose versions carry no kind.
 
     Returns the exit status for git: 0 merged (conflicts, if any, are flagged in the
     papers, never left to git), 1 when a version is not a readlist file (git then
     keeps its own conflict, and every version stays in the repository).
     """
+    if path and path.startswith(f"{PDF_FOLDER}/"):
+        return _merge_pdf(ours, theirs)
     versions = []
-    for path in (base, ours, theirs):
+    for version in (base, ours, theirs):
         try:
-            raw = path.read_bytes()
+            raw = version.read_bytes()
         except OSError as error:
-            raise ReadlistError(f"cannot read {path}: {error.strerror or error}") from None
+            raise ReadlistError(f"cannot read {version}: {error.strerror or error}") from None
         tables = _tables(raw) if raw.strip() else {}
         if tables is None:
-            raise ReadlistError(f"{path} is not a readlist file; left for git to show")
+            raise ReadlistError(f"{version} is not a readlist file; left for git to show")
         versions.append(tables)
     base_tables, our_tables, their_tables = versions
-    kind = _kind(our_tables) or _kind(their_tables) or LIBRARY_KIND
+    named = ABSTRACTS_KIND if path and path.endswith(".abstracts.json") else LIBRARY_KIND
+    kind = _kind(our_tables) or _kind(their_tables) or named
     if kind == ABSTRACTS_KIND:
         result = merge_abstracts(base_tables, our_tables, their_tables)
     else:
         result, _ = merge_library(base_tables, our_tables, their_tables)
     atomic_write(ours, encode(result))
+    return 0
+
+
+def _merge_pdf(ours: Path, theirs: Path) -> int:
+    """Two machines stored different PDFs under one name: keep one, the same on both.
+
+    The one whose SHA-256 sorts last, so that the machines agree whichever merges.
+    """
+    import hashlib
+
+    try:
+        mine, other = ours.read_bytes(), theirs.read_bytes()
+    except OSError as error:
+        raise ReadlistError(f"cannot read a PDF to merge: {error.strerror or error}") from None
+    if hashlib.sha256(other).digest() > hashlib.sha256(mine).digest():
+        atomic_write(ours, other)
     return 0
 
 
@@ -506,7 +691,40 @@ def check_sync(library: Path) -> list[tuple[str, str]]:
             )
         )
     elif (folder / ".git" / "MERGE_HEAD").exists():
-        found.append(("warning", f"a git merge in {folder} was not finished; run 'readlist sync'"))
+        found.append(
+            (
+                "warning",
+                f"a git merge in {folder} was not finished; 'readlist doctor --fix' or"
+                " 'readlist sync' undoes it",
+            )
+        )
+    left = find_leftovers(folder)
+    if left.locks:
+        names = ", ".join(str(lock.relative_to(folder)) for lock in left.locks)
+        found.append(
+            (
+                "warning",
+                f"stale git lock(s) left by a git that was stopped: {names};"
+                " 'readlist doctor --fix' or 'readlist sync' removes them",
+            )
+        )
+    if left.merge_files:
+        names = ", ".join(leftover.name for leftover in left.merge_files)
+        found.append(
+            (
+                "warning",
+                f"a stopped merge left temporary files: {names};"
+                " 'readlist doctor --fix' or 'readlist sync' removes them",
+            )
+        )
+    for operation in [name for name in left.unfinished if name != "merge"]:  # merge: above
+        found.append(
+            (
+                "warning",
+                f"a git {operation} in {folder} was not finished;"
+                " 'readlist doctor --fix' or 'readlist sync' undoes it",
+            )
+        )
     driver = git(folder, "config", "--get", f"merge.{DRIVER}.driver", check=False).stdout
     if not driver.strip():
         found.append(
@@ -517,9 +735,30 @@ def check_sync(library: Path) -> list[tuple[str, str]]:
         found.append(
             ("warning", f".gitattributes does not give {library.name} readlist's merge driver")
         )
+    elif "%P" not in driver:
+        found.append(
+            (
+                "warning",
+                "readlist's merge driver is registered the old way; 'readlist sync' updates it",
+            )
+        )
     if not found:
         found.append(("info", f"sync: {folder} is a git repository set up for readlist sync"))
     return found
+
+
+def fix_sync(library: Library) -> list[str]:
+    """``doctor --fix``: remove what a killed git or sync left; a line per thing done.
+
+    Under the library's lock, so that no readlist sync is running meanwhile.
+    """
+    folder = library.path.parent
+    if shutil.which("git") is None or not (folder / ".git").is_dir():
+        return []
+    with library.locked():
+        if not _is_repository(folder):
+            return []
+        return clean_leftovers(folder)
 
 
 #: ``git status --porcelain`` codes of a file with merge conflicts.

@@ -8,6 +8,8 @@ from pathlib import Path
 
 APP_NAME = "readlist"
 LIBRARY_ENV = "READLIST_LIBRARY"
+#: The folder beside the library that holds the downloaded PDFs.
+PDF_FOLDER = "papers"
 
 
 def default_library_path() -> Path:

@@ -25,11 +25,10 @@ from readlist.merge import identity
 from readlist.models import Paper
 from readlist.net import NetSettings, net_settings
 from readlist.net.download import download_pdf
+from readlist.paths import PDF_FOLDER
 from readlist.store import Library
 from readlist.store.atomic import fsync_folder
 
-#: The folder beside the library that holds the downloaded PDFs.
-PDF_FOLDER = "papers"
 #: Characters of a key that may not appear in a file name.
 _UNSAFE = re.compile(r"[^\w.+-]")
 

@@ -219,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("action", nargs="?", choices=["init", "clone"], help="set up")
     command.add_argument("remote", nargs="?", metavar="REMOTE", help="a git remote (URL or path)")
     command.add_argument("--json", action="store_true", help="print the report as JSON")
+    command.add_argument(
+        "--with-pdfs", action="store_true", help="sync init: let the PDFs folder travel too"
+    )
     command.set_defaults(usage_error=command.error)
 
     command = add("resolve", "clear the sync conflicts of papers you have looked at")
@@ -228,12 +231,15 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("base", metavar="BASE")
     command.add_argument("ours", metavar="OURS")
     command.add_argument("theirs", metavar="THEIRS")
+    command.add_argument("path", nargs="?", metavar="PATH", help="the file's name in git (%%P)")
 
     add("tui", "open the interactive interface (the default)")
 
     # -- doctor and restore --
     command = add("doctor", "check the library file for damage")
-    command.add_argument("--fix", action="store_true", help="delete leftovers of killed saves")
+    command.add_argument(
+        "--fix", action="store_true", help="delete leftovers of killed saves and syncs"
+    )
     command = add("restore", "list backups (newest first), or restore one")
     command.add_argument("backup", nargs="?", metavar="BACKUP", help="a date (2026-11-24) or file")
     # -- end of doctor and restore --

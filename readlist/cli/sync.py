@@ -13,8 +13,10 @@ def cmd_sync(args: argparse.Namespace, library: Library) -> int:
     """``sync``, ``sync init [REMOTE]`` or ``sync clone REMOTE``."""
     from readlist import gitsync
 
+    if args.with_pdfs and args.action != "init":
+        args.usage_error("--with-pdfs goes with 'sync init'")
     if args.action == "init":
-        for line in gitsync.init(library, args.remote):
+        for line in gitsync.init(library, args.remote, with_pdfs=args.with_pdfs):
             out(line)
         return 0
     if args.action == "clone":
@@ -52,10 +54,10 @@ def cmd_sync(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_merge_driver(args: argparse.Namespace, library: Library) -> int:
-    """Git's merge driver for library files (``%O %A %B``); registered by ``sync init``."""
+    """Git's merge driver for library files (``%O %A %B [%P]``); registered by ``sync init``."""
     from readlist.gitsync import merge_driver
 
-    return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs))
+    return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs), args.path)
 
 
 def cmd_resolve(args: argparse.Namespace, library: Library) -> int:

@@ -315,3 +315,20 @@ def test_library_merge_is_symmetric_byte_for_byte_and_loses_nothing(
             for line in paper["notes"].split("\n"):
                 if line and line not in old_lines:
                     assert line in got["notes"].split("\n")  # no note text lost
+
+
+DIGESTS = st.dictionaries(st.sampled_from(["aa", "bb", "cc", "dd"]), st.sampled_from(["A", "B"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(DIGESTS, DIGESTS, DIGESTS)
+def test_abstracts_merge_symmetrically_and_keep_every_digest(
+    old: dict[str, str], mine: dict[str, str], other: dict[str, str]
+) -> None:
+    meta = meta_record("abstracts")
+    base, ours, theirs = ({"abstracts": t, META_TABLE: meta} for t in (old, mine, other))
+    merged = merge_abstracts(base, ours, theirs)
+    assert encode(merged) == encode(merge_abstracts(base, theirs, ours))
+    assert encode(merge_abstracts(base, ours, base)) == encode(ours)
+    if mine != old and other != old:
+        assert set(merged["abstracts"]) == set(mine) | set(other)
