@@ -5,9 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import readlist.store.paper_history
 from readlist.models import Paper, Status
 from readlist.store import Library
 from readlist.store.journal import Entry, PaperChange
@@ -111,3 +113,24 @@ def test_the_byte_search_finds_what_decoding_every_entry_finds(
                 names |= {current, *fresh.get(current).aliases}
             got = [(event.entry.id, list(event.changes)) for event in fresh.paper_history(name)]
             assert got == naive_history(fresh.journal.entries(), names)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("most_mentions", [64, 1])
+def test_the_key_as_another_papers_tag_or_abstract_is_not_its_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, most_mentions: int
+) -> None:
+    monkeypatch.setattr(readlist.store.paper_history, "MOST_MENTIONS", most_mentions)
+    library = Library(tmp_path / "library.json")
+    library.command = "import"
+    (key,) = library.import_papers([Paper(title="Sparse", authors=["Ann Lee"])]).added
+    library.command = "import more"
+    others = library.import_papers(
+        [Paper(title=f"Other {n}", authors=["Bo Ng"], abstract=key, tags=[key]) for n in range(3)]
+    ).added
+    library.command = "remove all"
+    library.remove([*others, key])  # the entry keeps the abstracts: the key as a text
+    events = Library(tmp_path / "library.json").paper_history(key)
+    assert commands(events) == ["remove all", "import"]
+    assert [[c.key for c in e.changes] for e in events] == [[key], [key]]
+    removal = Library(tmp_path / "library.json").history()[-1]
+    assert key in removal.texts.values()  # the abstract text is there, and was skipped
