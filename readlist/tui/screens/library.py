@@ -593,13 +593,13 @@ class LibraryScreen(Screen[None]):
         """Undo the last command (from here or anywhere else), in a worker."""
         from readlist.tui.history import start_reversal
 
-        start_reversal(self, undo=True)
+        start_reversal(self, self.session, undo=True)
 
     def action_redo(self) -> None:
         """Redo the last command undone, in a worker."""
         from readlist.tui.history import start_reversal
 
-        start_reversal(self, undo=False)
+        start_reversal(self, self.session, undo=False)
 
     def action_paper_history(self) -> None:
         """Show what the journal says happened to the highlighted paper, newest first."""
