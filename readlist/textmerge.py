@@ -12,6 +12,11 @@ touch the same lines in different ways keep both versions between markers::
     >>>>>>> saved meanwhile
 
 No line either side wrote is ever dropped.
+
+With ``symmetric=True`` (git's merge driver: neither machine comes first) the
+result does not depend on which side is "ours": at each place, the two versions
+(or both sides' added lines) appear in sorted order of their lines, so
+``merge(b, x, y, symmetric=True) == merge(b, y, x, symmetric=True)``.
 """
 
 from __future__ import annotations
@@ -84,11 +89,17 @@ def _apply(base: list[str], start: int, end: int, hunks: list[_Hunk]) -> list[st
 
 
 def merge(
-    base: str, ours: str, theirs: str, *, labels: tuple[str, str] = (OURS_MARKER, THEIRS_MARKER)
+    base: str,
+    ours: str,
+    theirs: str,
+    *,
+    labels: tuple[str, str] = (OURS_MARKER, THEIRS_MARKER),
+    symmetric: bool = False,
 ) -> Merged:
     """``base`` with the changes of ``ours`` and of ``theirs``; see the module docstring.
 
-    ``labels`` are the lines that open our version and close theirs at a conflict.
+    ``labels`` are the lines that open the first version and close the second at a
+    conflict; ``symmetric`` orders the two versions by their lines, not by side.
     """
     if ours == theirs or theirs == base:
         return Merged(ours, 0)
@@ -120,9 +131,11 @@ def merge(
         elif mine == other:
             result += mine
         elif start == end:  # both only added lines here: keep both, theirs first
-            result += other + mine
+            first, second = sorted((mine, other)) if symmetric else (other, mine)
+            result += first + second
         else:
-            result += [labels[0], *mine, SEPARATOR, *other, labels[1]]
+            first, second = sorted((mine, other)) if symmetric else (mine, other)
+            result += [labels[0], *first, SEPARATOR, *second, labels[1]]
             conflicts += 1
     result += original[position:]
     return Merged("\n".join(result), conflicts)

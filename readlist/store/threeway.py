@@ -6,16 +6,25 @@ Two machines change one library; git hands the driver the common ancestor
 
 * papers are matched by key, across a ``rekey`` too (a key that became an alias);
   papers both sides added under different keys are matched by the identity rules
-  of :mod:`readlist.merge` and become one, the other key an alias;
+  of :mod:`readlist.merge` and become one, under the key that sorts first, the
+  other key an alias;
 * tags and aliases merge as sets: an add or a removal on either side survives;
 * the note merges line by line (:func:`readlist.textmerge.merge`); where both sides
-  changed the same lines both texts stay, between markers, and the paper is flagged;
+  changed the same lines both texts stay, between markers, in sorted order, and the
+  paper is flagged;
 * the status, ``read_at`` and every other field: a change on one side wins; changes
   on both sides to different values take the side whose paper was ``updated`` later
-  (status, read_at, the abstract), or keep this machine's value and flag the paper
-  with the other's (any other field);
+  (on a tie, the value whose canonical JSON sorts last); a field other than the
+  status, ``read_at`` and the abstract also flags the paper, naming the other value;
 * a paper removed on one side and changed on the other is kept, and flagged;
   removed on one side and unchanged on the other, it is removed.
+
+The merge is **symmetric**: ``merge(O, A, B)`` and ``merge(O, B, A)`` encode to the
+same bytes (:func:`encode`), so two machines that sync in either order reach the
+same file. Nothing in the result depends on which side is "ours": flags name no
+side, set fields keep the base's order and then the additions sorted, fields follow
+:data:`readlist.models.PAPER_FIELDS`, and document ids are merged like a field.
+``merge(O, A, O) == A``.
 
 Flags are lines in the record's ``conflicts`` list (``list has:conflict`` finds
 them). :func:`merge_abstracts` unites two abstracts files (they are content
@@ -31,10 +40,9 @@ from typing import Any
 import orjson
 
 from readlist.merge import identity, same_paper
-from readlist.models import Paper
+from readlist.models import PAPER_FIELDS, Paper
 from readlist.store.format import (
     ABSTRACTS_TABLE,
-    META_TABLE,
     PAPERS_TABLE,
     Tables,
 )
@@ -42,15 +50,18 @@ from readlist.textmerge import merge as merge_text
 
 Record = dict[str, Any]
 
-#: Markers around the two versions of lines both machines changed in a note.
-OURS_LABEL = "<<<<<<< this machine"
-THEIRS_LABEL = ">>>>>>> other machine"
-#: Fields merged as sets (order: this machine's, then the other's additions).
+#: Markers around the two versions of lines both machines changed in a note (the
+#: versions in sorted order: neither machine comes first).
+OURS_LABEL = "<<<<<<< one machine"
+THEIRS_LABEL = ">>>>>>> another machine"
+#: Fields merged as sets (the base's order, then the additions in sorted order).
 SET_FIELDS = ("tags", "aliases", "conflicts", "edited")
-#: Fields where, changed differently on both sides, the later ``updated`` wins.
+#: Fields where, changed differently on both sides, the later change wins unflagged.
 LATEST_WINS = ("status", "read_at", "abstract_ref", "abstract")
-#: Fields that are bookkeeping, not content: never a conflict.
+#: Fields that are bookkeeping, not content: never a conflict (the latest ``updated``).
 NEWEST = ("updated",)
+#: Bookkeeping too: the earliest ``added`` (a paper added on both machines).
+EARLIEST = ("added",)
 
 
 @dataclass
@@ -66,8 +77,9 @@ class MergeReport:
 def merge_library(base: Tables | None, ours: Tables, theirs: Tables) -> tuple[Tables, MergeReport]:
     """The library tables that hold both sides' changes to ``base``; see the module docstring.
 
-    Papers keep this machine's document ids; papers only the other side has get new
-    ones after them, in the other side's order. Other tables are this machine's.
+    Document ids merge like a field (kept where neither side changed them); a paper
+    whose id the other side also took for another paper gets a new one after the
+    highest. Other tables merge whole: a change on one side wins.
     """
     report = MergeReport()
     base_papers = _by_key(base or {})
@@ -77,18 +89,20 @@ def merge_library(base: Tables | None, ours: Tables, theirs: Tables) -> tuple[Ta
     _match_added_twice(base_papers, our_papers, their_papers)
 
     merged: dict[str, Record] = {}
-    for key in _ordered_keys(our_papers, their_papers, base_papers):
+    for key in sorted(set(our_papers) | set(their_papers) | set(base_papers)):
         record = merge_paper(
             base_papers.get(key), our_papers.get(key), their_papers.get(key), report, key
         )
         if record is not None:
             merged[key] = record
 
-    tables: Tables = {name: dict(table) for name, table in ours.items() if name != PAPERS_TABLE}
-    if META_TABLE not in tables and META_TABLE in theirs:
-        tables[META_TABLE] = dict(theirs[META_TABLE])
-    tables[PAPERS_TABLE] = _with_doc_ids(merged, ours.get(PAPERS_TABLE, {}))
-    return tables, report
+    papers = _with_doc_ids(
+        merged,
+        (base or {}).get(PAPERS_TABLE, {}),
+        ours.get(PAPERS_TABLE, {}),
+        theirs.get(PAPERS_TABLE, {}),
+    )
+    return _merge_tables(base or {}, ours, theirs, {PAPERS_TABLE: papers}), report
 
 
 def merge_paper(
@@ -113,14 +127,17 @@ def merge_paper(
             if theirs is None:
                 report.removed.append(key)
             return None
-        side = "this machine" if ours is None else "the other machine"
         kept = dict(present)
-        _flag(kept, f"removed on {side} but changed on the other: kept")
+        _flag(kept, "removed on one machine but changed on another: kept")
         report.conflicts.append(key)
-        return kept
+        return _canonical_fields(kept)
+    if ours == theirs or theirs == base:
+        return dict(ours)
+    if ours == base:
+        report.changed.append(key)
+        return dict(theirs)
     if _same(ours, theirs):
-        later = str(theirs.get("updated") or "") > str(ours.get("updated") or "")
-        return dict(theirs if later else ours)
+        return dict(_later(ours, theirs)[0])
     base = base or {}
     if _same(ours, base):
         report.changed.append(key)
@@ -131,58 +148,96 @@ def merge_paper(
     return _merge_fields(base, ours, theirs, report, key)
 
 
+def _later(ours: Record, theirs: Record) -> tuple[Record, Record]:
+    """``(winner, loser)``: the record updated later; on a tie, the one whose JSON sorts last."""
+    mine = (str(ours.get("updated") or ""), _order(ours))
+    other = (str(theirs.get("updated") or ""), _order(theirs))
+    return (theirs, ours) if other > mine else (ours, theirs)
+
+
+def _order(value: object) -> tuple[bytes, bytes]:
+    """A total order of JSON values that does not depend on a side: canonical, then as written."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS), orjson.dumps(value)
+    except TypeError:  # not JSON (never in a file read from disk)
+        return repr(value).encode(), b""
+
+
 def _merge_fields(
     base: Record, ours: Record, theirs: Record, report: MergeReport, key: str
 ) -> Record:
     """Both sides changed the paper: field by field."""
-    theirs_later = str(theirs.get("updated") or "") > str(ours.get("updated") or "")
+    theirs_newer = str(theirs.get("updated") or "") > str(ours.get("updated") or "")
+    ours_newer = str(ours.get("updated") or "") > str(theirs.get("updated") or "")
     merged: Record = {}
     flags: list[str] = []
-    for name in _ordered_keys(ours, theirs, base):
+    for name in _field_order(set(ours) | set(theirs) | set(base)):
         mine, other, old = ours.get(name), theirs.get(name), base.get(name)
         if name in SET_FIELDS:
             value: Any = _merge_sets(old, mine, other)
         elif name in NEWEST:
             value = max(str(mine or ""), str(other or "")) or None
-        elif mine == other or other == old:
+        elif name in EARLIEST and mine and other:
+            value = min(str(mine), str(other))
+        elif mine == other:
+            value = max(mine, other, key=_order)
+        elif other == old:
             value = mine
         elif mine == old:
             value = other
         elif name == "notes":
             value = _merge_note(str(old or ""), str(mine or ""), str(other or ""), flags)
-        elif name in LATEST_WINS:
-            value = other if theirs_later else mine
         else:
-            value = mine
-            flags.append(
-                f"{name}: both machines changed it; kept this machine's,"
-                f" the other had {_shown(other)}"
-            )
+            if theirs_newer or ours_newer:
+                value, lost = (other, mine) if theirs_newer else (mine, other)
+            else:  # changed at the same time: the value that sorts last
+                value, lost = (other, mine) if _order(other) > _order(mine) else (mine, other)
+            if name not in LATEST_WINS:
+                flags.append(
+                    f"{name}: changed on both machines; kept {_shown(value)}"
+                    f" (the later change), the other was {_shown(lost)}"
+                )
         if value is not None or (name in ours and name in theirs):
             merged[name] = value
     for line in flags:
         _flag(merged, line)
     if flags:
         report.conflicts.append(key)
-    return merged
+    return _canonical_fields(merged)
+
+
+def _field_order(names: Iterable[str]) -> list[str]:
+    """Field names in :data:`PAPER_FIELDS` order, then any others sorted."""
+    present = set(names)
+    known = [name for name in PAPER_FIELDS if name in present]
+    return known + sorted(present - set(PAPER_FIELDS))
+
+
+def _canonical_fields(record: Record) -> Record:
+    return {name: record[name] for name in _field_order(record)}
 
 
 def _merge_note(base: str, ours: str, theirs: str, flags: list[str]) -> str:
-    result = merge_text(base, ours, theirs, labels=(OURS_LABEL, THEIRS_LABEL))
+    result = merge_text(base, ours, theirs, labels=(OURS_LABEL, THEIRS_LABEL), symmetric=True)
     if result.conflicts:
         flags.append("notes: both machines changed the same lines; both are kept between markers")
     return result.text
 
 
 def _merge_sets(base: object, ours: object, theirs: object) -> list[Any]:
-    """Adds and removals of both sides: what either added, minus what either removed."""
+    """Adds and removals of both sides: what either added, minus what either removed.
+
+    A side that changed nothing takes the other's list as it is; else the base's
+    items both kept, in the base's order, then every addition in sorted order.
+    """
     old, mine, other = (_items(value) for value in (base, ours, theirs))
-    merged: list[Any] = []
-    for item in mine + other:
-        if item in merged or (item in old and (item not in mine or item not in other)):
-            continue
-        merged.append(item)
-    return merged
+    if mine == other or other == old:
+        return mine
+    if mine == old:
+        return other
+    kept = [item for item in dict.fromkeys(old) if item in mine and item in other]
+    added = {item for item in mine + other if item not in old}
+    return kept + sorted(added, key=_order)
 
 
 def _items(value: object) -> list[Any]:
@@ -225,7 +280,7 @@ def _follow_renames(
 
     The paper is moved to the new key in the base and on the other side too, so
     that all three versions meet. Renamed on both sides to different keys, it
-    takes this machine's new key; the other's becomes an alias.
+    takes the new key that sorts first; the other becomes an alias.
     """
 
     def renames(side: dict[str, Record]) -> dict[str, str]:
@@ -240,8 +295,8 @@ def _follow_renames(
         return found
 
     mine, other = renames(ours), renames(theirs)
-    for old in _ordered_keys(mine, other):
-        new = mine.get(old) or other[old]
+    for old in sorted(set(mine) | set(other)):
+        new = min(name for name in (mine.get(old), other.get(old)) if name is not None)
         base[new] = {**base.pop(old), "key": new}
         for side, side_renames in ((ours, mine), (theirs, other)):
             held = side_renames.get(old, old)  # where this side holds the paper
@@ -259,68 +314,126 @@ def _follow_renames(
 def _match_added_twice(
     base: dict[str, Record], ours: dict[str, Record], theirs: dict[str, Record]
 ) -> None:
-    """Papers both sides added under different keys: one paper, under this machine's key."""
+    """Papers both sides added under different keys: one paper, under the key that sorts first.
+
+    Pairs are matched in the order of their keys, each paper at most once, so
+    the matching is the same whichever side is "ours".
+    """
     mine = {key: record for key, record in ours.items() if key not in base and key not in theirs}
     other = {key: record for key, record in theirs.items() if key not in base and key not in ours}
     if not mine or not other:
         return
-    identities = {key: identity(Paper.from_dict(record)) for key, record in mine.items()}
-    for their_key, record in other.items():
-        known = identity(Paper.from_dict(record))
-        for our_key, ident in identities.items():
-            if same_paper(known, ident):
-                renamed = dict(record)
-                renamed["key"] = our_key
-                renamed["aliases"] = _merge_sets([], _items(record.get("aliases")), [their_key])
-                theirs[our_key] = renamed
-                del theirs[their_key]
-                del identities[our_key]
-                ours[our_key] = {
-                    **ours[our_key],
-                    "aliases": _merge_sets([], _items(ours[our_key].get("aliases")), [their_key]),
-                }
-                break
+    our_ids = {key: identity(Paper.from_dict(record)) for key, record in mine.items()}
+    their_ids = {key: identity(Paper.from_dict(record)) for key, record in other.items()}
+    pairs = [
+        (our_key, their_key)
+        for our_key, known in our_ids.items()
+        for their_key, ident in their_ids.items()
+        if same_paper(known, ident)
+    ]
+    used: set[str] = set()
+    for our_key, their_key in sorted(pairs, key=lambda pair: (min(pair), max(pair))):
+        if our_key in used or their_key in used:
+            continue
+        used |= {our_key, their_key}
+        keep, alias = min(our_key, their_key), max(our_key, their_key)
+        for side, held in ((ours, our_key), (theirs, their_key)):
+            record = side.pop(held)
+            side[keep] = {
+                **record,
+                "key": keep,
+                "aliases": _merge_sets([], _items(record.get("aliases")), [alias]),
+            }
 
 
-def _ordered_keys(*mappings: Mapping[str, Any]) -> list[str]:
-    """Every key of the mappings, in the order first seen."""
-    keys: dict[str, None] = {}
-    for mapping in mappings:
-        keys.update(dict.fromkeys(mapping))
-    return list(keys)
+def _doc_order(doc_id: str) -> tuple[int, int, str]:
+    return (0, int(doc_id), "") if doc_id.isdigit() else (1, 0, doc_id)
 
 
-def _with_doc_ids(papers: Mapping[str, Record], our_table: Mapping[str, Any]) -> dict[str, Record]:
-    """The papers table: this machine's document ids kept, new ones after the highest."""
-    ids = {
-        record["key"]: doc_id
-        for doc_id, record in our_table.items()
-        if isinstance(record, dict) and isinstance(record.get("key"), str)
-    }
-    numbers = [int(doc_id) for doc_id in our_table if str(doc_id).isdigit()]
+def _doc_ids(table: Mapping[str, Any]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for doc_id, record in table.items():
+        if isinstance(record, dict) and isinstance(record.get("key"), str):
+            ids.setdefault(record["key"], str(doc_id))
+    return ids
+
+
+def _with_doc_ids(
+    papers: Mapping[str, Record],
+    base_table: Mapping[str, Any],
+    our_table: Mapping[str, Any],
+    their_table: Mapping[str, Any],
+) -> dict[str, Record]:
+    """The papers table, in document id order.
+
+    A paper's id merges like a field: the side that changed it wins, and where both
+    did, the smaller. Papers that would share an id keep it in key order; the
+    others get new ids after the highest.
+    """
+    old_ids, our_ids, their_ids = _doc_ids(base_table), _doc_ids(our_table), _doc_ids(their_table)
+    wanted: dict[str, str | None] = {}
+    for key in papers:
+        mine, other, old = our_ids.get(key), their_ids.get(key), old_ids.get(key)
+        if mine is None or other is None:
+            wanted[key] = other if mine is None else mine
+        elif mine == other or other == old:
+            wanted[key] = mine
+        elif mine == old:
+            wanted[key] = other
+        else:
+            wanted[key] = min(mine, other, key=_doc_order)
+    numbers = [int(doc_id) for doc_id in wanted.values() if doc_id and doc_id.isdigit()]
     next_id = max(numbers, default=0) + 1
-    table: dict[str, Record] = {}
-    placed = {key: ids[key] for key in papers if key in ids}
-    for key, doc_id in sorted(
-        placed.items(), key=lambda item: int(item[1]) if item[1].isdigit() else 0
-    ):
-        table[doc_id] = dict(papers[key])
-    for key, record in papers.items():
-        if key not in placed:
-            table[str(next_id)] = dict(record)
+    taken: dict[str, str] = {}
+    for key in sorted(papers, key=lambda k: (_doc_order(wanted[k] or "~"), k)):
+        doc_id = wanted[key]
+        if doc_id is None or doc_id in taken:
+            doc_id = str(next_id)
             next_id += 1
-    return table
+        taken[doc_id] = key
+    return {doc_id: dict(papers[taken[doc_id]]) for doc_id in sorted(taken, key=_doc_order)}
+
+
+def _merge_tables(
+    base: Tables, ours: Tables, theirs: Tables, merged: Mapping[str, dict[str, Any]]
+) -> Tables:
+    """The file's tables: ``merged`` ones as given, the others whole (a change on one side wins).
+
+    Tables keep the order both sides give them, else sorted by name.
+    """
+    names = list(ours) if list(ours) == list(theirs) else sorted(set(ours) | set(theirs))
+    names += [name for name in merged if name not in names]
+    tables: Tables = {}
+    for name in names:
+        if name in merged:
+            tables[name] = merged[name]
+            continue
+        mine, other, old = ours.get(name), theirs.get(name), base.get(name)
+        if mine == other or other == old:
+            value = max(mine, other, key=_order) if mine == other else mine
+        elif mine == old:
+            value = other
+        else:
+            value = max(mine, other, key=_order)
+        if value is not None:
+            tables[name] = dict(value)
+    return tables
 
 
 def merge_abstracts(base: Tables | None, ours: Tables, theirs: Tables) -> Tables:
     """Both sides' abstracts: the files are content addressed, so the union is right."""
-    tables: Tables = {name: dict(table) for name, table in ours.items()}
-    texts = tables.setdefault(ABSTRACTS_TABLE, {})
-    for digest, text in theirs.get(ABSTRACTS_TABLE, {}).items():
-        texts.setdefault(digest, text)
-    if META_TABLE not in tables and META_TABLE in theirs:
-        tables[META_TABLE] = dict(theirs[META_TABLE])
-    return tables
+    old = (base or {}).get(ABSTRACTS_TABLE)
+    mine, other = ours.get(ABSTRACTS_TABLE) or {}, theirs.get(ABSTRACTS_TABLE) or {}
+    if mine == other or other == old:
+        texts = mine
+    elif mine == old:
+        texts = other
+    else:
+        texts = {}
+        for digest in sorted(set(mine) | set(other)):
+            found = [side[digest] for side in (mine, other) if digest in side]
+            texts[digest] = max(found, key=_order)
+    return _merge_tables(base or {}, ours, theirs, {ABSTRACTS_TABLE: dict(texts)})
 
 
 def encode(tables: Tables) -> bytes:
@@ -374,7 +487,7 @@ def summarize(before: Tables | None, after: Tables | None) -> ChangeSummary:
         if previous is None or _same(previous, record):
             continue
         summary.changed += 1
-        for name in _ordered_keys(record, previous):
+        for name in _field_order(set(record) | set(previous)):
             if name in NEWEST or record.get(name) == previous.get(name):
                 continue
             kind = {"status": str(record.get("status")), "abstract_ref": "abstract"}.get(name, name)

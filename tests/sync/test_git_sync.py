@@ -130,7 +130,7 @@ def test_removed_here_and_tagged_there_is_kept_and_flagged(machines, run_cli) ->
     run_cli("sync", library=a, check=True)
     kept = papers(run_cli, a)["knuth1984"]
     assert kept["tags"] == ["keep-me"]
-    assert kept["conflicts"] == ["removed on the other machine but changed on the other: kept"]
+    assert kept["conflicts"] == ["removed on one machine but changed on another: kept"]
 
 
 def test_the_same_paper_added_on_both_machines_is_one_and_both_keys_cite_it(

@@ -113,3 +113,15 @@ def test_when_both_sides_only_add_every_line_of_each_is_kept(texts: tuple[str, s
     result = lines(merge(base, ours, theirs).text)
     for side in (ours, theirs):
         assert not lines(side) - result
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=5).map("\n".join),
+    st.lists(st.sampled_from(["a", "b", "x", "y", ""]), max_size=5).map("\n".join),
+    st.lists(st.sampled_from(["a", "c", "x", "z", ""]), max_size=5).map("\n".join),
+)
+def test_a_symmetric_merge_does_not_depend_on_which_side_is_ours(
+    base: str, one: str, other: str
+) -> None:
+    assert merge(base, one, other, symmetric=True) == merge(base, other, one, symmetric=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readlist.store.format import META_TABLE, PAPERS_TABLE, meta_record
+from readlist.store.format import META_TABLE, PAPERS_TABLE, Tables, meta_record
 from readlist.store.threeway import (
     OURS_LABEL,
     THEIRS_LABEL,
+    encode,
     merge_abstracts,
     merge_library,
     merge_paper,
@@ -66,7 +68,8 @@ def test_notes_merge_by_lines_and_a_clash_keeps_both_and_flags_the_paper() -> No
     clash = library(record("a", notes="uno\ntwo\nthree"))
     merged, report = merge_library(base, ours, clash)
     note = papers(merged)["a"]["notes"]
-    assert note == f"{OURS_LABEL}\nONE\n=======\nuno\n{THEIRS_LABEL}\ntwo\nthree"
+    assert note == f"{OURS_LABEL}\nONE\n=======\nuno\n{THEIRS_LABEL}\ntwo\nthree"  # sorted
+    assert merge_library(base, clash, ours)[0] == merged
     assert papers(merged)["a"]["conflicts"] == [
         "notes: both machines changed the same lines; both are kept between markers"
     ]
@@ -88,17 +91,26 @@ def test_status_changed_on_both_sides_takes_the_later_change_with_its_read_date(
     assert papers(merged)["a"]["status"] == "read"
 
 
-def test_another_field_changed_on_both_sides_keeps_ours_and_names_theirs() -> None:
+def test_another_field_changed_on_both_sides_keeps_the_later_and_names_the_other() -> None:
     base = library(record("a"))
-    merged, report = merge_library(
-        base, library(record("a", title="Mine")), library(record("a", title="Theirs"))
-    )
-    paper = papers(merged)["a"]
-    assert paper["title"] == "Mine"
-    assert paper["conflicts"] == [
-        "title: both machines changed it; kept this machine's, the other had 'Theirs'"
-    ]
-    assert report.conflicts == ["a"]
+    early = library(record("a", title="Early", updated="2026-12-02T00:00:00+00:00"))
+    late = library(record("a", title="Late", updated="2026-12-03T00:00:00+00:00"))
+    for ours, theirs in ((early, late), (late, early)):
+        merged, report = merge_library(base, ours, theirs)
+        paper = papers(merged)["a"]
+        assert paper["title"] == "Late"
+        assert paper["conflicts"] == [
+            "title: changed on both machines; kept 'Late' (the later change), the other was 'Early'"
+        ]
+        assert report.conflicts == ["a"]
+
+
+def test_a_field_changed_on_both_sides_at_the_same_time_keeps_the_value_sorting_last() -> None:
+    base = library(record("a"))
+    mine, theirs = library(record("a", title="Mine")), library(record("a", title="Theirs"))
+    for one, other in ((mine, theirs), (theirs, mine)):
+        merged, _ = merge_library(base, one, other)
+        assert papers(merged)["a"]["title"] == "Theirs"  # '"Theirs"' sorts after '"Mine"'
 
 
 def test_removed_on_one_side_and_changed_on_the_other_is_kept_and_flagged() -> None:
@@ -108,7 +120,7 @@ def test_removed_on_one_side_and_changed_on_the_other_is_kept_and_flagged() -> N
     merged, report = merge_library(base, ours, theirs)
     assert papers(merged)["a"]["tags"] == ["keep"]
     assert papers(merged)["a"]["conflicts"] == [
-        "removed on this machine but changed on the other: kept"
+        "removed on one machine but changed on another: kept"
     ]
     # Removed on one side and untouched on the other: removed.
     merged, report = merge_library(base, ours, base)
@@ -117,16 +129,18 @@ def test_removed_on_one_side_and_changed_on_the_other_is_kept_and_flagged() -> N
     assert set(papers(merged)) == {"b"} and report.removed == ["a"]
 
 
-def test_papers_added_on_each_side_are_all_kept_with_our_doc_ids_first() -> None:
+def test_papers_added_on_each_side_are_all_kept_and_a_clash_of_ids_goes_by_key() -> None:
     base = library(record("a"))
     ours = library(record("a"), record("mine"))
     theirs = library(record("a"), record("theirs1"), record("theirs2"))
     merged, report = merge_library(base, ours, theirs)
     table = merged[PAPERS_TABLE]
+    # "mine" and "theirs1" both took id 2: "mine" sorts first and keeps it.
     assert [(doc_id, r["key"]) for doc_id, r in table.items()] == [
-        ("1", "a"), ("2", "mine"), ("3", "theirs1"), ("4", "theirs2"),
+        ("1", "a"), ("2", "mine"), ("3", "theirs2"), ("4", "theirs1"),
     ]  # fmt: skip
     assert report.added == ["theirs1", "theirs2"]
+    assert encode(merge_library(base, theirs, ours)[0]) == encode(merged)
 
 
 def test_the_same_paper_added_on_both_sides_under_two_keys_is_one_with_an_alias() -> None:
@@ -136,8 +150,9 @@ def test_the_same_paper_added_on_both_sides_under_two_keys_is_one_with_an_alias(
     theirs = library(record("Vaswani17", tags=["b"], **paper))
     merged, _ = merge_library(base, ours, theirs)
     (only,) = papers(merged).values()
-    assert only["key"] == "vaswani2017attention"
-    assert only["aliases"] == ["Vaswani17"] and only["tags"] == ["a", "b"]
+    assert only["key"] == "Vaswani17"  # sorts first (by code point: capitals first)
+    assert only["aliases"] == ["vaswani2017attention"] and only["tags"] == ["a", "b"]
+    assert encode(merge_library(base, theirs, ours)[0]) == encode(merged)
 
 
 def test_a_rekey_on_one_side_meets_a_tag_on_the_other() -> None:
@@ -205,3 +220,98 @@ def test_merge_properties(three: tuple[Record, Record, Record]) -> None:
         for line in side["notes"].split("\n"):
             if line and line not in base["notes"].split("\n"):
                 assert line in merged["notes"].split("\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(versions())
+def test_one_paper_merges_the_same_whichever_side_is_ours(
+    three: tuple[Record, Record, Record],
+) -> None:
+    base, ours, theirs = three
+    merged = merge_paper(base, ours, theirs)
+    assert orjson.dumps(merged) == orjson.dumps(merge_paper(base, theirs, ours))
+
+
+KEYS = ["k1", "k2", "k3", "k4"]
+TITLES = st.sampled_from(["One", "Two", "Attention"])
+STAMPS = st.sampled_from(["2026-12-02T00:00:00+00:00", "2026-12-03T00:00:00+00:00"])
+
+
+@st.composite
+def libraries(draw: st.DrawFn) -> tuple[Tables, Tables, Tables]:
+    """A base library and two machines' edits of it, document ids as TinyDB gives them."""
+    base_keys = draw(st.lists(st.sampled_from(KEYS[:3]), unique=True, max_size=3))
+    base_records = {
+        str(n): record(key, tags=draw(TAGS), notes=draw(LINES), title=draw(TITLES))
+        for n, key in enumerate(base_keys, 1)
+    }
+
+    def edit() -> Tables:
+        table = {doc_id: dict(r) for doc_id, r in base_records.items()}
+        for doc_id in list(table):
+            choice = draw(st.sampled_from(["keep", "edit", "edit", "remove"]))
+            if choice == "remove":
+                del table[doc_id]
+            elif choice == "edit":
+                changed = table[doc_id]
+                for name, values in (("tags", TAGS), ("notes", LINES), ("status", STATUS)):
+                    if draw(st.booleans()):
+                        changed[name] = draw(values)
+                if draw(st.booleans()):
+                    changed["title"] = draw(TITLES)
+                changed["updated"] = draw(STAMPS)
+        for key in draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=2)):
+            if any(r["key"] == key for r in table.values()):
+                continue
+            next_id = max((int(doc_id) for doc_id in table), default=0) + 1
+            table[str(next_id)] = record(
+                key, title=draw(TITLES), tags=draw(TAGS), notes=draw(LINES), updated=draw(STAMPS)
+            )
+        return {PAPERS_TABLE: table, META_TABLE: meta_record("library")}
+
+    base = {PAPERS_TABLE: base_records, META_TABLE: meta_record("library")}
+    return base, edit(), edit()
+
+
+@settings(max_examples=400, deadline=None)
+@given(libraries())
+def test_library_merge_is_symmetric_byte_for_byte_and_loses_nothing(
+    three: tuple[Tables, Tables, Tables],
+) -> None:
+    base, ours, theirs = three
+    merged, _ = merge_library(base, ours, theirs)
+    assert encode(merge_library(base, theirs, ours)[0]) == encode(merged)
+    assert encode(merge_library(base, ours, ours)[0]) == encode(ours)
+    assert encode(merge_library(base, ours, base)[0]) == encode(ours)  # merge(O, A, O) == A
+    assert encode(merge_library(base, base, theirs)[0]) == encode(theirs)
+    doc_ids = list(merged[PAPERS_TABLE])
+    assert len(set(doc_ids)) == len(doc_ids)
+    result = {r["key"]: r for r in merged[PAPERS_TABLE].values()}
+    for alias_holder in list(result.values()):
+        for alias in alias_holder["aliases"]:
+            result.setdefault(alias, alias_holder)
+    old = papers(base)
+    for side, other_side in ((ours, theirs), (theirs, ours)):
+        others = papers(other_side)
+        for key, paper in papers(side).items():
+            before = old.get(key)
+            unchanged = before is not None and {**paper, "updated": ""} == {
+                **before,
+                "updated": "",
+            }
+            if key not in result:  # only a removal on the other side of an untouched paper
+                assert unchanged and key not in others
+                continue
+            got = result[key]
+            old_tags = set(before["tags"]) if before else set()
+            other = others.get(key)
+            removed_there = old_tags - set(other["tags"]) if other and before else set()
+            for tag in set(paper["tags"]) - old_tags:
+                assert tag in got["tags"]  # a tag added on a side stays...
+            for tag in removed_there:
+                if got["key"] == key and not (before and "conflicts" in got):
+                    assert tag not in got["tags"]  # ...and one removed on a side goes
+            old_lines = before["notes"].split("\n") if before else []
+            for line in paper["notes"].split("\n"):
+                if line and line not in old_lines:
+                    assert line in got["notes"].split("\n")  # no note text lost
