@@ -137,3 +137,20 @@ def test_the_key_as_another_papers_tag_or_abstract_is_not_its_history(
     assert [[c.key for c in e.changes] for e in events] == [[key], [key]]
     removal = Library(tmp_path / "library.json").history()[-1]
     assert key in removal.texts.values()  # the abstract text is there, and was skipped
+
+
+def test_an_alias_that_was_another_papers_key_brings_that_history_along(tmp_path: Path) -> None:
+    # As a sync merge does with the same paper added on two machines under two keys.
+    library, (kept, merged) = library_of(tmp_path / "library.json", "Sparse", "Sparse Too")
+    library.command = "tag merged"
+    library.add_tags([merged], ["ml"])
+    library.command = "remove merged"
+    library.remove([merged])
+    library.command = "alias"
+    library.rename({kept: f"{kept}-new"}, also={kept: [merged]})
+    fresh = Library(tmp_path / "library.json")
+    assert fresh.alias_of(merged) == f"{kept}-new"
+    events = fresh.paper_history(f"{kept}-new")
+    assert commands(events) == ["alias", "remove merged", "tag merged", "import"]
+    assert {c.key for c in events[-1].changes} == {kept, merged}
+    assert commands(fresh.paper_history(merged)) == commands(events)
