@@ -13,6 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 import readlist.store.journal
+import readlist.tui.screens.paper_history as paper_history_screen
+from readlist.errors import LibraryError
 from readlist.models import Paper
 from readlist.store import Library
 from readlist.tui.app import ReadlistApp
@@ -175,3 +177,30 @@ def test_history_snapshot(snap_compare: object, app: ReadlistApp, library_path: 
         await open_history(pilot, pilot.app, key)  # type: ignore[arg-type]
 
     assert snap_compare(app, terminal_size=(100, 20), run_before=history)  # type: ignore[operator]
+
+
+async def test_a_long_history_shows_the_newest_and_counts_the_rest(
+    app: ReadlistApp, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paper_history_screen, "MOST_ROWS", 2)
+    paper = key_of(library_path, "NoisyQuant")  # three commands: import, status, note
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_history(pilot, app, paper)
+        shown = rows(app)
+        assert "notes:" in shown and "status: unread → read" in shown
+        assert "added:" not in shown
+        assert "… 1 older commands not shown" in shown
+
+
+async def test_a_history_that_cannot_be_read_says_why(
+    app: ReadlistApp, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(library: Library, key: str) -> None:
+        raise LibraryError("the journal [bold]is[/] unreadable")
+
+    monkeypatch.setattr(paper_history_screen, "read_history", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_history(pilot, app, key_of(library_path, "NoisyQuant"))
+        assert rows(app).strip() == "Cannot read the history: the journal [bold]is[/] unreadable"
