@@ -22,12 +22,13 @@ def cmd_history(args: argparse.Namespace, library: Library) -> int:
         except KeyLookupError:
             key = args.key  # a paper removed since still has its history
     limit = DEFAULT_HISTORY_LIMIT if args.limit is None else max(args.limit, 0)
+    entries = library.history()  # read once: for the lines and for what is undone
     if key is None:
-        shown = [(entry, describe_entry(entry)) for entry in reversed(library.history())]
+        shown = [(entry, describe_entry(entry)) for entry in reversed(entries)]
     else:  # only what each command changed in this paper (an import changed thousands)
         shown = [
             (event.entry, "; ".join(describe_change(change) for change in event.changes))
-            for event in library.paper_history(key)
+            for event in library.paper_history(key, entries=entries)
         ]
     shown = shown[:limit]
     if args.json:
@@ -36,7 +37,7 @@ def cmd_history(args: argparse.Namespace, library: Library) -> int:
     if not shown:
         out("no history" + (f" for {key}" if key else ""))
         return 0
-    undone = {entry.id for entry in undo_state(library.history())[1]}
+    undone = {entry.id for entry in undo_state(entries)[1]}
     for entry, what in shown:
         mark = " (undone)" if entry.id in undone else ""
         out(f"{entry.time} {entry.machine} {entry.command}{mark}: {what}")
