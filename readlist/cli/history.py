@@ -7,7 +7,7 @@ import argparse
 from readlist.cli.streams import err, out, out_json, warn
 from readlist.errors import KeyLookupError
 from readlist.store import Library
-from readlist.store.journal import describe_entry, undo_state
+from readlist.store.journal import describe_change, describe_entry, undo_state
 
 #: How many commands ``history`` shows unless ``--limit`` says otherwise.
 DEFAULT_HISTORY_LIMIT = 20
@@ -21,19 +21,26 @@ def cmd_history(args: argparse.Namespace, library: Library) -> int:
             key = library.resolve_key(args.key)
         except KeyLookupError:
             key = args.key  # a paper removed since still has its history
-    entries = library.history(key)
     limit = DEFAULT_HISTORY_LIMIT if args.limit is None else max(args.limit, 0)
-    shown = list(reversed(entries))[:limit]
+    entries = library.history()  # read once: for the lines and for what is undone
+    if key is None:
+        shown = [(entry, describe_entry(entry)) for entry in reversed(entries)]
+    else:  # only what each command changed in this paper (an import changed thousands)
+        shown = [
+            (event.entry, "; ".join(describe_change(change) for change in event.changes))
+            for event in library.paper_history(key, entries=entries)
+        ]
+    shown = shown[:limit]
     if args.json:
-        out_json([entry.to_json() for entry in shown])
+        out_json([entry.to_json() for entry, _ in shown])
         return 0
     if not shown:
         out("no history" + (f" for {key}" if key else ""))
         return 0
-    undone = {entry.id for entry in undo_state(library.history())[1]}
-    for entry in shown:
+    undone = {entry.id for entry in undo_state(entries)[1]}
+    for entry, what in shown:
         mark = " (undone)" if entry.id in undone else ""
-        out(f"{entry.time} {entry.machine} {entry.command}{mark}: {describe_entry(entry)}")
+        out(f"{entry.time} {entry.machine} {entry.command}{mark}: {what}")
     return 0
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -299,6 +299,19 @@ class Entry:
             papers=papers,
             body=b"{" + line[cut + 1 :],
         )
+
+    def unread_body(self) -> bytes | None:
+        """The line's changes and texts as JSON, while not decoded yet (else ``None``)."""
+        return self._body
+
+    def mentions(self, needles: Collection[bytes]) -> bool:
+        """Whether the entry may name one of ``needles`` (JSON strings, as ``orjson`` writes them).
+
+        A byte search of the undecoded line: no false "no" for a journal readlist wrote.
+        """
+        if self._body is None:
+            return any(orjson.dumps(key) in needles for key in self.keys)
+        return any(needle in self._body for needle in needles)
 
     @property
     def keys(self) -> list[str]:

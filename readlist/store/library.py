@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from readlist.query import Query
     from readlist.store.importing import ImportReport
     from readlist.store.index import SearchIndex
+    from readlist.store.paper_history import PaperEvent
 
 __all__ = ["Library", "NoteOutcome", "NoteSave", "Reversal"]
 
@@ -942,11 +943,35 @@ class Library:
     # -- history ---------------------------------------------------------------
 
     def history(self, key: str | None = None) -> list[Entry]:
-        """The journal, oldest first; with ``key``, only the commands that changed that paper."""
-        entries = self.journal.entries() if self.journal is not None else []
-        if key is None:
-            return entries
-        return [entry for entry in entries if key in entry.keys]
+        """The journal, oldest first; with ``key``, only the commands that changed that paper.
+
+        A paper's commands are found under every key it has had (see :meth:`paper_history`).
+        """
+        if key is not None:
+            return [event.entry for event in reversed(self.paper_history(key))]
+        return self.journal.entries() if self.journal is not None else []
+
+    def paper_history(
+        self, key: str, *, entries: Sequence[Entry] | None = None
+    ) -> list[PaperEvent]:
+        """What the journal says happened to the paper with ``key``, newest first.
+
+        ``key`` is the paper's key or one of its aliases (an old key); the paper's
+        other names are followed, as are the keys it had before a rename. A key no
+        paper has (removed since) gives the history of what had it. ``entries``: the
+        journal's, when already read.
+        """
+        from readlist.store.paper_history import paper_history
+
+        if self.journal is None:
+            return []
+        self.refresh()
+        current = key if key in self._doc_ids else self._aliases().get(key)
+        names = [key]
+        if current is not None:
+            aliases = self._docs[current].get("aliases")
+            names += [current, *(a for a in aliases or () if isinstance(a, str))]
+        return paper_history(self.journal.entries() if entries is None else entries, names)
 
     def undo(self, count: int = 1) -> Reversal:
         """Reverse the last ``count`` commands not yet undone, skipping fields changed since."""

@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
 
 from readlist.store.journal import describe_entry
 from readlist.store.library import Reversal
-
-if TYPE_CHECKING:
-    from readlist.tui.screens.library import LibraryScreen
+from readlist.tui.session import LibrarySession
 
 
-def start_reversal(screen: LibraryScreen, *, undo: bool) -> None:
+def start_reversal(
+    screen: Screen[Any],
+    session: LibrarySession,
+    *,
+    undo: bool,
+    then: Callable[[Reversal], object] | None = None,
+) -> None:
     """Queue the undo (or redo) of the last command on the library thread; then say what it did.
 
-    A failure comes back to the screen as :class:`LibrarySession.Failed` (one plain line).
+    ``then(reversal)`` runs after the toasts (the triage screen follows the paper).
+    A failure comes back to ``screen`` as :class:`LibrarySession.Failed` (one plain line).
     """
-    screen.session.write(
+
+    def done(reversal: Reversal) -> None:
+        _show(screen, reversal, undo=undo)
+        if then is not None:
+            then(reversal)
+
+    session.write(
         lambda library: library.undo() if undo else library.redo(),
         origin=screen,
-        done=lambda reversal: _show(screen, reversal, undo=undo),
+        done=done,
         title="Not undone" if undo else "Not redone",
     )
 
 
-def _show(screen: LibraryScreen, reversal: Reversal, *, undo: bool) -> None:
-    """Redraw and say, in plain text, what was undone or redone and what was skipped."""
+def _show(screen: Screen[Any], reversal: Reversal, *, undo: bool) -> None:
+    """Say, in plain text, what was undone or redone and what was skipped."""
     if not reversal.entries:
         screen.notify("Nothing to undo" if undo else "Nothing to redo", markup=False)
         return

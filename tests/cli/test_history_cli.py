@@ -230,3 +230,32 @@ def test_a_file_name_that_is_not_utf8_is_journaled_escaped(
     run_cli("import", str(source), check=True)
     command = Library(library_file).history()[-1].command
     assert command == f"import '{tmp_path}/refs\\xff.bib'"
+
+
+def test_history_of_a_key_follows_it_through_rekey_and_shows_only_that_paper(
+    run_cli: RunCLI, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nformula = "auth.lower + shorttitle(1,1) + year"\n')
+    env = {"READLIST_CONFIG": str(config)}
+    imported(run_cli)
+    run_cli("tag", "lee2024sparse", "ml", check=True)
+    run_cli("mark", "ng2023dense", "read", check=True)
+    renames = run_cli("rekey", "--force", env=env, check=True).stdout
+    new = json.loads(run_cli("show", "lee2024sparse", "--json", check=True).stdout)["key"]
+    assert f"lee2024sparse -> {new}" in renames and new != "lee2024sparse"
+    run_cli("note", new, "after the rename", check=True)
+    by_old = run_cli("history", "lee2024sparse", check=True).stdout.splitlines()
+    by_new = run_cli("history", new, check=True).stdout.splitlines()
+    assert by_old == by_new
+    assert [line.split(" ", 2)[2].split(":")[0] for line in by_new] == [
+        f"note {new} 'after the rename'",
+        "rekey --force",
+        "tag lee2024sparse ml",
+        "import -",
+    ]
+    assert f": {new}: " in by_new[1] and "key was lee2024sparse" in by_new[1]
+    assert "ng2023dense" not in by_new[1] and "ng2023dense" not in by_new[3]
+    assert by_new[3].endswith(": lee2024sparse added")
+    as_json = json.loads(run_cli("history", "lee2024sparse", "--json", check=True).stdout)
+    assert [entry["command"] for entry in as_json][-1] == "import -"

@@ -128,3 +128,73 @@ async def test_a_paper_removed_during_triage_is_skipped(
         await pilot.press("s")
         await settle(pilot)  # the next paper is checked on the library thread
         assert shown_title(app) == "Aligning"
+
+
+async def test_u_after_a_wrong_d_brings_the_paper_back_unread_and_ctrl_r_redoes_it(
+    app: ReadlistApp, library_path: Path, notifications: list[tuple[str, str]]
+) -> None:
+    slora = key_of(library_path, "S-LoRA")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "d")  # S-LoRA: done (by mistake)
+        await settle(pilot)
+        assert fresh(library_path).get(slora).status is Status.READ
+        assert shown_title(app) == "Efficient"
+        await pilot.press("s")  # and a skip after it
+        assert count_label(app) == "3 / 3"
+        await pilot.press("u")
+        await settle(pilot)
+        assert fresh(library_path).get(slora).status is Status.UNREAD
+        assert shown_title(app) == "S-LoRA:"  # back on the paper, unread again
+        detail = app.screen.query_one(PaperDetail)
+        assert detail.paper is not None and detail.paper.status is Status.UNREAD
+        assert count_label(app) == "1 / 3"
+        assert app.screen.query_one(ProgressBar).progress == 0
+        assert isinstance(app.screen, TriageScreen)
+        assert (app.screen.summary.seen, app.screen.summary.read) == (0, 0)
+        assert app.screen.summary.skipped == 0  # Efficient comes again
+        assert ("information", f"Undid tui: done: {slora}: unread → read") in notifications
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert fresh(library_path).get(slora).status is Status.READ
+        assert shown_title(app) == "Efficient"  # decided again: moved on
+        assert (app.screen.summary.seen, app.screen.summary.read) == (1, 1)
+        assert [e.command for e in fresh(library_path).history()[-2:]] == [
+            "tui: undo",
+            "tui: redo",
+        ]
+
+
+async def test_u_on_the_summary_goes_back_to_the_last_paper(
+    app: ReadlistApp, library_path: Path
+) -> None:
+    aligning = key_of(library_path, "Aligning")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "s", "s", "r")  # the last paper: read now, then the summary
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TriageScreen) and screen.finished
+        assert fresh(library_path).get(aligning).status is Status.READING
+        await pilot.press("u")
+        await settle(pilot)
+        assert not screen.finished
+        assert not screen.query_one("#triage-summary").display
+        assert shown_title(app) == "Aligning"
+        assert fresh(library_path).get(aligning).status is Status.UNREAD
+        assert (screen.summary.seen, screen.summary.reading, screen.summary.skipped) == (2, 0, 2)
+
+
+async def test_u_after_a_tag_keeps_the_paper_on_show(app: ReadlistApp, library_path: Path) -> None:
+    efficient = key_of(library_path, "Efficient")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "s", "t", *"later", "enter")
+        await settle(pilot)
+        assert "later" in fresh(library_path).get(efficient).tags
+        await pilot.press("u")
+        await settle(pilot)
+        assert "later" not in fresh(library_path).get(efficient).tags
+        assert shown_title(app) == "Efficient" and count_label(app) == "2 / 3"
+        detail = app.screen.query_one(PaperDetail)
+        assert detail.paper is not None and "later" not in detail.paper.tags

@@ -114,6 +114,7 @@ class LibraryScreen(Screen[None]):
         Binding("S", "stats", "Stats", show=False, tooltip="reading stats"),
         Binding("ctrl+g", "sync", "Sync", show=False, tooltip="readlist sync (git)"),
         Binding("u,ctrl+z", "undo", "Undo", tooltip="undo the last command"),
+        Binding("H", "paper_history", "History", show=False, tooltip="what changed in this paper"),
         Binding(
             "ctrl+r,ctrl+y", "redo", "Redo", show=False, tooltip="redo the last command undone"
         ),
@@ -592,13 +593,20 @@ class LibraryScreen(Screen[None]):
         """Undo the last command (from here or anywhere else), in a worker."""
         from readlist.tui.history import start_reversal
 
-        start_reversal(self, undo=True)
+        start_reversal(self, self.session, undo=True)
 
     def action_redo(self) -> None:
         """Redo the last command undone, in a worker."""
         from readlist.tui.history import start_reversal
 
-        start_reversal(self, undo=False)
+        start_reversal(self, self.session, undo=False)
+
+    def action_paper_history(self) -> None:
+        """Show what the journal says happened to the highlighted paper, newest first."""
+        from readlist.tui.screens.paper_history import PaperHistoryScreen
+
+        if paper := self._current():
+            self.app.push_screen(PaperHistoryScreen(self.session, paper.key, paper.title))
 
     def action_remove(self) -> None:
         """Remove the target papers, after asking."""

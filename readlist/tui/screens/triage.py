@@ -1,4 +1,9 @@
-"""Triage: unread papers one at a time, big and readable, one key per decision."""
+"""Triage: unread papers one at a time, big and readable, one key per decision.
+
+``u`` undoes the last command (a wrong ``d``, say) and the card goes back to the
+paper it changed, unread again, with the summary's counts taken back; ``ctrl+r``
+redoes it and, if that decides the paper on show again, moves on as the key did.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from readlist.errors import KeyLookupError
 from readlist.models import Paper, Status
 from readlist.store import Library
+from readlist.store.library import Reversal
 from readlist.tui.paper_actions import PaperActions
 from readlist.tui.session import LibrarySession
 from readlist.tui.widgets.paper_detail import PaperDetail
@@ -63,6 +69,8 @@ class TriageScreen(Screen[TriageSummary]):
         Binding("n", "note", "Note"),
         Binding("o", "open_code", "Code"),
         Binding("p", "open_paper", "Paper page", show=False),
+        Binding("u,ctrl+z", "undo", "Undo", tooltip="back to its paper"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, tooltip="what u undid"),
         Binding("j", "scroll('down')", "Scroll down", show=False),
         Binding("k", "scroll('up')", "Scroll up", show=False),
         Binding("escape,q", "finish", "Finish"),
@@ -77,6 +85,8 @@ class TriageScreen(Screen[TriageSummary]):
         self.index = 0
         self.summary = TriageSummary(total=len(self.keys))
         self.finished = False
+        #: The summary count each decided paper (by index) added to, taken back by an undo.
+        self._decided: dict[int, str] = {}
         self.paper_actions = PaperActions(self, session, changed=self._redraw)
 
     @property
@@ -170,15 +180,21 @@ class TriageScreen(Screen[TriageSummary]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Only leaving works once the summary is up; enter only closes it."""
+        """Once the summary is up: leaving, and undo (back to the last paper); enter closes."""
         if action in ("finish", "close"):
             return action == "finish" or self.finished
-        return not self.finished
+        return action in ("undo", "redo") or not self.finished
 
     def _next(self) -> None:
         self.summary.seen += 1
         self.index += 1
         self._show()
+
+    def _decide(self, count: str) -> None:
+        """Count the paper on show under ``count`` (``read``, ``skipped`` …) and move on."""
+        self._decided[self.index] = count
+        setattr(self.summary, count, getattr(self.summary, count) + 1)
+        self._next()
 
     def _set_status(self, status: Status) -> bool:
         """Queue the new status (saved in turn; a failure is told); whether there was a paper."""
@@ -196,20 +212,17 @@ class TriageScreen(Screen[TriageSummary]):
     def action_reading(self) -> None:
         """Read it now: mark it reading and move on."""
         if self._set_status(Status.READING):
-            self.summary.reading += 1
-            self._next()
+            self._decide("reading")
 
     def action_done(self) -> None:
         """Done with it: mark it read and move on."""
         if self._set_status(Status.READ):
-            self.summary.read += 1
-            self._next()
+            self._decide("read")
 
     def action_skip(self) -> None:
         """Leave it unread and move on."""
         if self.paper is not None:
-            self.summary.skipped += 1
-            self._next()
+            self._decide("skipped")
 
     def _redraw(self) -> None:
         """Show the paper again after a change."""
@@ -258,6 +271,57 @@ class TriageScreen(Screen[TriageSummary]):
             self.dismiss(self.summary)
         else:
             self._finish()
+
+    def action_undo(self) -> None:
+        """Undo the last command; the card goes back to the paper it changed."""
+        from readlist.tui.history import start_reversal
+
+        start_reversal(self, self.session, undo=True, then=self._undone)
+
+    def action_redo(self) -> None:
+        """Redo the last command undone; if it decides the paper on show, move on."""
+        from readlist.tui.history import start_reversal
+
+        start_reversal(self, self.session, undo=False, then=self._redone)
+
+    def _undone(self, reversal: Reversal) -> None:
+        """Go back to the latest paper of the queue the undo changed (its decision uncounted)."""
+        if self not in self.app.screen_stack:
+            return
+        changed = set(reversal.changed)
+        back = [i for i, key in enumerate(self.keys[: self.index + 1]) if key in changed]
+        if not back or (back[-1] == self.index and not self.finished):
+            self._redraw()  # the paper on show (a tag, a note), or none of the queue
+            return
+        self._rewind(back[-1])
+
+    def _rewind(self, index: int) -> None:
+        """Show the paper at ``index`` again; decisions from it on no longer count."""
+        for decided in [i for i in self._decided if i >= index]:
+            count = self._decided.pop(decided)
+            setattr(self.summary, count, getattr(self.summary, count) - 1)
+            self.summary.seen -= 1
+        self.index = index
+        if self.finished:
+            self.finished = False
+            self.query_one("#triage-summary").display = False
+            self.query_one(PaperDetail).display = True
+            self.refresh_bindings()
+        self._show()
+
+    def _redone(self, reversal: Reversal) -> None:
+        """A redo that decides the paper on show again moves on, as its key did."""
+        if self not in self.app.screen_stack or self.finished:
+            return
+        paper = self.paper
+        if paper is not None and paper.key in reversal.changed:
+            if paper.status is Status.READ:
+                self._decide("read")
+                return
+            if paper.status is Status.READING:
+                self._decide("reading")
+                return
+        self._redraw()
 
     def action_close(self) -> None:
         """Back to the library."""
