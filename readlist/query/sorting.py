@@ -81,8 +81,17 @@ def sort_papers(papers: Sequence[S], by: str = "published", reverse: bool = Fals
     return known + unknown
 
 
-def first_in_order(papers: Sequence[S], by: str, reverse: bool, limit: int) -> list[S]:
+def first_in_order(
+    papers: Sequence[S],
+    by: str,
+    reverse: bool,
+    limit: int,
+    values: Sequence[Any] | None = None,
+) -> list[S]:
     """``sort_papers(papers, by, reverse)[:limit]``, without sorting all of ``papers``.
+
+    ``values``: each paper's value in the order, when the caller read them faster
+    (then only the papers that may be among the first are looked at).
 
     The ``limit``-th best value is found with a heap; the papers with a better value
     are in, and of those with exactly that value (or, when too few have a value at
@@ -94,7 +103,8 @@ def first_in_order(papers: Sequence[S], by: str, reverse: bool, limit: int) -> l
     if len(papers) <= limit:
         return sort_papers(papers, by, reverse)
     order = SORTS[sort_name(by)]
-    values = [order.value(paper) for paper in papers]
+    if values is None:
+        values = [order.value(paper) for paper in papers]
     known = [value for value in values if value is not None]
     descending = order.newest_first != reverse
     if len(known) >= limit:
