@@ -543,9 +543,14 @@ class Library:
     def status_counts(self) -> Counter[Status]:
         """How many papers have each status (every status present, maybe 0)."""
         counts: Counter[Status] = Counter({status: 0 for status in Status})
-        counts.update(
-            self._counts("status", lambda docs: (Status.parse(d.get("status")) for d in docs))
+        # The stored values are counted first (in C) and each read once: anything but a
+        # string reads as unread, as Status.parse reads it (and may not be hashable).
+        stored = self._counts(
+            "status",
+            lambda docs: (s if type(s := d.get("status")) is str else None for d in docs),
         )
+        for value, count in stored.items():
+            counts[Status.parse(value)] += count
         return counts
 
     def category_counts(self) -> Counter[str]:

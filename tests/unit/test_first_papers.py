@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readlist.models import Paper
+from readlist.models import Paper, Status
 from readlist.query import sort_papers
 from readlist.store import Library
 
@@ -61,9 +62,15 @@ def test_first_papers_are_the_first_of_the_sorted_library(
 ) -> None:
     path = tmp_path / "library.json"
     write_library(path, records)
-    first = Library(path).first_papers(by, reverse, limit)
-    expected = sort_papers(Library(path).papers(), by, reverse=reverse)[:limit]
+    fast = Library(path)
+    first = fast.first_papers(by, reverse, limit)
+    papers = Library(path).papers()
+    expected = sort_papers(papers, by, reverse=reverse)[:limit]
     assert [paper.to_dict() for paper in first] == [paper.to_dict() for paper in expected]
+    # The header's counts, read from the records too.
+    statuses = Counter(dict.fromkeys(Status, 0)) + Counter(paper.status for paper in papers)
+    assert fast.status_counts() == statuses
+    assert fast.keys() == [paper.key for paper in papers]
 
 
 def test_first_papers_read_no_abstract(tmp_path: Path) -> None:
