@@ -227,7 +227,8 @@ async def _tui(library: str, emit: Callable[..., None], *, keystrokes: bool) -> 
             if tables and tables.first().papers:
                 break
             await pilot.pause(0.005)
-        emit(event="ready", rows=len(tables.first().papers))
+        times = os.times()
+        emit(event="ready", rows=len(tables.first().papers), cpu=times.user + times.system)
         if not keystrokes:
             return
         from textual.widgets import Input

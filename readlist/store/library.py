@@ -52,6 +52,7 @@ from readlist.store.journal import (
 from readlist.store.records import (
     ABSTRACT_REF,
     Record,
+    RecordViews,
     alias_index,
     full_record,
     is_text,
@@ -315,6 +316,27 @@ class Library:
         texts = self._abstracts.texts()  # checked once, not once per paper
         return [self._paper(key, texts) for key in self._doc_ids]
 
+    def first_papers(self, by: str, reverse: bool, limit: int) -> list[Paper]:
+        """The first ``limit`` papers in the order ``by`` (:func:`sort_papers`'s), fast.
+
+        The order is read from the records; only those papers are built, without
+        their abstracts (the abstracts file is not read). For the interface's first
+        screen, before every paper is built.
+        """
+        from readlist.query.sorting import SORTS, first_in_order, sort_name
+
+        self.refresh()
+        name = sort_name(by)
+        views = RecordViews(list(self._doc_ids), self._docs)
+        values = views.values(name, SORTS[name].value)
+        first = first_in_order(views, name, reverse, limit, values)
+        return self._light_papers([view.ref for view in first])
+
+    def keys(self) -> list[str]:
+        """Every paper's key, in the order they were added (no paper is built)."""
+        self.refresh()
+        return list(self._doc_ids)
+
     def __len__(self) -> int:
         """How many papers the library holds."""
         self.refresh()
@@ -538,9 +560,14 @@ class Library:
     def status_counts(self) -> Counter[Status]:
         """How many papers have each status (every status present, maybe 0)."""
         counts: Counter[Status] = Counter({status: 0 for status in Status})
-        counts.update(
-            self._counts("status", lambda docs: (Status.parse(d.get("status")) for d in docs))
+        # The stored values are counted first (in C) and each read once: anything but a
+        # string reads as unread, as Status.parse reads it (and may not be hashable).
+        stored = self._counts(
+            "status",
+            lambda docs: (s if type(s := d.get("status")) is str else None for d in docs),
         )
+        for value, count in stored.items():
+            counts[Status.parse(value)] += count
         return counts
 
     def category_counts(self) -> Counter[str]:

@@ -9,10 +9,10 @@ Records edited by hand are read as well as they can be (:func:`read_record`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, overload
 
-from readlist.models import Paper
+from readlist.models import Paper, Status, fold
 from readlist.store.abstracts import abstract_digest
 
 #: The record field that names a paper's abstract in the abstracts file.
@@ -33,6 +33,102 @@ def read_record(record: Record) -> tuple[Paper, list[str]]:
     if digest is not None and (type(digest) is not str or not digest):
         problems.append(f"'{ABSTRACT_REF}' should be a digest string, not {type(digest).__name__}")
     return paper, problems
+
+
+#: Each status by its stored value.
+_STATUSES = {status.value: status for status in Status}
+
+
+class SortFields:
+    """What the orders read of a stored record, as :meth:`Paper.from_dict` would read it.
+
+    Taken straight from the record when every field has its right type (nearly
+    always); otherwise from the paper the record reads as. ``ref`` is the key the
+    library files the record under.
+    """
+
+    __slots__ = ("added", "authors", "key", "published", "ref", "status", "title")
+
+    ref: str
+    key: str
+    title: str
+    authors: list[str]
+    published: str | None
+    added: str | None
+    status: Status
+
+    def __init__(self, ref: str, record: Record) -> None:
+        """The fields of ``record``, filed under ``ref``."""
+        get = record.get
+        self.ref = ref
+        key, title, authors = get("key", ""), get("title", ""), get("authors", [])
+        published, added, status = get("published"), get("added"), get("status", "unread")
+        self.key, self.title, self.authors = key, title, authors
+        self.published, self.added = published, added
+        known = _STATUSES.get(status) if type(status) is str else None
+        if known is not None:
+            self.status = known
+        if (
+            type(key) is not str
+            or type(title) is not str
+            or type(authors) is not list
+            or not all(type(author) is str for author in authors)
+            or (published is not None and type(published) is not str)
+            or (added is not None and type(added) is not str)
+            or known is None
+        ):
+            paper = read_record(record)[0]
+            self.key, self.title, self.authors = paper.key, paper.title, paper.authors
+            self.published, self.added, self.status = paper.published, paper.added, paper.status
+
+
+class RecordViews(Sequence[SortFields]):
+    """The :class:`SortFields` of records, each made when first asked for."""
+
+    def __init__(self, refs: Sequence[str], records: Mapping[str, Record]) -> None:
+        """Views of ``records[ref]`` for each of ``refs``, in that order."""
+        self._refs = refs
+        self._records = records
+        self._made: dict[int, SortFields] = {}
+
+    def __len__(self) -> int:
+        """How many records."""
+        return len(self._refs)
+
+    @overload
+    def __getitem__(self, index: int) -> SortFields: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SortFields]: ...
+    def __getitem__(self, index: int | slice) -> SortFields | Sequence[SortFields]:
+        """The view of one record (or of a slice of them)."""
+        if isinstance(index, slice):
+            return [self[n] for n in range(len(self._refs))[index]]
+        view = self._made.get(index)
+        if view is None:
+            ref = self._refs[index]
+            view = self._made[index] = SortFields(ref, self._records[ref])
+        return view
+
+    def values(self, by: str, value: Any) -> list[Any]:
+        """Each record's value in the order ``by`` (whose value function is ``value``).
+
+        Dates and titles are read straight from the records when of the right type;
+        everything else through the record's view.
+        """
+        records, refs = self._records, self._refs
+        if by in ("published", "added"):
+            out = []
+            for n, ref in enumerate(refs):
+                date = records[ref].get(by)
+                out.append(date or None if date is None or type(date) is str else value(self[n]))
+            return out
+        if by == "title":
+            return [
+                fold(title) if type(title := records[ref].get("title", "")) is str
+                else value(self[n])
+                for n, ref in enumerate(refs)
+            ]  # fmt: skip
+        return [value(self[n]) for n in range(len(refs))]
 
 
 def full_record(paper: Paper, texts: dict[str, str]) -> Record:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -23,6 +24,7 @@ from readlist.tui.commands import key_commands
 from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.dialogs.prompt import ImportPrompt
+from readlist.tui.key_hold import KeyHold
 from readlist.tui.screens.help import HelpScreen, KeySection
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.screens.triage import TriageScreen
@@ -61,6 +63,8 @@ class ReadlistApp(App[None]):
         #: Drafts of unsaved notes kept when the app was told to quit (SIGTERM, SIGHUP);
         #: ``readlist`` names them once the terminal is its own again.
         self.drafts_kept: list[Path] = []
+        #: Keys held while the first screen shows only the first rows (see key_hold).
+        self.key_hold = KeyHold()
 
     def on_mount(self) -> None:
         """Open the library screen (it greets an empty library itself)."""
@@ -69,7 +73,12 @@ class ReadlistApp(App[None]):
             # Not every platform or thread can take signals; then there is nothing to catch.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(quit_signal, self._quit_on_signal, quit_signal)
-        self.push_screen(LibraryScreen(self.session, today=self.today))
+        self.push_screen(LibraryScreen(self.session, today=self.today, key_hold=self.key_hold))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Handle ``event``, unless it is a key held until all rows are shown."""
+        if not self.key_hold.takes(event):
+            await super().on_event(event)
 
     def on_unmount(self) -> None:
         """Give the quit signals back; let the library thread finish the writes queued."""

@@ -36,6 +36,7 @@ from readlist.models import Paper, Status
 from readlist.query import Query, parse_query, sort_name
 from readlist.query.kept_order import KeptOrder
 from readlist.store import Library
+from readlist.tui.widgets.columns import MEASURED_ROWS
 from readlist.tui.widgets.facet_sidebar import (
     ALTERNATIVES,
     FacetCounts,
@@ -54,6 +55,12 @@ FREEZE_AT = 2000
 #: A library job after which this many more objects (that the collector tracks) are
 #: alive than before has loaded something: they are frozen out of its sight.
 FREEZE_OBJECTS = 50_000
+#: From this many papers on, the first screen opens on the first rows, read from the
+#: records, while every paper is built (:meth:`LibrarySession.first_rows`).
+FIRST_PAGE_AT = 2000
+#: How many rows that first page holds: as many as the table measures its columns on,
+#: so the columns keep their widths when all rows arrive.
+FIRST_PAGE = MEASURED_ROWS
 #: The interpreter's thread switch interval while the library thread works: short, so
 #: the event loop gets the GIL back within a couple of milliseconds.
 WORKING_SWITCH_INTERVAL = 0.001
@@ -104,6 +111,8 @@ class Rows:
     positions: dict[str, int] = field(default_factory=dict)
     #: The sidebar's counts of these rows, when they were asked for.
     facets: FacetCounts | None = None
+    #: For the first page only: how many rows there are in all (the rest are coming).
+    shown: int | None = None
 
 
 class LibrarySession:
@@ -341,15 +350,41 @@ class LibrarySession:
         failed: Callable[[Exception], object],
         reverse: bool = False,
         facets: bool = False,
+        preview: Callable[[Rows], object] | None = None,
     ) -> None:
-        """Queue :meth:`find_rows` on the library thread; ``then(rows)`` or ``failed(error)``."""
+        """Queue :meth:`find_rows` on the library thread; ``then(rows)`` or ``failed(error)``.
+
+        ``preview``: before the library is first read, called on the event loop with
+        :meth:`first_rows` when there are such (a large library, no query), while
+        the same job goes on to all rows.
+        """
+        loop = asyncio.get_running_loop()
 
         def job(library: Library) -> Rows:
+            if preview is not None and not self.snapshot.loaded and query.is_empty:
+                first = self.first_rows(library, sort_by, reverse)
+                if first is not None:
+                    loop.call_soon_threadsafe(preview, first)
             return self.find_rows(
                 library, query, sort_by, counts=counts, reverse=reverse, facets=facets
             )
 
         self.queue(job, then, failed, "query and sort")
+
+    def first_rows(self, library: Library, sort_by: str, reverse: bool) -> Rows | None:
+        """The first rows of the whole library in this order, read from the records.
+
+        :data:`FIRST_PAGE` rows (library thread only); None below :data:`FIRST_PAGE_AT`
+        papers. They are exactly the first rows :meth:`find_rows` gives for an empty query;
+        the counts are the library's, :attr:`Rows.shown` the number of papers.
+        """
+        keys = library.keys()
+        if len(keys) < FIRST_PAGE_AT:
+            return None
+        papers = library.first_papers(sort_by, reverse, FIRST_PAGE)
+        counts = Counts(library.status_counts(), library.tag_counts(), library.category_counts())
+        positions = {paper.key: n for n, paper in enumerate(papers)}
+        return Rows(papers, frozenset(keys), counts, positions, shown=len(keys))
 
     def find_rows(
         self,

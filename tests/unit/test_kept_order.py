@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from readlist.models import Paper, Status
 from readlist.query import sort_papers
 from readlist.query.kept_order import KeptOrder
+from readlist.query.sorting import first_in_order
 
 # Few distinct values, so that ties (and papers without the value) are common.
 titles = st.sampled_from(["Alpha", "alpha", "Beta", "Émile", "zeta", "", "Ångström"])
@@ -85,3 +86,26 @@ def test_one_changed_paper_moves_alone() -> None:
     assert "k7" not in kept.keys
     expected = sort_papers(list(papers.values()), "title")
     assert [p.key for p in kept.papers] == [p.key for p in expected]
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), by=orders, reverse=st.booleans(), limit=st.integers(0, 12))
+def test_first_in_order_is_the_start_of_a_full_sort(
+    data: st.DataObject, by: str, reverse: bool, limit: int
+) -> None:
+    keys = data.draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=40))
+    papers = list(data.draw(library(keys)).values())
+    first = first_in_order(papers, by, reverse, limit)
+    expected = sort_papers(papers, by, reverse=reverse)[:limit]
+    assert all(a is b for a, b in zip(first, expected, strict=True))
+
+
+def test_first_in_order_keeps_the_given_order_between_equal_papers() -> None:
+    # Same value and same ties (two records claiming one key): the order given decides.
+    papers = [Paper(title="Same", key="k", published="2020") for _ in range(30)]
+    papers += [Paper(title="Other", key=f"o{n}") for n in range(30)]
+    for by in ("published", "title", "key"):
+        for reverse in (False, True):
+            expected = sort_papers(papers, by, reverse=reverse)[:10]
+            first = first_in_order(papers, by, reverse, 10)
+            assert all(a is b for a, b in zip(first, expected, strict=True))

@@ -36,6 +36,7 @@ from readlist.query import Query, parse_query
 from readlist.store import Library
 from readlist.tui.commands import SORT_CYCLE, LibraryCommands
 from readlist.tui.dialogs.command import command_session
+from readlist.tui.key_hold import KeyHold
 from readlist.tui.literal import literal_lines
 from readlist.tui.paper_actions import PaperActions
 from readlist.tui.screens.library_transfers import LibraryTransfers
@@ -124,9 +125,19 @@ class LibraryScreen(Screen[None]):
     COMMANDS = Screen.COMMANDS | {LibraryCommands}
     """The palette's commands without a key (the keys are there as system commands)."""
 
-    def __init__(self, session: LibrarySession, *, today: Callable[[], date] = date.today) -> None:
-        """The main screen on ``session``'s library; ``today`` dates the stats."""
+    def __init__(
+        self,
+        session: LibrarySession,
+        *,
+        today: Callable[[], date] = date.today,
+        key_hold: KeyHold | None = None,
+    ) -> None:
+        """The main screen on ``session``'s library; ``today`` dates the stats.
+
+        ``key_hold``: the app's, to hold keys while only the first rows are shown.
+        """
         super().__init__()
+        self.key_hold = key_hold or KeyHold()
         self.session = session
         self.today = today
         self.state, self._state_problem = load_state()
@@ -149,6 +160,8 @@ class LibraryScreen(Screen[None]):
         self._rows_first = False
         self._keep_after_reload: str | None = None
         self._first_rows = True
+        #: While the first page is shown: how many rows there are in all.
+        self._first_page_of: int | None = None
 
     @property
     def library(self) -> Library:
@@ -266,10 +279,34 @@ class LibraryScreen(Screen[None]):
             facets=self.query_one(FacetSidebar).display,
             then=self._show_rows,
             failed=self._rows_failed,
+            preview=self._show_first_page if self._first_rows else None,
         )
+
+    def _show_first_page(self, rows: Rows) -> None:
+        """Show the first rows of a large library while the rest are built.
+
+        Keys are held meanwhile (see :mod:`readlist.tui.key_hold`), so none acts on
+        a row that is not there yet; all rows replace these, the cursor kept.
+        """
+        if not self._first_rows or self._rows_again:  # all rows came first, or a query
+            return
+        self._first_page_of = rows.shown
+        self.key_hold.hold()
+        by, reverse = self.order
+        self.table.sort_by, self.table.sort_reversed = by, reverse
+        self.table.set_papers(rows.papers, first=True, positions=rows.positions)
+        if rows.counts is not None:
+            self._statuses = rows.counts.statuses
+        self._show_counts()
+
+    def _all_rows_shown(self) -> None:
+        """The first page (if one was shown) gave way: the held keys go on."""
+        self._first_page_of = None
+        self.key_hold.release(self.app)
 
     def _rows_failed(self, error: Exception) -> None:
         self._rows_asked = False
+        self._all_rows_shown()
         self.notify(
             str(error), title="Cannot read the library", severity="error", timeout=30, markup=False
         )
@@ -288,10 +325,12 @@ class LibraryScreen(Screen[None]):
         self.table.set_papers(rows.papers, keep=keep, first=first, positions=rows.positions)
         if rows.counts is not None:
             self._statuses = rows.counts.statuses
+        self._first_page_of = None
         self._show_facets(rows.facets)
         self._show_counts()
         if self._first_rows:
             self._first_rows = False
+            self._all_rows_shown()
             self.session.warm_up()
             if self.library_is_empty():
                 self.call_after_refresh(self.transfers.welcome)
@@ -312,7 +351,7 @@ class LibraryScreen(Screen[None]):
         by, reverse = self.order
         self.query_one(CountsHeader).show_counts(
             self._statuses,
-            shown=len(self.table.papers),
+            shown=self._first_page_of or len(self.table.papers),
             selected=len(self.table.selected),
             sort_by=f"{by} ▴" if reverse else by,
             sync=self._sync_label,

@@ -1,0 +1,161 @@
+"""A large library opens on its first rows, read from the records, then shows them all.
+
+The first page must be exactly the start of the full table, and keys pressed before
+all rows are there must neither be lost nor act on another paper than they would
+with all rows shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from readlist.models import Paper, Status
+from readlist.query import sort_papers
+from readlist.store import Library
+from readlist.tui import session as session_module
+from readlist.tui.app import ReadlistApp
+from readlist.tui.commands import SORT_CYCLE
+from readlist.tui.screens import library as library_screen
+from readlist.tui.state import TuiState
+from readlist.tui.widgets.counts_header import CountsHeader
+from readlist.tui.widgets.paper_table import PaperTable
+from tests.tui.tui_helpers import SIZE, TODAY, Clock, fresh, settle, wait_until
+
+#: Papers in the library, and the first page's size, for these tests.
+PAPERS = 40
+PAGE = 6
+
+
+class GatedLibrary(Library):
+    """A library whose papers are not all built until :attr:`gate` is set."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.gate = threading.Event()
+
+    def papers(self) -> list[Paper]:
+        assert self.gate.wait(30), "the test never opened the gate"
+        return super().papers()
+
+
+@pytest.fixture
+def big_path(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A library of PAPERS papers with many ties (dates, titles, statuses) and gaps."""
+    monkeypatch.setattr(session_module, "FIRST_PAGE_AT", 10)
+    monkeypatch.setattr(session_module, "FIRST_PAGE", PAGE)
+    dates = [None, "2023", "2023-05", "2023-05-01", "2024-01-02", "2022"]
+    authors = [[], ["Zoë Müller"], ["anna kim", "Bo Xu"], ["Anna Kim"]]
+    papers = [
+        Paper(
+            title=f"{['Alpha', 'Émile', 'beta', 'Zeta'][n % 4]} study {n}",
+            authors=authors[n % 4],
+            published=dates[n % 6],
+            abstract=f"Abstract {n}.",
+        )
+        for n in range(PAPERS)
+    ]
+    path = tmp_path / "big.json"
+    library = Library(path)
+    keys = library.import_papers(papers).added
+    clock.advance(days=1)
+    library.set_status(keys[::3], Status.READING)
+    library.set_status(keys[1::5], Status.READ)
+    library.add_tags(keys[::4], ["toread"])
+    return path
+
+
+def remembered(monkeypatch: pytest.MonkeyPatch, state: TuiState) -> None:
+    monkeypatch.setattr(library_screen, "load_state", lambda: (state, None))
+
+
+def full_order(path: Path, by: str, reverse: bool) -> list[str]:
+    return [paper.key for paper in sort_papers(fresh(path).papers(), by, reverse=reverse)]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("by", SORT_CYCLE)
+async def test_the_first_page_is_the_start_of_the_full_table(
+    big_path: Path, monkeypatch: pytest.MonkeyPatch, by: str, reverse: bool
+) -> None:
+    remembered(monkeypatch, TuiState(sort_by=by, sort_reversed=reverse))
+    library = GatedLibrary(big_path)
+    app = ReadlistApp(library, today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await wait_until(pilot, lambda: bool(table.papers), 5)
+        first = [paper.to_dict() for paper in table.papers]
+        header = str(app.screen.query_one(CountsHeader).query_one(".counts-view").render())
+        library.gate.set()
+        await settle(pilot)
+        whole = [paper.to_dict() for paper in table.papers]
+        assert len(first) == PAGE and len(whole) == PAPERS
+        expected = full_order(big_path, by, reverse)
+        assert [paper["key"] for paper in whole] == expected
+        # The same papers, in the same order, with the same content (the abstract,
+        # not in the table, comes with all rows).
+        assert [dict(paper, abstract="") for paper in whole[:PAGE]] == first
+        assert f"showing {PAPERS}" in header
+
+
+async def test_keys_pressed_before_all_rows_arrive_act_on_the_right_papers(
+    big_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remembered(monkeypatch, TuiState())
+    library = GatedLibrary(big_path)
+    app = ReadlistApp(library, today=lambda: TODAY)
+    expected = full_order(big_path, "published", False)
+    before = {paper.key: paper.status for paper in fresh(big_path).papers()}
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await wait_until(pilot, lambda: bool(table.papers), 5)
+        assert len(table.papers) == PAGE
+        # Past the first page: mark the tenth paper, select the last one, then search.
+        await pilot.press(*["j"] * 9, "r", "G", "space", "slash", "s", "t")
+        assert len(table.papers) == PAGE and table.cursor == 0  # held, none lost
+        library.gate.set()
+        await settle(pilot)
+        search = app.screen.query_one("#search", Input)
+        await wait_until(pilot, lambda: search.value == "st", 5)
+        await settle(pilot)
+        assert table.selected == {expected[-1]}
+        after = {paper.key: paper.status for paper in fresh(big_path).papers()}
+        changed = {key for key in after if after[key] is not before[key]}
+        assert changed == {expected[9]}
+        assert after[expected[9]] is before[expected[9]].next()
+
+
+async def test_a_remembered_query_opens_on_all_its_rows(
+    big_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = TuiState()
+    state.remember_query(big_path, "tag:toread")
+    remembered(monkeypatch, state)
+    library = GatedLibrary(big_path)
+    app = ReadlistApp(library, today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await pilot.pause(0.3)
+        assert not table.papers  # no first page: it would not be this query's start
+        library.gate.set()
+        await settle(pilot)
+        wanted = [p.key for p in sort_papers(fresh(big_path).search("tag:toread"), "published")]
+        assert [paper.key for paper in table.papers] == wanted
+
+
+async def test_a_small_library_opens_on_all_its_rows(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remembered(monkeypatch, TuiState())
+    library = GatedLibrary(library_path)  # six papers: below FIRST_PAGE_AT
+    app = ReadlistApp(library, today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await pilot.pause(0.3)
+        assert not table.papers
+        library.gate.set()
+        await settle(pilot)
+        assert len(table.papers) == 6
