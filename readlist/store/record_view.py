@@ -24,8 +24,7 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ def digest_path(library: str | os.PathLike[str]) -> Path:
     return path.with_name(f"{path.stem}.digest")
 
 
-def file_digest(pieces: list[bytes] | list[memoryview] | bytes) -> str:
+def file_digest(pieces: Sequence[bytes | memoryview] | bytes) -> str:
     """The SHA-1 of the bytes, given whole or as the pieces written one after the other."""
     digest = hashlib.sha1(usedforsecurity=False)
     for piece in [pieces] if isinstance(pieces, bytes) else pieces:
@@ -93,15 +92,23 @@ def meta_tail(meta: Mapping[str, Any]) -> bytes:
     return dumped[dumped.index(b"{},") + 2 :]
 
 
-@dataclass(frozen=True, slots=True)
 class RecordView:
     """The bytes of a records file, and the doc id of each key; records found when asked for."""
 
-    raw: bytes
-    #: The doc id of each key (the last record, if two have one key), in file order.
-    ids: dict[str, int]
-    #: Where the papers table's entries end in :attr:`raw` (its closing line is next).
-    table_end: int
+    def __init__(self, raw: bytes | list[memoryview], ids: dict[str, int], table_end: int) -> None:
+        """The file's bytes (whole, or the pieces of a save), its keys' doc ids, its table end."""
+        self._raw = raw
+        #: The doc id of each key (the last record, if two have one key), in file order.
+        self.ids = ids
+        #: Where the papers table's entries end in :attr:`raw` (its closing line is next).
+        self.table_end = table_end
+
+    @property
+    def raw(self) -> bytes:
+        """The file's bytes (the pieces of a save are joined when first asked for)."""
+        if not isinstance(self._raw, bytes):
+            self._raw = b"".join(self._raw)
+        return self._raw
 
     def span(self, doc_id: int) -> tuple[int, int]:
         """Where the record of ``doc_id`` lies in :attr:`raw`: from its ``{`` to after its ``}``."""
@@ -122,26 +129,27 @@ class RecordView:
         parsed: Record = orjson.loads(self.raw[start:end])
         return parsed
 
-    def splice(self, replace: Mapping[int, Record]) -> tuple[list[bytes], RecordView | None]:
+    def splice(self, replace: Mapping[int, Record]) -> tuple[list[memoryview], RecordView | None]:
         """The file with the records of ``replace`` (by doc id) in place of the stored ones.
 
         The pieces to write one after the other, and the view of the bytes they make
         (``None`` when a replaced record changed its key: the file must be read again).
         """
         spans = sorted((self.span(doc_id), doc_id) for doc_id in replace)
-        pieces: list[bytes] = []
+        raw = memoryview(self.raw)  # pieces of it, not copies
+        pieces: list[memoryview] = []
         at = 0
         growth = 0
         for (start, end), doc_id in spans:
             new = encode_record(replace[doc_id])
-            pieces += [self.raw[at:start], new]
+            pieces += [raw[at:start], memoryview(new)]
             growth += len(new) - (end - start)
             at = end
-        pieces.append(self.raw[at:])
+        pieces.append(raw[at:])
         keys = {doc_id: key for key, doc_id in self.ids.items() if doc_id in replace}
         if any(replace[doc_id].get("key") != key for doc_id, key in keys.items()):
             return pieces, None
-        return pieces, RecordView(b"".join(pieces), self.ids, self.table_end + growth)
+        return pieces, RecordView(pieces, self.ids, self.table_end + growth)
 
 
 def encode_record(record: Mapping[str, Any]) -> bytes:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -231,7 +231,7 @@ class SafeJSONStorage(Storage):
     def _scan(self, raw: bytes) -> RecordView | None:
         return scan(raw, self.path, meta_tail(meta_record(self.kind)))
 
-    def _write_digest(self, payload: list[bytes]) -> None:
+    def _write_digest(self, payload: Sequence[bytes | memoryview]) -> None:
         """Name the digest of what was just saved (a library file only)."""
         if self.kind == LIBRARY_KIND:
             write_digest(self.path, file_digest(payload))
@@ -300,7 +300,7 @@ class SafeJSONStorage(Storage):
             self._stamp = None  # read again (a key changed)
         self.generation += 1
 
-    def _replace(self, payload: list[bytes]) -> None:
+    def _replace(self, payload: Sequence[bytes | memoryview]) -> None:
         """Put ``payload`` (its pieces in order) in place of the file, whole or not at all."""
         atomic_write(self.path, payload)
 
@@ -345,10 +345,10 @@ class MemoryStorage(SafeJSONStorage):
     def _scan(self, raw: bytes) -> RecordView | None:
         return None  # no digest file in memory: always parsed whole
 
-    def _write_digest(self, payload: list[bytes]) -> None:
+    def _write_digest(self, payload: Sequence[bytes | memoryview]) -> None:
         pass
 
-    def _replace(self, payload: list[bytes]) -> None:
+    def _replace(self, payload: Sequence[bytes | memoryview]) -> None:
         self._clock[0] += 1
         whole = b"".join(payload)
         self.files[self.path] = whole
