@@ -23,6 +23,7 @@ from readlist.models import Paper
 from readlist.paths import abstracts_path, exports_path, lock_path
 from readlist.store.atomic import atomic_write, describe_file_kind
 from readlist.store.backup import backup_folder
+from readlist.store.record_view import digest_path
 from readlist.store.render_cache import render_cache_path
 
 
@@ -131,11 +132,11 @@ def _is_protected(real: Path, found: os.stat_result | None, library: Path) -> bo
 
 
 def _library_files(library: Path) -> Iterator[Path]:
-    """The library file, its abstracts, its export registry, its lock, render cache, backups."""
+    """The library file, its abstracts, its export registry, its lock, caches, backups."""
     real = Path(os.path.realpath(library))
     for path in {library, real}:
         yield from (path, abstracts_path(path), exports_path(path), lock_path(path))
-        yield render_cache_path(path)
+        yield from (render_cache_path(path), digest_path(path))
     folder = backup_folder(real).parent
     try:
         for entry in os.scandir(folder):

@@ -41,7 +41,10 @@ def warn_on_stderr(message: str) -> None:
 
 
 def open_library(
-    path: str | os.PathLike[str], *, warn: Callable[[str], None] = warn_on_stderr
+    path: str | os.PathLike[str],
+    *,
+    warn: Callable[[str], None] = warn_on_stderr,
+    lean: bool = False,
 ) -> Library:
     """The library at ``path`` (through a symlink, the real file), backed up daily.
 
@@ -50,6 +53,7 @@ def open_library(
     get keys from the user's key formula, read from the settings when the first one
     is made (a broken settings file only stops commands that add papers). The
     change journal keeps the days the settings say (a broken setting: 90, with a warning).
+    ``lean``: for a command on a few papers (see :class:`~readlist.store.Library`).
     """
     formulas: list[KeyFormula] = []
 
@@ -80,6 +84,7 @@ def open_library(
         make_key=configured_key,
         history_days=journal_days,
         warn=warn,
+        lean=lean,
     )
 
 

@@ -30,6 +30,8 @@ __all__ = ["Environment", "build_parser", "main"]
 GC_THRESHOLD = 100_000
 #: Commands that report damaged records themselves (import) or are about the files.
 _OWN_DAMAGE_REPORT = frozenset({"tui", "doctor", "restore", "import"})
+#: Commands on one paper, which read the records without parsing them all when they can.
+_LEAN = frozenset({"tag", "untag", "mark"})
 
 
 def command_function(name: str) -> Command:
@@ -129,7 +131,9 @@ def _run(argv: Sequence[str] | None, env: Environment, *, own_stdout: bool) -> i
         from readlist.services import open_library
 
         func = command_function(name)
-        library = open_library(library_path(args.library, env.environ), warn=warn)
+        library = open_library(
+            library_path(args.library, env.environ), warn=warn, lean=name in _LEAN
+        )
         library.command = command_label(sys.argv[1:] if argv is None else argv)
         status = func(args, library)
         if name not in _OWN_DAMAGE_REPORT:

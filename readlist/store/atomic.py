@@ -33,7 +33,7 @@ def describe_os_error(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
+def atomic_write(path: Path, payload: bytes | Iterable[bytes | memoryview]) -> None:
     """Replace ``path`` by ``payload``: temp file, fsync, rename, fsync folder.
 
     ``payload`` may be an iterable of byte chunks, written as they come, so a big
@@ -66,7 +66,7 @@ def copy_atomically(source: Path, target: Path) -> None:
     _fill_and_rename(_open_temp(target), target, copy, keep_mode=False)
 
 
-def _write_payload(handle: BinaryIO, payload: bytes | Iterable[bytes]) -> None:
+def _write_payload(handle: BinaryIO, payload: bytes | Iterable[bytes | memoryview]) -> None:
     if isinstance(payload, bytes | bytearray | memoryview):
         handle.write(payload)
     else:

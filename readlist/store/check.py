@@ -41,6 +41,7 @@ from readlist.store.format import (
 from readlist.store.index import index_path
 from readlist.store.journal import journal_path
 from readlist.store.locks import lock_holders
+from readlist.store.record_view import digest_path
 from readlist.store.records import ABSTRACT_REF, read_record
 from readlist.store.render_cache import render_cache_path
 from readlist.view import plural
@@ -300,7 +301,12 @@ def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
     found: list[Path] = []
     # The library, its abstracts and quarantine (saved under the lock), and a compaction
     # of the journal killed before its rename.
-    saved_under_lock = (abstracts_path(library), quarantine_path(library), journal_path(library))
+    saved_under_lock = (
+        abstracts_path(library),
+        quarantine_path(library),
+        journal_path(library),
+        digest_path(library),
+    )
     for saved in (library, *saved_under_lock):
         found += sorted(library.parent.glob(f".{_glob_escape(saved.name)}.*.tmp"))
     # The search index and an export's render cache are written without the lock: only

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
@@ -49,6 +49,7 @@ from readlist.store.journal import (
     journal_path,
     undo_state,
 )
+from readlist.store.record_view import LazyRecords
 from readlist.store.records import (
     ABSTRACT_REF,
     Record,
@@ -130,6 +131,7 @@ class Library:
         make_key: KeyMaker | None = None,
         history_days: Callable[[], int] | None = None,
         warn: Callable[[str], None] | None = None,
+        lean: bool = False,
     ) -> None:
         """Open (without creating) the library at ``path``; it is read on first use.
 
@@ -146,6 +148,12 @@ class Library:
         (:mod:`readlist.store.journal`), under the name in :attr:`command`;
         ``history_days`` says how many days it keeps (90 by default). A journal
         that cannot be written never fails a save: ``warn`` is told instead.
+
+        ``lean``: for a command on a few papers (``tag``, ``mark``). The records file,
+        when its bytes are those readlist last wrote, is not parsed: each record is
+        parsed when first used, and a change to records rewrites only their bytes
+        (:mod:`readlist.store.record_view`; the same file as a whole save). A
+        command that goes through every record pays a little more than without it.
         """
         self.path = Path(path)
         self.make_key = make_key
@@ -164,7 +172,8 @@ class Library:
         #: Papers built so far from ``_docs`` (a command on one paper builds one).
         self._papers: dict[str, Paper] = {}
         #: The stored records by key: the storage's own dicts, kept current by every save.
-        self._docs: dict[str, Record] = {}
+        self._docs: MutableMapping[str, Record] = {}
+        self._lean = lean and not issubclass(storage, MemoryStorage)
         self._doc_ids: dict[str, int] = {}
         #: The key of the paper each alias names (the first paper, if two claim it).
         self._alias_of: dict[str, str] | None = {}
@@ -209,6 +218,10 @@ class Library:
 
     def refresh(self) -> bool:
         """Reload from disk if the file changed; return whether anything changed."""
+        if self._lean:
+            changed = self._refresh_lean()
+            if changed is not None:
+                return changed
         raw = self._raw_papers()
         if self._storage.generation == self._generation:
             return False
@@ -250,6 +263,27 @@ class Library:
         self._haystacks = kept
         self._inline_abstracts = inline
         self._unusable = unusable
+        self._generation = self._storage.generation
+        return True
+
+    def _refresh_lean(self) -> bool | None:
+        """Take the records from the file unparsed if it can be: whether they changed.
+
+        ``None`` when it cannot be (the file was parsed whole: :meth:`refresh` goes on).
+        """
+        view = self._storage.read_view()
+        if view is None:
+            return None
+        if self._storage.generation == self._generation:
+            return False
+        self._docs = LazyRecords(view)
+        self._doc_ids = dict(view.ids)
+        self._papers = {}
+        self._damage = {}
+        self._haystacks = {}
+        self._alias_of = None
+        self._inline_abstracts = False  # scan() refuses a record holding its abstract
+        self._unusable = []  # and one that is not a paper record
         self._generation = self._storage.generation
         return True
 
@@ -706,6 +740,12 @@ class Library:
         One save, not one per kind of change: a kill can never leave half an import.
         Nothing in memory changes unless the save succeeds.
         """
+        view = self._storage.view
+        if view is not None and not removed and not insert and isinstance(self._docs, LazyRecords):
+            self._storage.write_spliced(
+                view, {self._doc_ids[key]: record for key, record in replace.items()}
+            )
+            return
         tables = dict(self._storage.read() or {})
         papers = dict(self._raw_papers())
         for key, record in replace.items():

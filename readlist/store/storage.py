@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -41,6 +41,7 @@ from readlist.store.format import (
     meta_record,
     parse_file,
 )
+from readlist.store.record_view import RecordView, file_digest, meta_tail, scan, write_digest
 
 #: Held while a storage makes its lock on first use (see :attr:`SafeJSONStorage.lock`).
 _MAKING_LOCKS = threading.RLock()
@@ -48,6 +49,7 @@ _MAKING_LOCKS = threading.RLock()
 LOCK_TIMEOUT_SECONDS = 15.0
 
 Stamp = tuple[int, int, int]
+Record = dict[str, Any]
 
 
 class Lock(Protocol):
@@ -90,6 +92,8 @@ class SafeJSONStorage(Storage):
         self._lock_of = lock_of
         self._lock_timeout = lock_timeout
         self._cache: Tables | None = None
+        #: The file's bytes with each record's place, when read by :meth:`read_view`.
+        self._view: RecordView | None = None
         self._stamp: Stamp | None = None
         #: Bumped every time the in-memory data changes (load or save).
         self.generation = 0
@@ -172,6 +176,11 @@ class SafeJSONStorage(Storage):
         stamp = self._stat()
         if stamp is not None and stamp == self._stamp and self._cache is not None:
             return self._cache
+        if stamp is not None and stamp == self._stamp and self._view is not None:
+            # The same bytes, read without parsing them: parsed now (the same data).
+            self._cache = self._parse(self._view.raw)
+            return self._cache
+        self._view = None
         if stamp is None:
             data: Tables | None = None
         else:
@@ -182,10 +191,50 @@ class SafeJSONStorage(Storage):
         return data
 
     def _load(self) -> Tables | None:
-        parsed = parse_file(self._read_bytes(), self.path, self.kind)
+        return self._parse(self._read_bytes())
+
+    def _parse(self, raw: bytes) -> Tables | None:
+        parsed = parse_file(raw, self.path, self.kind)
         if isinstance(parsed, FormatProblem):
             raise parsed.error(self.label)
         return parsed
+
+    @property
+    def view(self) -> RecordView | None:
+        """The view :meth:`read_view` made of the file as last read or saved, if any."""
+        return self._view
+
+    def read_view(self) -> RecordView | None:
+        """The library's records without parsing them, when the file is as readlist wrote it.
+
+        ``None`` when the file is absent or cannot be trusted to be laid out as
+        readlist writes it (:func:`readlist.store.record_view.scan`): then it was
+        parsed whole, and :meth:`read` serves it. Only for a library file.
+        """
+        stamp = self._stat()
+        if stamp is not None and stamp == self._stamp:
+            if self._view is not None:
+                return self._view
+            if self._cache is not None:
+                return None
+        if stamp is None or self.kind != LIBRARY_KIND:
+            self.read()
+            return None
+        raw = self._read_bytes()
+        view = self._scan(raw)
+        self._cache = self._parse(raw) if view is None else None
+        self._view = view
+        self._stamp = stamp
+        self.generation += 1
+        return view
+
+    def _scan(self, raw: bytes) -> RecordView | None:
+        return scan(raw, self.path, meta_tail(meta_record(self.kind)))
+
+    def _write_digest(self, payload: Sequence[bytes | memoryview]) -> None:
+        """Name the digest of what was just saved (a library file only)."""
+        if self.kind == LIBRARY_KIND:
+            write_digest(self.path, file_digest(payload))
 
     def _read_bytes(self) -> bytes:
         try:
@@ -211,8 +260,10 @@ class SafeJSONStorage(Storage):
             else:
                 payload = [orjson.dumps(data, option=orjson.OPT_INDENT_2)]
             with self.locked():
+                self._view = None
                 self._replace(payload)
                 self._stamp = self._stat()
+                self._write_digest(payload)
         except BaseException:
             # TinyDB mutated the cached dict in place before calling us: forget it,
             # so the next read comes from the file, which still holds the old state.
@@ -223,7 +274,33 @@ class SafeJSONStorage(Storage):
         self._cache = data
         self.generation += 1
 
-    def _replace(self, payload: list[bytes]) -> None:
+    def write_spliced(self, view: RecordView, replace: dict[int, Record]) -> None:
+        """Save the library of ``view`` with the records of ``replace`` (by doc id) replaced.
+
+        The same bytes as :meth:`write` of the whole library so changed, without
+        encoding the records that did not change. ``view`` must be :attr:`view`.
+        """
+        if view is not self._view:
+            raise ValueError("the view is not the file as last read")
+        pieces, after = view.splice(replace)
+        try:
+            with self.locked():
+                self._replace(pieces)
+                self._stamp = self._stat()
+                self._write_digest(pieces)
+        except BaseException:
+            self._cache = None
+            self._view = None
+            self._stamp = None
+            self.generation += 1
+            raise
+        self._cache = None
+        self._view = after
+        if after is None:
+            self._stamp = None  # read again (a key changed)
+        self.generation += 1
+
+    def _replace(self, payload: Sequence[bytes | memoryview]) -> None:
         """Put ``payload`` (its pieces in order) in place of the file, whole or not at all."""
         atomic_write(self.path, payload)
 
@@ -265,7 +342,13 @@ class MemoryStorage(SafeJSONStorage):
     def _read_bytes(self) -> bytes:
         return self.files[self.path]
 
-    def _replace(self, payload: list[bytes]) -> None:
+    def _scan(self, raw: bytes) -> RecordView | None:
+        return None  # no digest file in memory: always parsed whole
+
+    def _write_digest(self, payload: Sequence[bytes | memoryview]) -> None:
+        pass
+
+    def _replace(self, payload: Sequence[bytes | memoryview]) -> None:
         self._clock[0] += 1
         whole = b"".join(payload)
         self.files[self.path] = whole

@@ -205,6 +205,7 @@ def test_leftovers_of_the_files_beside_the_library_are_found_too(path: Path) -> 
     """A save of the abstracts or the quarantine killed before its rename leaves a temp file."""
     from readlist.paths import abstracts_path, quarantine_path
     from readlist.store.index import index_path
+    from readlist.store.record_view import digest_path
 
     Library(path).import_papers([paper("Kept")])
     abstracts_tmp = path.parent / f".{abstracts_path(path).name}.k1.tmp"
@@ -212,14 +213,16 @@ def test_leftovers_of_the_files_beside_the_library_are_found_too(path: Path) -> 
     old_index_tmp = path.parent / f".{index_path(path).name}.k3.tmp"
     live_index_tmp = path.parent / f".{index_path(path).name}.k4.tmp"
     other_library_tmp = path.parent / f".{path.stem}.other{path.suffix}.k5.tmp"
-    for tmp in (abstracts_tmp, quarantine_tmp, old_index_tmp, live_index_tmp, other_library_tmp):
+    digest_tmp = path.parent / f".{digest_path(path).name}.k6.tmp"
+    made = (abstracts_tmp, quarantine_tmp, old_index_tmp, live_index_tmp, other_library_tmp)
+    for tmp in (*made, digest_tmp):
         tmp.write_bytes(b"{")
     an_hour_ago = time.time() - 3600
     os.utime(old_index_tmp, (an_hour_ago, an_hour_ago))
     leftover = [f for f in check_library(path) if f.code == "leftover-temp"]
-    assert len(leftover) == 3
+    assert len(leftover) == 4
     removed = sorted(fix_library(path).removed)
-    assert removed == sorted([abstracts_tmp, quarantine_tmp, old_index_tmp])
+    assert removed == sorted([abstracts_tmp, quarantine_tmp, old_index_tmp, digest_tmp])
     # A search index being written right now by a reader, and another library's save, stay.
     assert live_index_tmp.exists() and other_library_tmp.exists()
 
