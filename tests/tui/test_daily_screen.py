@@ -381,6 +381,8 @@ async def test_the_footer_never_cuts_a_key(app: ReadlistApp, width: int) -> None
             assert key.content_size.width >= len(f"{key.key_display} {key.description}")
         labels = footer_labels(app)
         assert "? Help" in labels and "/ Search" in labels
+        if width >= 80:
+            assert "u Undo" in labels
         if width >= 120:
             assert "v Triage" in labels and "i Import" in labels
 

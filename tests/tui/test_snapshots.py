@@ -110,3 +110,8 @@ def test_export_dialog_at_80x24(
         pilot.app.screen.query_one(Input).cursor_blink = False
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=export)  # type: ignore[operator]
+
+
+def test_triage_at_80x24(snap_compare: object, app: ReadlistApp) -> None:
+    # Whole keys in the footer, u Undo among them (o Code left out first).
+    assert snap_compare(app, press=["v"], terminal_size=(80, 24), run_before=_settle)  # type: ignore[operator]

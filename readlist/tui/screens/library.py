@@ -64,7 +64,7 @@ SYNC_STATE_SECONDS = 30.0
 DETAIL_INTERVAL = 0.08
 SEARCH_PLACEHOLDER = "Search: words, tag:x status:unread author:kim year:>=2023 a OR b sort:title"
 #: The footer's keys to leave out first when the terminal is narrow.
-FOOTER_DROP_ORDER = ("import_file", "open_code", "triage", "edit_note", "cycle_sort")
+FOOTER_DROP_ORDER = ("command", "import_file", "open_code", "triage", "edit_note", "cycle_sort")
 
 
 class LibraryScreen(Screen[None]):

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from readlist.errors import KeyLookupError
 from readlist.models import Paper, Status
@@ -25,6 +25,7 @@ from readlist.store import Library
 from readlist.store.library import Reversal
 from readlist.tui.paper_actions import PaperActions
 from readlist.tui.session import LibrarySession
+from readlist.tui.widgets.fitting_footer import FittingFooter
 from readlist.tui.widgets.paper_detail import PaperDetail
 
 
@@ -56,6 +57,10 @@ class TriageSummary:
         """One line, e.g. ``5 of 85 papers: → reading 2, skipped 3``."""
         done = ", ".join(f"{name.split(' (')[0]} {n}" for name, n in self.counts() if n)
         return f"{self.seen} of {self.total} papers: {done or 'nothing changed'}"
+
+
+#: The footer's keys to leave out first when the terminal is narrow (never one cut in half).
+TRIAGE_FOOTER_DROP_ORDER = ("open_code", "note", "tag")
 
 
 class TriageScreen(Screen[TriageSummary]):
@@ -104,7 +109,7 @@ class TriageScreen(Screen[TriageSummary]):
             yield Static(id="triage-count")
         yield PaperDetail(id="triage-paper")
         yield Static(id="triage-summary")
-        yield Footer()
+        yield FittingFooter(drop_order=TRIAGE_FOOTER_DROP_ORDER)
 
     def on_mount(self) -> None:
         """Show the first paper."""
