@@ -79,14 +79,18 @@ def _authors(raw: str) -> tuple[list[str], bool]:
 
 
 def _published(fields: dict[str, str], where: str, warnings: list[str]) -> str | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from year/month/day (or a biblatex date)."""
-    year_text = _date_part(fields.get("year", ""))
-    month_text = _date_part(fields.get("month", "")).strip(".")
-    day_text = _date_part(fields.get("day", ""))
-    if not year_text and "date" in fields:
-        match = _ISO_DATE.match(fields["date"].strip())
-        if match:
-            year_text, month_text, day_text = match[1], match[2] or "", match[3] or ""
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from a biblatex date, else year/month/day.
+
+    biblatex reads ``date`` first and ``year``/``month`` only without it, so an entry
+    with both sorts and shows by its ``date`` here too.
+    """
+    match = _ISO_DATE.match(fields.get("date", "").strip())
+    if match:
+        year_text, month_text, day_text = match[1], match[2] or "", match[3] or ""
+    else:
+        year_text = _date_part(fields.get("year", ""))
+        month_text = _date_part(fields.get("month", "")).strip(".")
+        day_text = _date_part(fields.get("day", ""))
     year_match = _YEAR.fullmatch(year_text)
     if not year_match:
         if year_text:

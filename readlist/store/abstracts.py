@@ -18,12 +18,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+import orjson
 
 from readlist.errors import LibraryError
 from readlist.store.format import ABSTRACTS_KIND, ABSTRACTS_TABLE, parse_file
 from readlist.store.storage import SafeJSONStorage
+
+#: What a digest looks like (:func:`abstract_digest`).
+_DIGEST = re.compile(r"[0-9a-f]{20}")
+#: Between a digest (a JSON name) and its text: a colon, maybe spaces.
+_COLON = re.compile(rb"\s*:\s*")
+#: A JSON string: the two kinds of character inside are disjoint, so matching is linear.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+Stamp = tuple[int, int, int]
 
 
 def abstract_digest(text: str) -> str:
@@ -45,6 +57,9 @@ class AbstractStore:
         self._storage = storage(path, kind=ABSTRACTS_KIND, lock_of=lock_of)
         self.path = self._storage.path
         self._checked = -1
+        #: Whether :meth:`texts` was read, and the stamps of the files :meth:`text_of` read.
+        self._loaded = False
+        self._peeked: set[Stamp] = set()
 
     @property
     def stamp(self) -> tuple[int, int, int] | None:
@@ -63,12 +78,67 @@ class AbstractStore:
     def texts(self) -> Mapping[str, str]:
         """Every stored text by digest; read from disk only when the file changed."""
         tables = self._storage.read() or {}
+        self._loaded = True
         texts = tables.get(ABSTRACTS_TABLE, {})
         if self._checked != self._storage.generation:
             if not all(isinstance(text, str) for text in texts.values()):
                 raise LibraryError(f"{self.path} has a damaged abstract; it was left untouched")
             self._checked = self._storage.generation
         return texts
+
+    def text_of(self, digest: str) -> str | None:
+        """The text stored under ``digest``, found without reading every text (``None``: not).
+
+        Made for one paper's abstract in a large library: the file's bytes are
+        searched for the digest as a name and only the string after it is decoded.
+        The text is returned only when it hashes to ``digest`` (the texts are named
+        by their hash), so a hand-edited or half-matching file can give no wrong
+        text, only ``None``; the caller then reads the file whole, with its checks.
+        """
+        if not _DIGEST.fullmatch(digest):
+            return None
+        if self._loaded and not self._storage.changed_on_disk():
+            text = self.texts().get(digest)
+            return text if isinstance(text, str) else None
+        try:
+            with open(self.path, "rb") as file:
+                st = os.fstat(file.fileno())
+                raw = file.read()
+        except OSError:
+            return None
+        name = b'"' + digest.encode("ascii") + b'"'
+        at = raw.find(name)
+        while at >= 0:
+            colon = _COLON.match(raw, at + len(name))
+            value = _JSON_STRING.match(raw, colon.end()) if colon else None
+            if value is not None:
+                try:
+                    text = orjson.loads(value.group())
+                except orjson.JSONDecodeError:
+                    text = None
+                if isinstance(text, str) and abstract_digest(text) == digest:
+                    self._peeked.add((st.st_ino, st.st_size, st.st_mtime_ns))
+                    return text
+            at = raw.find(name, at + 1)
+        return None
+
+    def begin_reads(self) -> None:
+        """Start counting anew the file versions texts are handed out from (:meth:`read_stamp`)."""
+        self._loaded = False
+        self._peeked.clear()
+
+    def read_stamp(self) -> Stamp | None:
+        """The stamp of the file the texts handed out since :meth:`begin_reads` came from.
+
+        ``None`` when they came from more than one version of it; the stamp of the
+        file as last read whole or saved when no text was read since.
+        """
+        stamps = set(self._peeked)
+        if self._loaded and self._storage.stamp is not None:
+            stamps.add(self._storage.stamp)
+        if not stamps:
+            return self._storage.stamp
+        return stamps.pop() if len(stamps) == 1 else None
 
     def save(self, new: Mapping[str, str], keep: Iterable[str]) -> None:
         """Add the ``new`` texts and keep only those named in ``keep`` or ``new``.

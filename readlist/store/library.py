@@ -469,6 +469,7 @@ class Library:
         path = None if self._in_memory else render_cache_path(self.path)
         cache = open_cache(path, identity) if path is not None else None
         abstracts_now = self._abstracts.current_stamp()
+        self._abstracts.begin_reads()
         whole = keys is None and cache is not None
         if whole and cache and cache.serves_whole(self._storage.current_stamp(), abstracts_now):
             if self._generation == -1:
@@ -480,10 +481,11 @@ class Library:
             records=self._docs,
             # Without a cache every paper is rendered: built once, whole, not twice.
             papers=self._light_papers(chosen) if cache is not None else self._whole(chosen),
-            whole=self._paper,
+            # With a cache, few units are rendered: their abstracts are found one by one.
+            whole=self._paper if cache is None else self._paper_reading_one_abstract,
             abstracts=self._abstracts.texts,
             library_stamp=lambda: self._storage.stamp,
-            abstracts_stamp=lambda: self._abstracts.stamp,
+            abstracts_stamp=self._abstracts.read_stamp,
             damaged=self.damaged,
         )
         chunks = cached_export(
@@ -496,6 +498,20 @@ class Library:
             abstracts_now=abstracts_now,
         )
         return len(chosen), chunks
+
+    def _paper_reading_one_abstract(self, key: str) -> Paper:
+        """:meth:`_paper`, its abstract found in the abstracts file without reading them all."""
+        doc = self._docs[key]
+        digest = doc.get(ABSTRACT_REF)
+        if key not in self._papers and isinstance(digest, str):
+            text = self._abstracts.text_of(digest)
+            if text is not None:
+                paper, problems = read_record(doc)
+                if problems:
+                    self._damage[key] = problems
+                paper.abstract = text
+                self._papers[key] = paper
+        return self._paper(key)
 
     def _whole(self, keys: Sequence[str]) -> list[Paper]:
         """The papers of ``keys``, with their abstracts."""

@@ -199,16 +199,14 @@ def quarantine_records(
             raise LibraryError(f"{error}; no record was moved into it") from None
         texts = stored_texts(abstracts_path(library))
         moved = now_iso()
-        already = [
-            (entry.get("number"), entry.get("record"))
-            for entry in kept.values()
-            if isinstance(entry, dict)
-        ]
+        # A record already there (moved by a --fix killed half-way, or moved, put back
+        # by undo and moved again) is not added twice, whatever its number now.
+        already = [entry.get("record") for entry in kept.values() if isinstance(entry, dict)]
         next_id = max((int(i) for i in kept if i.isdigit()), default=0) + 1
         lines = []
         for number, problems in damaged.items():
             doc = papers[number]
-            if (number, doc) not in already:  # not moved by a --fix killed half-way
+            if doc not in already:
                 entry: dict[str, Any] = {
                     "moved": moved,
                     "number": number,

@@ -334,3 +334,20 @@ def test_a_fix_killed_between_its_two_saves_does_not_quarantine_a_record_twice(
     assert [e["number"] for e in entries.values() if isinstance(e, dict)] == ["1"]
     assert entries["99"] == "an entry someone edited into a string"
     assert "1" not in json.loads(library.read_text())["papers"]
+
+
+def test_a_record_put_back_by_undo_and_moved_again_is_in_the_quarantine_once(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_library(library)
+    damaged_record = damage(library, "1", "tags", 5)
+    assert main(capsys, library, "doctor", "--fix")[0] == 0
+    code, _, err = main(capsys, library, "undo")
+    assert code == 0, err
+    # Undo puts the record back under a new number; a second fix moves it again.
+    assert damaged_record in json.loads(library.read_text())["papers"].values()
+    code, out, err = main(capsys, library, "doctor", "--fix")
+    assert code == 0 and "moved 1 damaged record" in out, err
+    entries = json.loads(quarantine_path(library).read_text())[QUARANTINE_TABLE]
+    assert [e["record"] for e in entries.values()] == [damaged_record]
+    assert damaged_record not in json.loads(library.read_text())["papers"].values()

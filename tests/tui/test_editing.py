@@ -46,12 +46,12 @@ async def test_r_cycles_unread_reading_read(app: ReadlistApp, library_path: Path
         assert current is not None and current.key == paper  # the cursor stays on the paper
 
 
-async def test_u_R_d_set_the_status_directly(app: ReadlistApp, library_path: Path) -> None:
+async def test_U_R_d_set_the_status_directly(app: ReadlistApp, library_path: Path) -> None:
     paper = key_of(library_path, "Zero")  # read
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await go_to(app, paper)
-        await pilot.press("u")
+        await pilot.press("U")
         assert fresh(library_path).get(paper).status is Status.UNREAD
         await pilot.press("R")
         assert fresh(library_path).get(paper).status is Status.READING

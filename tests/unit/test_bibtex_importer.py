@@ -159,6 +159,10 @@ def test_months(month: str, published: str) -> None:
         ("year={2024}, month=feb, day={29}", "2024-02-29", None),
         ("date={2019-07-04}", "2019-07-04", None),
         ("date={2019-07}", "2019-07", None),
+        # biblatex reads date before year/month when both are there.
+        ("year={2018}, month=jan, date={2019-07-04}", "2019-07-04", None),
+        ("year={2018}, date={2019/2020}", "2019", None),
+        ("year={2018}, month=mar, date={circa 2019}", "2018-03", None),
         ("note={no date}", None, None),
     ],
 )

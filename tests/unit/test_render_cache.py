@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,14 @@ from readlist.importers import parse_text
 from readlist.models import Paper, Status
 from readlist.paths import abstracts_path
 from readlist.store import Library
+from readlist.store.abstracts import AbstractStore, abstract_digest
 from readlist.store.render_cache import (
     RACY_NS,
     ExportOptions,
     open_cache,
     render_cache_path,
 )
+from readlist.store.storage import SafeJSONStorage
 
 BIB = r"""@string{acm = {{ACM} Press}}
 @preamble{{\providecommand{\noopsort}[1]{}}}
@@ -370,3 +374,61 @@ def test_a_cache_cut_short_while_read_is_an_error_never_a_short_export(tmp_path:
     os.truncate(render_cache_path(library), 10)  # by hand, in place
     with pytest.raises(LibraryError, match="changed while it was read; export again"):
         b"".join(chunks)
+
+
+def test_a_changed_paper_is_rendered_with_its_abstract_found_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = make_library(tmp_path)
+    options = ExportOptions("bibtex")
+    age(*files(library))
+    cached(library, options)
+    Library(library).add_tags(["lee2024sparse"], ["fresh"])
+    expected = fresh(library, options)
+
+    def read_whole(store: AbstractStore) -> Mapping[str, str]:
+        raise AssertionError("every abstract read for one changed paper")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(AbstractStore, "texts", read_whole)
+        text = cached(library, options)
+    assert text == expected and b"sparsify" in text and b"fresh" in text
+    # The cache names the abstracts file the text came from: trusted next time.
+    age(*files(library))
+    cached(library, options)
+    with monkeypatch.context() as patched:
+        patched.setattr(AbstractStore, "texts", read_whole)
+        assert cached(library, options) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.text(min_size=1), min_size=1, max_size=6, unique=True), pick=st.data())
+def test_one_abstract_is_found_alone_whatever_the_texts_hold(
+    texts: list[str], pick: st.DataObject
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "library.json"
+        store = AbstractStore(abstracts_path(path), lock_of=SafeJSONStorage(path))
+        # A text may quote another's digest as a JSON name: it must not be taken for it.
+        digests = [abstract_digest(text) for text in texts]
+        texts = [*texts, f'"{digests[0]}": "decoy"']
+        with store._storage.locked():
+            store.save({abstract_digest(text): text for text in texts}, [])
+        wanted = pick.draw(st.sampled_from(texts))
+        fresh_store = AbstractStore(abstracts_path(path), lock_of=SafeJSONStorage(path))
+        assert fresh_store.text_of(abstract_digest(wanted)) == wanted
+        assert fresh_store.text_of(abstract_digest(wanted + "x")) is None
+        assert fresh_store.text_of("not a digest") is None
+
+
+def test_a_text_edited_by_hand_is_not_found_alone(tmp_path: Path) -> None:
+    library = make_library(tmp_path)
+    [(digest, text)] = [
+        (d, t)
+        for d, t in orjson.loads(abstracts_path(library).read_bytes())["abstracts"].items()
+        if "sparsify" in t
+    ]
+    edit_abstracts(library, " Edited by hand.")
+    store = AbstractStore(abstracts_path(library), lock_of=SafeJSONStorage(library))
+    assert store.text_of(digest) is None  # its digest no longer names it
+    assert abstract_digest(text) == digest

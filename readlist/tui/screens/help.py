@@ -57,7 +57,8 @@ class KeySection:
 def keys_table(title: str, bindings: Iterable[BindingType], key_display: dict[str, str]) -> Table:
     """A titled table of keys and what they do; keys sharing an action share a row."""
     table = titled_table(title)
-    table.add_column(style="bold", no_wrap=True, min_width=9)
+    # Keys wrap at a space (``ctrl+r ctrl+y`` on two lines) rather than widen the column.
+    table.add_column(style="bold", min_width=9, max_width=9)
     table.add_column(no_wrap=True)
     table.add_column(style="dim")
     rows: dict[tuple[str, str], tuple[list[str], str]] = {}
@@ -71,7 +72,7 @@ def keys_table(title: str, bindings: Iterable[BindingType], key_display: dict[st
 
 
 SELECTION_NOTE = (
-    "With rows selected (space), t T r u R d e y c x act on all of them; "
+    "With rows selected (space), t T r U R d e y c x act on all of them; "
     "otherwise on the highlighted paper."
 )
 

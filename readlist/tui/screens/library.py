@@ -84,7 +84,7 @@ class LibraryScreen(Screen[None]):
         ),
         Binding("enter", "focus_detail", "Details", show=False, tooltip="scroll the detail pane"),
         Binding("r", "cycle_status", "Status", tooltip="unread → reading → read"),
-        Binding("u", "set_status('unread')", "Mark unread", show=False),
+        Binding("U", "set_status('unread')", "Mark unread", show=False),
         Binding("R", "set_status('reading')", "Mark reading", show=False),
         Binding("d", "set_status('read')", "Mark read", show=False),
         Binding("t", "add_tags", "Tag", tooltip="add tags (→ completes)"),
@@ -113,8 +113,10 @@ class LibraryScreen(Screen[None]):
         Binding("v,ctrl+t", "triage", "Triage", tooltip="unread papers one at a time"),
         Binding("S", "stats", "Stats", show=False, tooltip="reading stats"),
         Binding("ctrl+g", "sync", "Sync", show=False, tooltip="readlist sync (git)"),
-        Binding("ctrl+z", "undo", "Undo", show=False, tooltip="undo the last command"),
-        Binding("ctrl+y", "redo", "Redo", show=False, tooltip="redo the last command undone"),
+        Binding("u,ctrl+z", "undo", "Undo", tooltip="undo the last command"),
+        Binding(
+            "ctrl+r,ctrl+y", "redo", "Redo", show=False, tooltip="redo the last command undone"
+        ),
         Binding("q", "app.quit", "Quit"),
     ]
     """Keys; tag, status, export and remove act on the selection when there is one."""
