@@ -259,3 +259,24 @@ def test_a_lock_held_by_a_running_git_is_left_alone(machines, run_cli) -> None:
     assert ".git/index.lock" in run_cli("doctor", library=b).stdout  # stale now
     run_cli("doctor", "--fix", library=b, check=True)
     assert not lock.exists()
+
+
+def test_a_change_made_on_a_merge_left_unfinished_is_kept(machines, run_cli) -> None:
+    _, a, b = machines
+    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
+    run_cli("sync", library=a, check=True)
+    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
+    run_cli("sync", "init", library=b, check=True)  # commits b's change
+    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git_b, "fetch", "-q"], check=True)
+    # Merged by readlist's driver but not committed, as a sync killed at that moment leaves it.
+    subprocess.run([*git_b, "merge", "--no-commit", "--no-ff", "@{upstream}"], check=True)
+    assert (b.parent / ".git" / "MERGE_HEAD").exists()
+    run_cli("tag", "knuth1984", "meanwhile", library=b, check=True)  # the user goes on
+    result = run_cli("sync", library=b, check=True)
+    assert "undid a merge left unfinished" in result.stdout
+    assert not (b.parent / ".git" / "MERGE_HEAD").exists()
+    run_cli("sync", library=a, check=True)
+    tags = papers(run_cli, a)["knuth1984"]["tags"]
+    assert isinstance(tags, list) and set(tags) == {"from-a", "from-b", "meanwhile"}
+    assert papers(run_cli, a) == papers(run_cli, b)
