@@ -25,6 +25,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -404,13 +405,17 @@ def find_leftovers(folder: Path) -> GitLeftovers:
     return GitLeftovers(locks, merge_files, list(dict.fromkeys(unfinished)))
 
 
-def clean_leftovers(folder: Path) -> list[str]:
+def clean_leftovers(folder: Path, keep: Sequence[str] = ()) -> list[str]:
     """Remove what a killed git or sync left in ``folder``'s repository; a line per thing done.
 
     Call it only under the library's lock (no other readlist sync runs then). An
     unfinished merge, rebase, cherry-pick or revert is aborted: only a sync merges
     here, and it commits this machine's changes first, so aborting goes back to
-    that commit and loses nothing (the next merge brings the other side in again).
+    that commit (the next merge brings the other side in again). Before a merge
+    (a sync's) is undone, the files named in ``keep`` (the library's) are read and,
+    if they are whole JSON that differs from that commit (the merge's result,
+    perhaps changed since), put back after: the next sync commits them, and merging
+    again changes nothing they already hold.
     """
     done: list[str] = []
     found = find_leftovers(folder)
@@ -422,19 +427,32 @@ def clean_leftovers(folder: Path) -> list[str]:
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
         done.append(f"removed {leftover.name}, a merge's leftover")
+    if not found.unfinished:
+        return done
+    kept: dict[str, bytes] = {}
+    for name in keep if found.unfinished == ["merge"] else ():
+        with contextlib.suppress(OSError):
+            raw = (folder / name).read_bytes()
+            if raw.strip() and _tables(raw) is not None:
+                kept[name] = raw
+    git_dir = _git_dir(folder)
     for operation in found.unfinished:
         git(folder, operation, "--abort", check=False)
-        git_dir = _git_dir(folder)
         if operation == "rebase":
             if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
                 git(folder, "rebase", "--quit", check=False)
-                git(folder, "reset", "--hard", "--quiet", "ORIG_HEAD", check=False)
         else:
             git(folder, "reset", "--merge", check=False)
             for marker in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"):
                 with contextlib.suppress(FileNotFoundError):
                     (git_dir / marker).unlink()
         done.append(f"undid a {operation} left unfinished (by a sync that was stopped?)")
+    for name, raw in kept.items():
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if path.read_bytes() != raw:
+                atomic_write(path, raw)
+                done.append(f"kept {name} as it was (it goes out with the next sync)")
     return done
 
 
@@ -480,7 +498,7 @@ def _recover(library: Library, report: SyncReport) -> None:
     moved aside (``NAME.torn``) and the last commit's version put back.
     """
     folder = library.path.parent
-    report.notes.extend(clean_leftovers(folder))
+    report.notes.extend(clean_leftovers(folder, synced_files(library.path)))
     report.notes.extend(_clean_remote_locks(folder))
     for name in synced_files(library.path):
         path = folder / name
@@ -758,7 +776,7 @@ def fix_sync(library: Library) -> list[str]:
     with library.locked():
         if not _is_repository(folder):
             return []
-        return clean_leftovers(folder)
+        return clean_leftovers(folder, synced_files(library.path))
 
 
 #: ``git status --porcelain`` codes of a file with merge conflicts.

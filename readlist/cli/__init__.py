@@ -110,6 +110,9 @@ def _run(argv: Sequence[str] | None, env: Environment, *, own_stdout: bool) -> i
         # argparse gives an optional positional nothing when an option comes first:
         # "note KEY --append TEXT" must read like "note KEY TEXT --append".
         args.text = extra[0]
+    elif len(extra) == 1 and args.command == "sync" and args.remote is None:
+        # The same for "sync init --with-pdfs REMOTE".
+        args.remote = extra[0]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     name = args.command or "tui"

@@ -33,6 +33,7 @@ addressed). Nothing here fails on content: every text of either side survives.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,9 @@ def merge_library(base: Tables | None, ours: Tables, theirs: Tables) -> tuple[Ta
     highest. Other tables merge whole: a change on one side wins.
     """
     report = MergeReport()
+    if ours == theirs or theirs == base:  # nothing to merge (the same bytes whichever is ours)
+        same = max(ours, theirs, key=encode) if ours == theirs else ours
+        return {name: dict(table) for name, table in same.items()}, report
     base_papers = _by_key(base or {})
     our_papers = _by_key(ours)
     their_papers = _by_key(theirs)
@@ -98,6 +102,7 @@ def merge_library(base: Tables | None, ours: Tables, theirs: Tables) -> tuple[Ta
 
     papers = _with_doc_ids(
         merged,
+        (base_papers, our_papers, their_papers),
         (base or {}).get(PAPERS_TABLE, {}),
         ours.get(PAPERS_TABLE, {}),
         theirs.get(PAPERS_TABLE, {}),
@@ -360,17 +365,22 @@ def _doc_ids(table: Mapping[str, Any]) -> dict[str, str]:
 
 def _with_doc_ids(
     papers: Mapping[str, Record],
+    sides: tuple[Iterable[str], Iterable[str], Iterable[str]],
     base_table: Mapping[str, Any],
     our_table: Mapping[str, Any],
     their_table: Mapping[str, Any],
 ) -> dict[str, Record]:
     """The papers table, in document id order.
 
-    A paper's id merges like a field: the side that changed it wins, and where both
-    did, the smaller. Papers that would share an id keep it in key order; the
-    others get new ids after the highest.
+    ``sides`` are the paper keys of the base, ours and theirs (renames followed). A
+    paper of the base keeps its id, merged like a field (the side that changed it
+    wins; both did: the smaller). Papers added on one side only keep that side's
+    ids. When both sides added papers (or an added paper's id is taken), every
+    added paper gets an id after the base's highest, in key order: so three
+    machines merging in any order give the same ids.
     """
     old_ids, our_ids, their_ids = _doc_ids(base_table), _doc_ids(our_table), _doc_ids(their_table)
+    base_keys, our_keys, their_keys = (set(keys) for keys in sides)
     wanted: dict[str, str | None] = {}
     for key in papers:
         mine, other, old = our_ids.get(key), their_ids.get(key), old_ids.get(key)
@@ -382,10 +392,17 @@ def _with_doc_ids(
             wanted[key] = other
         else:
             wanted[key] = min(mine, other, key=_doc_order)
-    numbers = [int(doc_id) for doc_id in wanted.values() if doc_id and doc_id.isdigit()]
-    next_id = max(numbers, default=0) + 1
+    added = [key for key in papers if key not in base_keys]
+    both_added = any(key in our_keys for key in added) and any(key in their_keys for key in added)
+    held = Counter(wanted.values())
+    if both_added or any(wanted[key] is None or held[wanted[key]] > 1 for key in added):
+        for key in added:
+            wanted[key] = None  # numbered below, in key order
+    every = (*wanted.values(), *old_ids.values())
+    next_id = max((int(doc_id) for doc_id in every if doc_id and doc_id.isdigit()), default=0) + 1
     taken: dict[str, str] = {}
-    for key in sorted(papers, key=lambda k: (_doc_order(wanted[k] or "~"), k)):
+    order = sorted(papers, key=lambda k: (_doc_order(wanted[k] or "~"), k not in base_keys, k))
+    for key in order:
         doc_id = wanted[key]
         if doc_id is None or doc_id in taken:
             doc_id = str(next_id)
@@ -424,7 +441,9 @@ def merge_abstracts(base: Tables | None, ours: Tables, theirs: Tables) -> Tables
     """Both sides' abstracts: the files are content addressed, so the union is right."""
     old = (base or {}).get(ABSTRACTS_TABLE)
     mine, other = ours.get(ABSTRACTS_TABLE) or {}, theirs.get(ABSTRACTS_TABLE) or {}
-    if mine == other or other == old:
+    if mine == other:  # equal, perhaps in another order: the same bytes whichever is ours
+        texts = max(mine, other, key=_order)
+    elif other == old:
         texts = mine
     elif mine == old:
         texts = other

@@ -37,7 +37,7 @@ def test_with_pdfs_the_pdfs_travel_and_partial_downloads_do_not(
     pdfs.mkdir()
     (pdfs / "knuth1984.pdf").write_bytes(PDF)
     (pdfs / ".lamport1986.pdf.x1y2.part").write_bytes(b"%PDF-1.4\n% cut")  # downloading
-    done = run_cli("sync", "init", str(remote), "--with-pdfs", library=a, check=True)
+    done = run_cli("sync", "init", "--with-pdfs", str(remote), library=a, check=True)
     assert "the PDFs in papers/ travel too (plain git)" in done.stdout
     run_cli("sync", library=a, check=True)
     assert "papers/knuth1984.pdf" in tracked(a.parent)
@@ -64,3 +64,16 @@ def test_with_pdfs_the_pdfs_travel_and_partial_downloads_do_not(
 def test_without_with_pdfs_the_option_is_refused_elsewhere(run_cli, tmp_path: Path) -> None:
     result = run_cli("sync", "--with-pdfs", library=tmp_path / "x" / "library.json")
     assert result.returncode == 2 and "--with-pdfs goes with 'sync init'" in result.stderr
+
+
+def test_with_pdfs_on_a_library_already_synced_brings_the_pdfs_in(machines, run_cli) -> None:
+    _, a, b = machines
+    (a.parent / "papers").mkdir()
+    (a.parent / "papers" / "knuth1984.pdf").write_bytes(PDF)
+    run_cli("sync", library=a, check=True)
+    assert "papers/knuth1984.pdf" not in tracked(a.parent)  # by default, PDFs stay here
+    run_cli("sync", "init", "--with-pdfs", library=a, check=True)
+    run_cli("sync", library=a, check=True)
+    assert "papers/knuth1984.pdf" in tracked(a.parent)
+    run_cli("sync", library=b, check=True)
+    assert (b.parent / "papers" / "knuth1984.pdf").read_bytes() == PDF

@@ -24,7 +24,7 @@ def test_three_machines_synced_in_two_orders_end_byte_identical(
     run_cli("sync", "clone", str(remote), library=c, check=True)
 
     # Each machine edits on its own: tags of one paper on all three, a status on two,
-    # the note in different lines, a tag removed, a paper added on one.
+    # the note in different lines, a tag removed, a paper added on two.
     on = {name: path for name, path in (("a", a), ("b", b), ("c", c))}
     run_cli("tag", "knuth1984", "from-a", library=a, check=True)
     run_cli("tag", "knuth1984", "from-b", library=b, check=True)
@@ -40,6 +40,10 @@ def test_three_machines_synced_in_two_orders_end_byte_identical(
         "@article{new2026, author = {Ann Lee}, title = {Only on C}, year = {2026}}\n", "utf-8"
     )
     run_cli("import", str(bib), library=c, check=True)
+    bib.write_text(
+        "@article{another2026, author = {Bo Li}, title = {Only on A}, year = {2026}}\n", "utf-8"
+    )
+    run_cli("import", str(bib), library=a, check=True)  # a's new paper takes c's id
 
     # The same start twice over: the remote and the three machines copied as they are.
     worlds = []
@@ -72,4 +76,5 @@ def test_three_machines_synced_in_two_orders_end_byte_identical(
     assert seen["lamport1986"]["status"] == "read"  # b's change was the later one
     assert seen["lamport1986"]["tags"] == ["keep"]
     assert seen["patashnik1988"]["notes"] == "FIRST (a)\nsecond\nthird\nfourth\nFIFTH (c)"
-    assert "new2026" in seen and not any(paper["conflicts"] for paper in seen.values())
+    assert "new2026" in seen and "another2026" in seen
+    assert not any(paper["conflicts"] for paper in seen.values())
