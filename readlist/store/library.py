@@ -470,11 +470,18 @@ class Library:
         free-word query reads the search index instead.
         """
         from readlist.query import parse_query
-        from readlist.store.index import reads_abstracts_directly
+        from readlist.store.index import matches_text_only, reads_abstracts_directly
 
         compiled = parse_query(query) if isinstance(query, str) else query
         # has:abstract and the like read the abstract itself, not only the search text.
         whole = abstracts or reads_abstracts_directly(compiled)
+        text_matches = None if whole else matches_text_only(compiled)
+        if text_matches is not None:
+            # Free words only: matched on the search texts, and only the papers found built.
+            haystacks = self._search_texts()
+            return self._light_papers(
+                [key for key in self._doc_ids if text_matches(haystacks[key])]
+            )
         papers = self.papers() if whole else self._papers_without_abstracts()
         if compiled.is_empty:
             return papers
