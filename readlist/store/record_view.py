@@ -92,6 +92,10 @@ def meta_tail(meta: Mapping[str, Any]) -> bytes:
     return dumped[dumped.index(b"{},") + 2 :]
 
 
+#: How many records a view finds one by one before it parses the whole file instead.
+FEW_RECORDS = 16
+
+
 class RecordView:
     """The bytes of a records file, and the doc id of each key; records found when asked for."""
 
@@ -102,6 +106,9 @@ class RecordView:
         self.ids = ids
         #: Where the papers table's entries end in :attr:`raw` (its closing line is next).
         self.table_end = table_end
+        #: How many records were found one by one; past :data:`FEW_RECORDS`, all are parsed.
+        self._lookups = 0
+        self._papers: dict[str, Record] | None = None
 
     @property
     def raw(self) -> bytes:
@@ -124,10 +131,19 @@ class RecordView:
         return start, end + len(b"\n    }")
 
     def record(self, doc_id: int) -> Record:
-        """The record stored under ``doc_id``, parsed now."""
-        start, end = self.span(doc_id)
-        parsed: Record = orjson.loads(self.raw[start:end])
-        return parsed
+        """The record stored under ``doc_id``, parsed now.
+
+        Finding a record searches the file from its start: a caller that goes through
+        many (an alias looked up, every paper listed) gets the file parsed whole, once.
+        """
+        if self._papers is None:
+            self._lookups += 1
+            if self._lookups <= FEW_RECORDS:
+                start, end = self.span(doc_id)
+                parsed: Record = orjson.loads(self.raw[start:end])
+                return parsed
+            self._papers = orjson.loads(self.raw)["papers"]
+        return self._papers[str(doc_id)]
 
     def splice(self, replace: Mapping[int, Record]) -> tuple[list[memoryview], RecordView | None]:
         """The file with the records of ``replace`` (by doc id) in place of the stored ones.

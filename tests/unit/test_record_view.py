@@ -264,3 +264,32 @@ def test_a_lean_library_that_imports_or_removes_saves_whole(tmp_path: Path) -> N
     assert path.read_bytes() == orjson.dumps(
         orjson.loads(path.read_bytes()), option=orjson.OPT_INDENT_2
     )
+
+
+def test_going_through_many_records_parses_the_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist.store import record_view
+
+    path = tmp_path / "library.json"
+    keys = Library(path).import_papers([a_paper(n) for n in range(60)]).added
+    Library(path).add_tags([keys[0]], ["x"])  # saved with its digest
+    found: list[int] = []
+    span = record_view.RecordView.span
+
+    def counting(self: record_view.RecordView, doc_id: int) -> tuple[int, int]:
+        found.append(doc_id)
+        return span(self, doc_id)
+
+    monkeypatch.setattr(record_view.RecordView, "span", counting)
+    library = Library(path, lean=True)
+    assert library.resolve_key(keys[59]) == keys[59]
+    assert found == []  # an exact key: nothing parsed
+    assert library.tags_of(keys[0]) == ["x"] and len(found) == 1
+    # A prefix that is no key looks at every alias: the file is parsed whole, not
+    # searched once per record.
+    assert library.alias_of("no-such-alias") is None
+    assert len(found) < len(keys) // 2  # not one search per record
+    assert isinstance(library._docs, LazyRecords)
+    assert [p.key for p in library.papers()] == keys
+    assert len(found) < len(keys) // 2  # not one search per record
