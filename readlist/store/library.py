@@ -363,7 +363,12 @@ class Library:
     def _aliases(self) -> dict[str, str]:
         """The key of the paper each alias names (the first paper, if two claim it)."""
         if self._alias_of is None:
-            self._alias_of = alias_index(self._docs)
+            docs = self._docs
+            # Read without parsing the records (most have no alias) when they were.
+            if isinstance(docs, LazyRecords):
+                self._alias_of = docs.alias_index()
+            else:
+                self._alias_of = alias_index(docs)
         return self._alias_of
 
     def resolve_key(self, key_or_prefix: str) -> str:

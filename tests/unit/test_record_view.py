@@ -293,3 +293,44 @@ def test_going_through_many_records_parses_the_file_once(
     assert isinstance(library._docs, LazyRecords)
     assert [p.key for p in library.papers()] == keys
     assert len(found) < len(keys) // 2  # not one search per record
+
+
+alias_values = st.one_of(
+    json_values, st.lists(st.one_of(st.sampled_from(["a", "b", "k0", "k1"]), json_values))
+)
+records_with_aliases = st.builds(
+    lambda key, fields, aliases: {"key": key, **fields, **aliases},
+    st.sampled_from(["k0", "k1", "k2", "k3"]),  # keys repeat: the last record counts
+    st.dictionaries(st.sampled_from(["title", "tags"]), json_values),
+    st.one_of(st.just({}), st.builds(lambda value: {"aliases": value}, alias_values)),
+)
+
+
+@slow
+@given(
+    papers=st.lists(records_with_aliases, min_size=1, max_size=6),
+    changed=st.lists(st.tuples(st.sampled_from(["k0", "k1", "k9"]), records_with_aliases)),
+    removed=st.lists(st.sampled_from(["k0", "k2"]), max_size=1),
+)
+def test_aliases_found_by_their_lines_are_those_of_the_records(
+    tmp_path_factory: pytest.TempPathFactory,
+    papers: list[dict[str, Any]],
+    changed: list[tuple[str, dict[str, Any]]],
+    removed: list[str],
+) -> None:
+    from readlist.store.records import alias_index
+
+    path = tmp_path_factory.mktemp("aliases") / "library.json"
+    SafeJSONStorage(path).write(tables_of(papers))
+    view = SafeJSONStorage(path).read_view()
+    assert view is not None
+    docs: dict[str, dict[str, Any]] = {}
+    for record in papers:  # as Library.refresh reads them
+        docs[record["key"]] = record
+    lazy = LazyRecords(view)
+    for key, record in changed:  # changes saved since, kept beside the view
+        docs[key] = lazy[key] = record
+    for key in removed:
+        if key in docs:
+            del docs[key], lazy[key]
+    assert lazy.alias_index() == alias_index(docs)
