@@ -34,7 +34,7 @@ import orjson
 from readlist.errors import LibraryError
 from readlist.models import Paper
 from readlist.query import Query, search_text
-from readlist.query.parser import Node, Not, Phrase, Term, Words
+from readlist.query.parser import All, Either, Node, Not, Phrase, Term, Words
 from readlist.store.abstracts import AbstractStore
 from readlist.store.atomic import atomic_write
 
@@ -213,6 +213,31 @@ def reads_abstracts_directly(query: Query) -> bool:
 
     return query.root is not None and direct(query.root)
 
+
+def matches_text_only(query: Query) -> Callable[[str], bool] | None:
+    """Whether a search text matches ``query``, if its answer reads nothing but that text.
+
+    Free words and phrases, negated and grouped with ``AND``/``OR``; ``None`` for a
+    query with any other part (a filter reads the paper): then papers must be built.
+    """
+
+    def text_only(node: Node) -> bool:
+        if isinstance(node, Words | Phrase):
+            return True
+        if isinstance(node, Not):
+            return text_only(node.node)
+        if isinstance(node, All | Either):
+            return all(text_only(part) for part in node.nodes)
+        return False
+
+    root = query.root
+    if root is None or not text_only(root):
+        return None
+    return lambda haystack: root.matches(_NO_PAPER, haystack)
+
+
+#: What text-only parts are given for the paper they never read.
+_NO_PAPER = Paper(title="")
 
 #: Texts missing from a library's memory are computed without the index file when
 #: fewer than one in this many are missing.

@@ -386,7 +386,12 @@ class Library:
     def _aliases(self) -> dict[str, str]:
         """The key of the paper each alias names (the first paper, if two claim it)."""
         if self._alias_of is None:
-            self._alias_of = alias_index(self._docs)
+            docs = self._docs
+            # Read without parsing the records (most have no alias) when they were.
+            if isinstance(docs, LazyRecords):
+                self._alias_of = docs.alias_index()
+            else:
+                self._alias_of = alias_index(docs)
         return self._alias_of
 
     def resolve_key(self, key_or_prefix: str) -> str:
@@ -493,11 +498,18 @@ class Library:
         free-word query reads the search index instead.
         """
         from readlist.query import parse_query
-        from readlist.store.index import reads_abstracts_directly
+        from readlist.store.index import matches_text_only, reads_abstracts_directly
 
         compiled = parse_query(query) if isinstance(query, str) else query
         # has:abstract and the like read the abstract itself, not only the search text.
         whole = abstracts or reads_abstracts_directly(compiled)
+        text_matches = None if whole else matches_text_only(compiled)
+        if text_matches is not None:
+            # Free words only: matched on the search texts, and only the papers found built.
+            haystacks = self._search_texts()
+            return self._light_papers(
+                [key for key in self._doc_ids if text_matches(haystacks[key])]
+            )
         papers = self.papers() if whole else self._papers_without_abstracts()
         if compiled.is_empty:
             return papers

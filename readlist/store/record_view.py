@@ -92,6 +92,10 @@ def meta_tail(meta: Mapping[str, Any]) -> bytes:
     return dumped[dumped.index(b"{},") + 2 :]
 
 
+#: How many records a view finds one by one before it parses the whole file instead.
+FEW_RECORDS = 16
+
+
 class RecordView:
     """The bytes of a records file, and the doc id of each key; records found when asked for."""
 
@@ -102,6 +106,9 @@ class RecordView:
         self.ids = ids
         #: Where the papers table's entries end in :attr:`raw` (its closing line is next).
         self.table_end = table_end
+        #: How many records were found one by one; past :data:`FEW_RECORDS`, all are parsed.
+        self._lookups = 0
+        self._papers: dict[str, Record] | None = None
 
     @property
     def raw(self) -> bytes:
@@ -123,11 +130,34 @@ class RecordView:
             raise KeyError(doc_id)
         return start, end + len(b"\n    }")
 
+    def alias_lists(self) -> dict[int, list[Any]]:
+        """The ``aliases`` list of each record that has a non-empty one, by doc id.
+
+        Found by their lines (most records have none), without parsing the records.
+        """
+        found: dict[int, list[Any]] = {}
+        raw = self.raw
+        for match in _ALIASES.finditer(raw, len(_HEAD) - 1, self.table_end):
+            entry = raw.rfind(b'\n    "', 0, match.start())
+            doc_id = int(raw[entry + 6 : raw.index(b'"', entry + 6)])
+            end = raw.index(b"\n      ]", match.end() - 1)
+            found[doc_id] = orjson.loads(b"[" + raw[match.end() : end] + b"]")
+        return found
+
     def record(self, doc_id: int) -> Record:
-        """The record stored under ``doc_id``, parsed now."""
-        start, end = self.span(doc_id)
-        parsed: Record = orjson.loads(self.raw[start:end])
-        return parsed
+        """The record stored under ``doc_id``, parsed now.
+
+        Finding a record searches the file from its start: a caller that goes through
+        many (an alias looked up, every paper listed) gets the file parsed whole, once.
+        """
+        if self._papers is None:
+            self._lookups += 1
+            if self._lookups <= FEW_RECORDS:
+                start, end = self.span(doc_id)
+                parsed: Record = orjson.loads(self.raw[start:end])
+                return parsed
+            self._papers = orjson.loads(self.raw)["papers"]
+        return self._papers[str(doc_id)]
 
     def splice(self, replace: Mapping[int, Record]) -> tuple[list[memoryview], RecordView | None]:
         """The file with the records of ``replace`` (by doc id) in place of the stored ones.
@@ -161,6 +191,8 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
 
 #: Each entry of the papers table: its name and the first character of its value.
 _ENTRIES = re.compile(rb'\n    "([^"\n]*)": (.)')
+#: A record's non-empty list of aliases: its first line.
+_ALIASES = re.compile(rb'\n      "aliases": \[\n')
 #: Each record's key field: the rest of its line.
 _KEYS = re.compile(rb'\n      "key": ([^\n]*)')
 
@@ -204,6 +236,7 @@ class LazyRecords(MutableMapping[str, Record]):
         self._view = view
         self._ids: dict[str, int | None] = dict(view.ids)
         self._parsed: dict[str, Record] = {}
+        self._changed: set[str] = set()
 
     def __getitem__(self, key: str) -> Record:
         """The record of ``key``, parsed on first use."""
@@ -219,11 +252,27 @@ class LazyRecords(MutableMapping[str, Record]):
         """Put ``record`` in the place of ``key``'s."""
         self._ids.setdefault(key, None)
         self._parsed[key] = record
+        self._changed.add(key)
 
     def __delitem__(self, key: str) -> None:
         """Forget the record of ``key``."""
         del self._ids[key]
         self._parsed.pop(key, None)
+
+    def alias_index(self) -> dict[str, str]:
+        """:func:`readlist.store.records.alias_index` of these records, none of them parsed."""
+        lists = self._view.alias_lists()
+        index: dict[str, str] = {}
+        for key, doc_id in self._ids.items():
+            if key in self._changed:
+                aliases = self._parsed[key].get("aliases")
+            else:
+                aliases = lists.get(doc_id) if doc_id is not None else None
+            if aliases and type(aliases) is list:
+                for alias in aliases:
+                    if type(alias) is str:
+                        index.setdefault(alias, key)
+        return index
 
     def __iter__(self) -> Iterator[str]:
         """The keys, in file order (new ones last)."""

@@ -264,3 +264,73 @@ def test_a_lean_library_that_imports_or_removes_saves_whole(tmp_path: Path) -> N
     assert path.read_bytes() == orjson.dumps(
         orjson.loads(path.read_bytes()), option=orjson.OPT_INDENT_2
     )
+
+
+def test_going_through_many_records_parses_the_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist.store import record_view
+
+    path = tmp_path / "library.json"
+    keys = Library(path).import_papers([a_paper(n) for n in range(60)]).added
+    Library(path).add_tags([keys[0]], ["x"])  # saved with its digest
+    found: list[int] = []
+    span = record_view.RecordView.span
+
+    def counting(self: record_view.RecordView, doc_id: int) -> tuple[int, int]:
+        found.append(doc_id)
+        return span(self, doc_id)
+
+    monkeypatch.setattr(record_view.RecordView, "span", counting)
+    library = Library(path, lean=True)
+    assert library.resolve_key(keys[59]) == keys[59]
+    assert found == []  # an exact key: nothing parsed
+    assert library.tags_of(keys[0]) == ["x"] and len(found) == 1
+    # A prefix that is no key looks at every alias: the file is parsed whole, not
+    # searched once per record.
+    assert library.alias_of("no-such-alias") is None
+    assert len(found) < len(keys) // 2  # not one search per record
+    assert isinstance(library._docs, LazyRecords)
+    assert [p.key for p in library.papers()] == keys
+    assert len(found) < len(keys) // 2  # not one search per record
+
+
+alias_values = st.one_of(
+    json_values, st.lists(st.one_of(st.sampled_from(["a", "b", "k0", "k1"]), json_values))
+)
+records_with_aliases = st.builds(
+    lambda key, fields, aliases: {"key": key, **fields, **aliases},
+    st.sampled_from(["k0", "k1", "k2", "k3"]),  # keys repeat: the last record counts
+    st.dictionaries(st.sampled_from(["title", "tags"]), json_values),
+    st.one_of(st.just({}), st.builds(lambda value: {"aliases": value}, alias_values)),
+)
+
+
+@slow
+@given(
+    papers=st.lists(records_with_aliases, min_size=1, max_size=6),
+    changed=st.lists(st.tuples(st.sampled_from(["k0", "k1", "k9"]), records_with_aliases)),
+    removed=st.lists(st.sampled_from(["k0", "k2"]), max_size=1),
+)
+def test_aliases_found_by_their_lines_are_those_of_the_records(
+    tmp_path_factory: pytest.TempPathFactory,
+    papers: list[dict[str, Any]],
+    changed: list[tuple[str, dict[str, Any]]],
+    removed: list[str],
+) -> None:
+    from readlist.store.records import alias_index
+
+    path = tmp_path_factory.mktemp("aliases") / "library.json"
+    SafeJSONStorage(path).write(tables_of(papers))
+    view = SafeJSONStorage(path).read_view()
+    assert view is not None
+    docs: dict[str, dict[str, Any]] = {}
+    for record in papers:  # as Library.refresh reads them
+        docs[record["key"]] = record
+    lazy = LazyRecords(view)
+    for key, record in changed:  # changes saved since, kept beside the view
+        docs[key] = lazy[key] = record
+    for key in removed:
+        if key in docs:
+            del docs[key], lazy[key]
+    assert lazy.alias_index() == alias_index(docs)

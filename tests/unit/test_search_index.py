@@ -359,3 +359,45 @@ def test_entries_of_the_wrong_shape_are_computed_again_not_used(library_path: Pa
     index.write_bytes(header + b"\n" + orjson.dumps(entries))
     for query in QUERIES:
         assert _found(library_path, query) == _scan(Library(library_path), query), query
+
+
+TEXT_ONLY_QUERIES = ("lora OR müller", "-(lora OR quant)", "attention -sparse", '"no abstract"')
+
+
+def test_free_words_only_build_the_papers_they_find(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist.store import records
+
+    expected = {query: _scan(Library(library_path), query) for query in TEXT_ONLY_QUERIES}
+    _found(library_path, "attention")  # builds the index
+    built: list[str] = []
+    read = records.read_record
+
+    def counting(record: dict[str, object]) -> object:
+        built.append(str(record.get("key")))
+        return read(record)
+
+    monkeypatch.setattr("readlist.store.library.read_record", counting)
+    for query in TEXT_ONLY_QUERIES:
+        built.clear()
+        assert _found(library_path, query) == expected[query]
+        assert built == expected[query]
+    # A filter reads the paper: every paper is built to be matched.
+    scanned = _scan(Library(library_path), "tag:x OR lora")
+    built.clear()
+    assert _found(library_path, "tag:x OR lora") == scanned
+    assert len(built) == 4
+
+
+def test_a_free_word_query_warns_about_the_damaged_papers_it_finds(library_path: Path) -> None:
+    data = orjson.loads(library_path.read_bytes())
+    for record in data["papers"].values():
+        record["tags"] = "ml"  # edited by hand into the wrong type (not a searched field)
+    _found(library_path, "attention")  # builds the index
+    library_path.write_bytes(orjson.dumps(data))
+    library = Library(library_path)
+    found = [p.key for p in library.search("lora", abstracts=False)]
+    assert len(found) == 1
+    [line] = library.damaged()
+    assert line.startswith(f"paper {found[0]}: 'tags' should be")
