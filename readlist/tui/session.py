@@ -395,7 +395,8 @@ class LibrarySession:
         if len(keys) < FIRST_PAGE_AT:
             return None
         papers = library.first_papers(sort_by, reverse, FIRST_PAGE)
-        counts = Counts(library.status_counts(), library.tag_counts(), library.category_counts())
+        # The header shows the statuses; tags and categories are counted with all rows.
+        counts = Counts(library.status_counts(), Counter(), Counter())
         positions = {paper.key: n for n, paper in enumerate(papers)}
         return Rows(papers, frozenset(keys), counts, positions, shown=len(keys))
 

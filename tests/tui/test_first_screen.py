@@ -88,9 +88,12 @@ async def test_the_first_page_is_the_start_of_the_full_table(
         table = app.screen.query_one(PaperTable)
         await wait_until(pilot, lambda: bool(table.papers), 5)
         first = [paper.to_dict() for paper in table.papers]
-        header = str(app.screen.query_one(CountsHeader).query_one(".counts-view").render())
+        header = app.screen.query_one(CountsHeader)
+        view = str(header.query_one(".counts-view").render())
+        counts = str(header.query_one(".counts-library").render())
         library.gate.set()
         await settle(pilot)
+        assert str(header.query_one(".counts-library").render()) == counts  # from the records
         whole = [paper.to_dict() for paper in table.papers]
         assert len(first) == PAGE and len(whole) == PAPERS
         expected = full_order(big_path, by, reverse)
@@ -98,7 +101,8 @@ async def test_the_first_page_is_the_start_of_the_full_table(
         # The same papers, in the same order, with the same content (the abstract,
         # not in the table, comes with all rows).
         assert [dict(paper, abstract="") for paper in whole[:PAGE]] == first
-        assert f"showing {PAPERS}" in header
+        assert f"showing {PAPERS}" in view
+        assert "40 papers" in counts and "11 reading" in counts and "8 read" in counts
 
 
 async def test_keys_pressed_before_all_rows_arrive_act_on_the_right_papers(
