@@ -116,18 +116,14 @@ class RecordViews(Sequence[SortFields]):
         everything else through the record's view.
         """
         records, refs = self._records, self._refs
-        if by in ("published", "added"):
-            out = []
-            for n, ref in enumerate(refs):
-                date = records[ref].get(by)
-                out.append(date or None if date is None or type(date) is str else value(self[n]))
-            return out
-        if by == "title":
-            return [
-                fold(title) if type(title := records[ref].get("title", "")) is str
-                else value(self[n])
-                for n, ref in enumerate(refs)
-            ]  # fmt: skip
+        if by in ("published", "added", "title"):
+            # Read in bulk; the types are checked once over all of them (in C).
+            stored: list[Any] = [records[ref].get(by) for ref in refs]
+            kinds = set(map(type, stored))
+            if by != "title" and kinds <= {str, type(None)}:
+                return [date or None for date in stored]
+            if by == "title" and kinds <= {str}:  # no title is missing or edited into a number
+                return [title.lower() if title.isascii() else fold(title) for title in stored]
         return [value(self[n]) for n in range(len(refs))]
 
 

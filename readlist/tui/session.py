@@ -20,6 +20,7 @@ import asyncio
 import gc
 import inspect
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -61,6 +62,8 @@ FIRST_PAGE_AT = 2000
 #: How many rows that first page holds: as many as the table measures its columns on,
 #: so the columns keep their widths when all rows arrive.
 FIRST_PAGE = MEASURED_ROWS
+#: How long the library thread lets the event loop draw that first page, at most.
+FIRST_PAGE_WAIT = 1.0
 #: The interpreter's thread switch interval while the library thread works: short, so
 #: the event loop gets the GIL back within a couple of milliseconds.
 WORKING_SWITCH_INTERVAL = 0.001
@@ -364,7 +367,17 @@ class LibrarySession:
             if preview is not None and not self.snapshot.loaded and query.is_empty:
                 first = self.first_rows(library, sort_by, reverse)
                 if first is not None:
-                    loop.call_soon_threadsafe(preview, first)
+                    drawn = threading.Event()
+
+                    def show(rows: Rows) -> None:
+                        preview(rows)
+                        if self._app is not None:
+                            self._app.call_after_refresh(drawn.set)
+
+                    loop.call_soon_threadsafe(show, first)
+                    # The screen is drawn before every paper is built: the two would
+                    # share the GIL (keys are held meanwhile, nothing waits on this).
+                    drawn.wait(FIRST_PAGE_WAIT)
             return self.find_rows(
                 library, query, sort_by, counts=counts, reverse=reverse, facets=facets
             )
@@ -382,7 +395,8 @@ class LibrarySession:
         if len(keys) < FIRST_PAGE_AT:
             return None
         papers = library.first_papers(sort_by, reverse, FIRST_PAGE)
-        counts = Counts(library.status_counts(), library.tag_counts(), library.category_counts())
+        # The header shows the statuses; tags and categories are counted with all rows.
+        counts = Counts(library.status_counts(), Counter(), Counter())
         positions = {paper.key: n for n, paper in enumerate(papers)}
         return Rows(papers, frozenset(keys), counts, positions, shown=len(keys))
 

@@ -21,7 +21,9 @@ from readlist.tui.app import ReadlistApp
 from readlist.tui.commands import SORT_CYCLE
 from readlist.tui.screens import library as library_screen
 from readlist.tui.state import TuiState
+from readlist.tui.widgets.columns import MEASURED_ROWS
 from readlist.tui.widgets.counts_header import CountsHeader
+from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
 from tests.tui.tui_helpers import SIZE, TODAY, Clock, fresh, settle, wait_until
 
@@ -88,9 +90,12 @@ async def test_the_first_page_is_the_start_of_the_full_table(
         table = app.screen.query_one(PaperTable)
         await wait_until(pilot, lambda: bool(table.papers), 5)
         first = [paper.to_dict() for paper in table.papers]
-        header = str(app.screen.query_one(CountsHeader).query_one(".counts-view").render())
+        header = app.screen.query_one(CountsHeader)
+        view = str(header.query_one(".counts-view").render())
+        counts = str(header.query_one(".counts-library").render())
         library.gate.set()
         await settle(pilot)
+        assert str(header.query_one(".counts-library").render()) == counts  # from the records
         whole = [paper.to_dict() for paper in table.papers]
         assert len(first) == PAGE and len(whole) == PAPERS
         expected = full_order(big_path, by, reverse)
@@ -98,7 +103,11 @@ async def test_the_first_page_is_the_start_of_the_full_table(
         # The same papers, in the same order, with the same content (the abstract,
         # not in the table, comes with all rows).
         assert [dict(paper, abstract="") for paper in whole[:PAGE]] == first
-        assert f"showing {PAPERS}" in header
+        assert f"showing {PAPERS}" in view
+        # The detail pane gets the abstract with all rows.
+        detail = app.screen.query_one(PaperDetail).paper
+        assert detail is not None and detail.abstract.startswith("Abstract ")
+        assert "40 papers" in counts and "11 reading" in counts and "8 read" in counts
 
 
 async def test_keys_pressed_before_all_rows_arrive_act_on_the_right_papers(
@@ -159,3 +168,28 @@ async def test_a_small_library_opens_on_all_its_rows(
         library.gate.set()
         await settle(pilot)
         assert len(table.papers) == 6
+
+
+async def test_a_click_on_the_first_page_keeps_its_paper_when_all_rows_arrive(
+    big_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remembered(monkeypatch, TuiState())
+    library = GatedLibrary(big_path)
+    app = ReadlistApp(library, today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await wait_until(pilot, lambda: bool(table.papers), 5)
+        await pilot.click(PaperTable, offset=(10, 4))  # the heading, then the fourth row
+        clicked = table.highlighted
+        assert clicked is not None and table.cursor == 3
+        library.gate.set()
+        await settle(pilot)
+        assert len(table.papers) == PAPERS
+        assert table.highlighted is not None and table.highlighted.key == clicked.key
+
+
+def test_the_first_page_is_as_documented() -> None:
+    # docs/tui.md: 2,000 papers or more open on their first 1,000 rows; as many as the
+    # table measures its columns on, so they keep their widths when all rows arrive.
+    assert session_module.FIRST_PAGE_AT == 2000
+    assert session_module.FIRST_PAGE == MEASURED_ROWS == 1000
