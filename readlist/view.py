@@ -14,7 +14,7 @@ from rich.cells import cell_len, set_cell_size
 
 from readlist.models import Paper, Status
 from readlist.query import Query, sort_papers
-from readlist.text import one_line
+from readlist.text import escape_controls, one_line
 
 STATUS_GLYPHS = {Status.UNREAD: "○", Status.READING: "◐", Status.READ: "●"}
 
@@ -38,6 +38,37 @@ def fit(text: str, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
+
+
+#: The fields of one paper's ``list`` line, cleaned: status glyph, key, year, category,
+#: first author, tags, code mark, title, and whether it is shown dimmed (read).
+ListRow = tuple[str, str, str, str, str, str, str, str, bool]
+
+
+def list_row(p: Paper) -> ListRow:
+    """The fields of one paper's ``readlist list`` line, cleaned of control characters."""
+    authors = p.authors
+    if authors:
+        shown = one_line(authors[0])
+        if len(authors) > 1 or p.authors_truncated:
+            shown += " et al."
+        shown = one_line(shown)  # as authors_short() then one_line(): " et al." alone is cut
+    else:
+        shown = ""
+    tags = p.tags
+    published = p.published
+    status = p.status
+    return (
+        STATUS_GLYPHS[status],
+        escape_controls(p.key),
+        str(p.year or "") if published else "",
+        one_line(p.category) if p.category else "",
+        shown,
+        " ".join([escape_controls(tag) for tag in tags]) if tags else "",
+        "⌘" if p.code_url or p.has_code else " ",
+        one_line(p.title),
+        status is Status.READ,
+    )
 
 
 def plural(count: int, noun: str) -> str:

@@ -95,20 +95,50 @@ def _selected(args: argparse.Namespace, library: Library, *, abstracts: bool = T
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
     """List papers matching a query."""
-    from readlist.cli.render import make_console, paper_lines
+    from readlist.cli.render import paper_lines, row_lines
+    from readlist.query import parse_query
+    from readlist.store import listing
+    from readlist.view import row_order
 
+    query = parse_query(" ".join(args.query))
+    # In library order, without abstracts, free words only: the list cache may answer.
+    cacheable = not args.json and row_order(query, args.sort or None) is None
+    listed = listing.served(library, query) if cacheable else None
+    if listed is not None:
+        rows = listed.rows if args.limit is None else listed.rows[: max(args.limit, 0)]
+        return _print_lines(
+            lambda width, color: row_lines(rows, width=width, color=color),
+            len(rows),
+            lambda: listed.total,
+        )
+    before = listing.start(library, query) if cacheable else None
     # The lines show no abstract: only --json needs the abstracts file read.
     papers = _selected(args, library, abstracts=args.json)
+    if before is not None:
+        listing.save_listing(library, before)
     if args.json:
         out_json([paper.to_dict() for paper in papers])
         return 0
+    return _print_lines(
+        lambda width, color: paper_lines(papers, width=width, color=color),
+        len(papers),
+        lambda: len(library),
+    )
+
+
+def _print_lines(
+    lines: Callable[[int | None, bool], Iterable[str]], shown: int, total: Callable[[], int]
+) -> int:
+    """Write the ``list`` lines: plain when piped, fitted and coloured on a terminal."""
+    from readlist.cli.render import make_console
+
     stdout = current().stdout
     if not current().is_a_tty:  # piped: plain lines, whole titles, no console needed
-        _write_lines(stdout, paper_lines(papers, width=None, color=False))
+        _write_lines(stdout, lines(None, False))
         return 0
     console = make_console()
-    _write_lines(stdout, paper_lines(papers, width=console.width, color=not console.no_color))
-    console.print(f"{len(papers)} of {len(library)} papers", style="dim")
+    _write_lines(stdout, lines(console.width, not console.no_color))
+    console.print(f"{shown} of {total()} papers", style="dim")
     return 0
 
 

@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from readlist.models import Paper, Status
 from readlist.text import escape_controls, json_escape_controls, one_line, strip_controls
-from readlist.view import STATUS_GLYPHS, fit
+from readlist.view import STATUS_GLYPHS, ListRow, fit, list_row
 
 if TYPE_CHECKING:  # rich's console and tables cost 30 ms to import: only where used
     from rich.console import Console, RenderableType
@@ -40,7 +40,11 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
     rows. Every field is cleaned of control characters, so no escape sequence from
     a file reaches the terminal. ``width`` None (not a terminal) keeps titles whole.
     """
-    rows = [_row(p) for p in papers]
+    return row_lines([list_row(p) for p in papers], width=width, color=color)
+
+
+def row_lines(rows: Sequence[ListRow], *, width: int | None, color: bool) -> Iterator[str]:
+    """:func:`paper_lines` of the papers whose :func:`readlist.view.list_row` are ``rows``."""
     if not rows:
         return
     key_w = min(_widest(r[1] for r in rows), 28)
@@ -63,32 +67,6 @@ def paper_lines(papers: Sequence[Paper], *, width: int | None, color: bool) -> I
             f"{code} {title}"
         )
         yield f"{dim}{line}{reset}" if done else line
-
-
-def _row(p: Paper) -> tuple[str, str, str, str, str, str, str, str, bool]:
-    """The fields of one paper's line, cleaned (see :func:`paper_lines`)."""
-    authors = p.authors
-    if authors:
-        shown = one_line(authors[0])
-        if len(authors) > 1 or p.authors_truncated:
-            shown += " et al."
-        shown = one_line(shown)  # as authors_short() then one_line(): " et al." alone is cut
-    else:
-        shown = ""
-    tags = p.tags
-    published = p.published
-    status = p.status
-    return (
-        STATUS_GLYPHS[status],
-        escape_controls(p.key),
-        str(p.year or "") if published else "",
-        one_line(p.category) if p.category else "",
-        shown,
-        " ".join([escape_controls(tag) for tag in tags]) if tags else "",
-        "⌘" if p.code_url or p.has_code else " ",
-        one_line(p.title),
-        status is Status.READ,
-    )
 
 
 def _pad(text: str, width: int) -> str:
