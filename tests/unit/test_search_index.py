@@ -401,3 +401,15 @@ def test_a_free_word_query_warns_about_the_damaged_papers_it_finds(library_path:
     assert len(found) == 1
     [line] = library.damaged()
     assert line.startswith(f"paper {found[0]}: 'tags' should be")
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 7])
+def test_the_index_saved_in_pieces_is_the_body_of_one_encoding(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    monkeypatch.setattr(index_module, "SAVE_ENTRIES", 2)
+    entries = {f'k{n}"é\n': (f"{n:016x}", f" word {n} \n tail ") for n in range(count)}
+    index.save(entries, STAMP)
+    body = index.path.read_bytes().partition(b"\n")[2]
+    assert body == orjson.dumps({key: list(entry) for key, entry in entries.items()})
+    assert index.load(STAMP) == entries
