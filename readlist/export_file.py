@@ -23,6 +23,7 @@ from readlist.models import Paper
 from readlist.paths import abstracts_path, exports_path, lock_path
 from readlist.store.atomic import atomic_write, describe_file_kind
 from readlist.store.backup import backup_folder
+from readlist.store.listing import listing_path
 from readlist.store.record_view import digest_path
 from readlist.store.render_cache import render_cache_path
 
@@ -136,7 +137,7 @@ def _library_files(library: Path) -> Iterator[Path]:
     real = Path(os.path.realpath(library))
     for path in {library, real}:
         yield from (path, abstracts_path(path), exports_path(path), lock_path(path))
-        yield from (render_cache_path(path), digest_path(path))
+        yield from (render_cache_path(path), digest_path(path), listing_path(path))
     folder = backup_folder(real).parent
     try:
         for entry in os.scandir(folder):

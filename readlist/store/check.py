@@ -40,6 +40,7 @@ from readlist.store.format import (
 )
 from readlist.store.index import index_path
 from readlist.store.journal import journal_path
+from readlist.store.listing import listing_path
 from readlist.store.locks import lock_holders
 from readlist.store.record_view import digest_path
 from readlist.store.records import ABSTRACT_REF, read_record
@@ -309,10 +310,10 @@ def leftover_files(path: str | os.PathLike[str]) -> list[Path]:
     )
     for saved in (library, *saved_under_lock):
         found += sorted(library.parent.glob(f".{_glob_escape(saved.name)}.*.tmp"))
-    # The search index and an export's render cache are written without the lock: only
-    # an old temp file is a leftover (the other may be an export being written now).
+    # The search index, an export's render cache and the list cache are written without
+    # the lock: only an old temp file is a leftover (the other may be being written now).
     stale = time.time() - _INDEX_WRITE_SECONDS
-    for cache in (index_path(library), render_cache_path(library)):
+    for cache in (index_path(library), render_cache_path(library), listing_path(library)):
         for tmp in sorted(library.parent.glob(f".{_glob_escape(cache.name)}.*.tmp")):
             with contextlib.suppress(OSError):
                 if tmp.stat().st_mtime < stale:

@@ -55,15 +55,16 @@ import orjson
 from readlist import __version__
 from readlist.errors import LibraryError
 from readlist.models import Link, LinkKind, Paper, Status
-from readlist.query.parser import All, Either, Node, Not, Phrase, Words
 from readlist.store.atomic import atomic_write
 from readlist.store.records import ABSTRACT_REF, read_record
 from readlist.store.render_cache import RACY_NS, Stamp, now_ns
-from readlist.view import ListRow, list_row
 
 if TYPE_CHECKING:
+    # Imported where used: the doctor and export name this file without making rows.
     from readlist.query import Query
+    from readlist.query.parser import Node
     from readlist.store.library import Library
+    from readlist.view import ListRow
 
 #: Bump when the file layout changes.
 LISTING_VERSION = 1
@@ -130,6 +131,7 @@ def _code_stamp() -> list[Any]:
 def _identity() -> dict[str, Any]:
     """What a cache must have been made with to be used (the probe included)."""
     from readlist.query import search_text
+    from readlist.view import list_row
 
     return {
         "version": LISTING_VERSION,
@@ -148,7 +150,7 @@ def _trusted(stamp: Stamp, built: int) -> bool:
 class Listed:
     """What a ``list`` shows, served from the list cache."""
 
-    #: The rows of the papers listed, in library order.
+    #: The rows of the papers listed, in library order (:func:`readlist.view.list_row`).
     rows: list[ListRow]
     #: How many papers the library holds.
     total: int
@@ -224,7 +226,7 @@ def _read(path: Path, library: Path, abstracts: Path, match: Node | None) -> Lis
                 hits = sorted(found)
         except (OSError, ValueError, TypeError):  # orjson's errors are ValueErrors
             return None
-    listed: list[ListRow] = []
+    listed: list[ListRow] = []  # the cache's rows are what list_row made
     damaged = [str(line) for line in unusable]
     for n in hits:
         row = rows[n]
@@ -259,6 +261,8 @@ def _texts_matching(handle: BinaryIO, starts: list[int], match: Node) -> set[int
 
 def _node_matches(node: Node, texts: mmap.mmap, at: list[int]) -> set[int] | None:
     """The papers (by position) whose search text ``node`` matches; ``None``: not text only."""
+    from readlist.query.parser import All, Either, Not, Phrase, Words
+
     if isinstance(node, Words | Phrase):
         return _holding(node.needle, texts, at)
     if isinstance(node, Not):
@@ -352,6 +356,8 @@ def save_listing(library: Library, before: Start | None) -> None:
     texts = library._haystacks
     if len(texts) < len(keys) or any(key not in texts for key in keys):
         return
+    from readlist.view import list_row
+
     records = library._docs
     rows: list[list[Any]] = []
     for key in keys:

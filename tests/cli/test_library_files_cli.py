@@ -61,13 +61,14 @@ def library_files(library: Path) -> list[Path]:
         library.with_name("library.abstracts.json"),
         library.with_name("library.json.lock"),
         library.with_name("library.digest"),
+        library.with_name("library.list-cache"),
         backup,
         backup.with_name(f"{library.stem}.2026-11-21.abstracts.json"),
         backup_folder(library) / "something-new.bib",
     ]
 
 
-@pytest.mark.parametrize("which", range(7))
+@pytest.mark.parametrize("which", range(8))
 def test_export_refuses_the_library_its_abstracts_lock_and_backups(
     run_cli, history: Path, which: int
 ) -> None:

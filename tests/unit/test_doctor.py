@@ -379,3 +379,18 @@ def test_a_held_lock_is_never_advised_to_be_deleted(path: Path) -> None:
     assert "check for running readlist processes" in finding.message
     assert f"delete {path}.lock" not in finding.message
     assert f"held by process {os.getpid()} (" in finding.message or not LOCKS_TABLE.exists()
+
+
+def test_an_old_leftover_of_the_list_cache_is_found_and_a_live_one_kept(path: Path) -> None:
+    from readlist.store.listing import listing_path
+
+    Library(path).import_papers([paper("Kept")])
+    old = path.parent / f".{listing_path(path).name}.k7.tmp"
+    live = path.parent / f".{listing_path(path).name}.k8.tmp"
+    for tmp in (old, live):
+        tmp.write_bytes(b"{")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    assert [f.code for f in check_library(path)].count("leftover-temp") == 1
+    assert fix_library(path).removed == [old]
+    assert live.exists()
