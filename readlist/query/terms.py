@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from readlist.errors import QueryError
 from readlist.models import Paper, Status, normalize_tag
-from readlist.query.words import folded_text, phrase_needle, word_needle
+from readlist.query.words import folded_names, folded_text, phrase_needle, word_needle
 
 Test = Callable[[Paper], bool]
 
@@ -108,7 +108,7 @@ def _text_test(name: str, value: str, quoted: bool, position: int) -> Test:
         )
     if name == "title":
         return lambda paper: needle in folded_text((paper.title,))
-    return lambda paper: needle in folded_text(paper.authors)  # an author a line
+    return lambda paper: needle in folded_names(paper.authors)  # an author a line
 
 
 def _tag(value: str, _position: int) -> Test:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Scripts written without spaces between words: each character is a word.
 _SPACELESS = re.compile(
@@ -98,6 +99,28 @@ def folded_text(fields: Iterable[str]) -> str:
         lines.append(_spaced(ascii_text))
         tails.extend(f" {tail} " for tail in _compound_tails(ascii_text))
     return "\n".join(lines + tails)
+
+
+def folded_names(names: Iterable[str]) -> str:
+    """:func:`folded_text` of ``names``, each name folded once and remembered.
+
+    ``author:`` folds every paper's authors for each query (60,000 names at
+    50,000 papers); names repeat across papers, so each is folded only once.
+    """
+    lines: list[str] = []
+    tails: list[str] = []
+    for name in names:
+        line, name_tails = _folded_name(name)
+        lines.append(line)
+        tails += name_tails
+    return "\n".join(lines + tails)
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """One field's line and compound tails, as :func:`folded_text` makes them."""
+    ascii_text = _ascii(name)
+    return _spaced(ascii_text), tuple(f" {tail} " for tail in _compound_tails(ascii_text))
 
 
 def word_needle(word: str) -> str:

@@ -6,10 +6,19 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readlist.models import Paper, fold
 from readlist.query import parse_query, search_text
-from readlist.query.words import fold_words, folded_text, matches_words, phrase_needle, word_needle
+from readlist.query.words import (
+    fold_words,
+    folded_names,
+    folded_text,
+    matches_words,
+    phrase_needle,
+    word_needle,
+)
 
 
 def finds(query: str, *texts: str) -> list[str]:
@@ -163,3 +172,18 @@ def test_on_the_sample_library_or_and_lora_find_only_words_that_start_so(tmp_pat
         found = library.search(prefix)
         assert len(found) == count  # measured; "or" used to match all 85
         assert found == [paper for paper in papers if starts_a_word(prefix, paper)]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["Zoë Müller", "QLoRA Team", "SqueezeLLM", "山田 太郎", "LLMs", "aB"]),
+            st.text(),
+        ),
+        max_size=5,
+    )
+)
+def test_folded_names_are_the_folded_text_of_the_names(names: list[str]) -> None:
+    assert folded_names(names) == folded_text(names)
+    assert folded_names(names) == folded_text(names)  # remembered: the same again
