@@ -15,7 +15,11 @@ It is a cache, never trusted blindly; the file is used whole or not at all:
   size, modification time in ns), and both must still have exactly those stamps;
 - a stamp is trusted only when its file was older than the cache by
   :data:`~readlist.store.render_cache.RACY_NS` (2 s) when the cache was made (a
-  file changed twice within the timestamps' granularity keeps its stamp);
+  file changed twice within the timestamps' granularity keeps its stamp). A
+  library file saved less recently than that (a ``list`` right after a ``tag``)
+  is read again and parsed when the cache is made, and must equal what was
+  listed; the cache then names the SHA-1 of its bytes, and is used only while
+  the file hashes to it. The abstracts file must be old enough;
 - the header holds a version, readlist's version, the size and modification time
   of the source files that make rows and search texts, and the row and search
   text of a probe paper, so another readlist, or other code, ignores the file;
@@ -41,6 +45,7 @@ not in 50,000 strings.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import mmap
 import os
 from bisect import bisect_right
@@ -197,12 +202,18 @@ def _read(path: Path, library: Path, abstracts: Path, match: Node | None) -> Lis
             built = header.get("built")
             if type(built) is not int:
                 return None
-            for name, file in (("library", library), ("abstracts", abstracts)):
-                stamp = _file_stamp(file)
-                named = header.get(name)
-                if (list(stamp) if stamp is not None else None) != named:
-                    return None
-                if not _trusted(stamp, built) or (name == "library" and stamp is None):
+            library_stamp, abstracts_stamp = _file_stamp(library), _file_stamp(abstracts)
+            if library_stamp is None or list(library_stamp) != header.get("library"):
+                return None
+            if (list(abstracts_stamp) if abstracts_stamp else None) != header.get("abstracts"):
+                return None
+            if not _trusted(abstracts_stamp, built):
+                return None
+            if not _trusted(library_stamp, built):
+                # Saved less than 2 s before the cache was made: the stamp alone may
+                # not tell a later change, the bytes do (the digest of those it was made from).
+                sha1 = header.get("sha1")
+                if type(sha1) is not str or _sha1_of(library) != sha1:
                     return None
             identity = _identity()
             if any(header.get(name) != value for name, value in identity.items()):
@@ -333,12 +344,15 @@ def save_listing(library: Library, before: Start | None) -> None:
     that), and the texts plain ASCII. A cache that cannot be written is left as it
     was.
     """
-    if before is None or before.library is None:
-        return
-    if not _trusted(before.library, before.built) or not _trusted(before.abstracts, before.built):
+    if before is None or before.library is None or not _trusted(before.abstracts, before.built):
         return
     if library._storage.stamp != before.library or library._generation == -1:
         return
+    sha1 = None
+    if not _trusted(before.library, before.built):
+        sha1 = _sha1_of_what_was_read(library, before.library)
+        if sha1 is None:
+            return
     if _file_stamp(library.abstracts_path) != before.abstracts:
         return
     if library._papers:
@@ -369,6 +383,7 @@ def save_listing(library: Library, before: Start | None) -> None:
         "library": before.library,
         "abstracts": before.abstracts,
         "built": before.built,
+        "sha1": sha1,
         "papers": len(keys),
         "unusable": list(library._unusable),
     }
@@ -390,6 +405,34 @@ def save_listing(library: Library, before: Start | None) -> None:
     del rows
     with contextlib.suppress(LibraryError, OSError):
         atomic_write(listing_path(library.path), _pieces(head, ordered))
+
+
+def _sha1_of(path: Path) -> str | None:
+    """The SHA-1 of the file's bytes (``None``: unreadable)."""
+    try:
+        return hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
+    except OSError:
+        return None
+
+
+def _sha1_of_what_was_read(library: Library, stamp: Stamp) -> str | None:
+    """The SHA-1 of the library file, if its bytes are those the library holds, parsed.
+
+    For a file saved less than 2 s ago, whose stamp may hide a change made since
+    it was read: the file is read again and parsed, and its tables compared with
+    those the library read. ``None`` when they differ (or the file moved on).
+    """
+    storage = library._storage
+    try:
+        tables = storage.read()  # the tables the library read (not read again: same stamp)
+        if storage.stamp != stamp or storage.generation != library._generation:
+            return None
+        raw = library.path.read_bytes()
+        if _file_stamp(library.path) != stamp or orjson.loads(raw) != tables:
+            return None
+    except (OSError, orjson.JSONDecodeError, LibraryError):
+        return None
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
 
 
 def _pieces(head: bytes, texts: list[str]) -> Iterator[bytes]:

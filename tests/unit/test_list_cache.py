@@ -279,13 +279,60 @@ def test_a_change_saved_by_another_command_is_listed(library_file: Path, served:
     assert "attention-tag" in served.cached(library_file, "list", "zyzzyva")[1]
 
 
-def test_a_young_library_is_never_cached(library_file: Path, served: Served) -> None:
+def _edit_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Change bytes of ``path`` keeping its inode, size and modification time (its stamp)."""
+    assert len(old) == len(new)
+    before = path.stat()
+    raw = path.read_bytes()
+    assert old in raw
+    with path.open("r+b") as handle:
+        handle.write(raw.replace(old, new, 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+
+
+def test_a_library_saved_just_now_is_trusted_by_its_bytes_not_its_stamp(
+    library_file: Path, served: Served
+) -> None:
     run(library_file, "list", "attention")  # the search index
     listing_path(library_file).unlink()
-    touch(library_file, RACY_NS / 1e9 / 4)
+    touch(library_file, RACY_NS / 1e9 / 4)  # saved half a second ago
+    run(library_file, "list", "attention")
+    header = orjson.loads(listing_path(library_file).read_bytes().split(b"\n", 1)[0])
+    assert type(header["sha1"]) is str
+    expected = served.full(library_file, "list", "attention")
+    assert served.cached(library_file, "list", "attention") == expected
+    # Changed again within the timestamps' granularity: the same stamp, other bytes.
+    _edit_in_place(library_file, b"Sparse Attention", b"Sparse Attentiox")
+    served.count = 0
+    for query in ("sparse", ""):  # the first reads the library, and makes the cache again
+        expected = served.full(library_file, "list", *query.split())
+        assert "Attentiox" in expected[1]
+        assert run(library_file, "list", *query.split()) == expected
+    assert served.count == 1
+
+
+def test_a_file_changed_since_it_was_read_is_not_hashed_for_the_cache(
+    library_file: Path,
+) -> None:
+    library = Library(library_file)
+    library.refresh()
+    stamp = listing._file_stamp(library_file)
+    assert listing._sha1_of_what_was_read(library, stamp) is not None
+    _edit_in_place(library_file, b"Sparse Attention", b"Sparse Attentiox")
+    assert listing._sha1_of_what_was_read(library, stamp) is None
+
+
+def test_abstracts_saved_just_now_keep_the_cache_unwritten(library_file: Path) -> None:
+    touch(abstracts_path(library_file), RACY_NS / 1e9 / 4)
     run(library_file, "list", "attention")
     assert not listing_path(library_file).exists()
-    touch(library_file, 60)
+    touch(abstracts_path(library_file), 60)
     run(library_file, "list", "attention")
     assert listing_path(library_file).exists()
 
