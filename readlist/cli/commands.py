@@ -95,10 +95,10 @@ def _selected(args: argparse.Namespace, library: Library, *, abstracts: bool = T
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
     """List papers matching a query."""
-    from readlist.cli.render import paper_lines, row_lines
+    from readlist.cli.render import row_lines
     from readlist.query import parse_query
     from readlist.store import listing
-    from readlist.view import row_order
+    from readlist.view import list_row, row_order
 
     query = parse_query(" ".join(args.query))
     # In library order, without abstracts, free words only: the list cache may answer.
@@ -114,13 +114,16 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     before = listing.start(library, query) if cacheable else None
     # The lines show no abstract: only --json needs the abstracts file read.
     papers = _selected(args, library, abstracts=args.json)
-    if before is not None:
-        listing.save_listing(library, before)
     if args.json:
         out_json([paper.to_dict() for paper in papers])
         return 0
+    found = [list_row(paper) for paper in papers]
+    if before is not None:  # every paper found, when not limited: the cache takes their rows
+        listing.save_listing(
+            library, before, query, None if args.limit is not None else (papers, found)
+        )
     return _print_lines(
-        lambda width, color: paper_lines(papers, width=width, color=color),
+        lambda width, color: row_lines(found, width=width, color=color),
         len(papers),
         lambda: len(library),
     )

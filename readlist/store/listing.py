@@ -16,10 +16,10 @@ It is a cache, never trusted blindly; the file is used whole or not at all:
 - a stamp is trusted only when its file was older than the cache by
   :data:`~readlist.store.render_cache.RACY_NS` (2 s) when the cache was made (a
   file changed twice within the timestamps' granularity keeps its stamp). A
-  library file saved less recently than that (a ``list`` right after a ``tag``)
-  is read again and parsed when the cache is made, and must equal what was
-  listed; the cache then names the SHA-1 of its bytes, and is used only while
-  the file hashes to it. The abstracts file must be old enough;
+  library file saved more recently than that (a ``list`` right after a ``tag``)
+  is hashed as it is read (SHA-1): the cache names the digest of the bytes it
+  was made from, and is used only while the file hashes to it. The abstracts
+  file must be old enough;
 - the header holds a version, readlist's version, the size and modification time
   of the source files that make rows and search texts, and the row and search
   text of a probe paper, so another readlist, or other code, ignores the file;
@@ -331,11 +331,22 @@ def start(library: Library, query: Query) -> Start | None:
 
     if library._in_memory or matches_text_only(query) is None:
         return None
-    return Start(now_ns(), _file_stamp(library.path), _file_stamp(library.abstracts_path))
+    before = Start(now_ns(), _file_stamp(library.path), _file_stamp(library.abstracts_path))
+    if before.library is not None and not _trusted(before.library, before.built):
+        library._storage.digest_reads = True  # saved just now: the cache names its bytes
+    return before
 
 
-def save_listing(library: Library, before: Start | None) -> None:
+def save_listing(
+    library: Library,
+    before: Start | None,
+    query: Query | None = None,
+    shown: tuple[Sequence[Paper], Sequence[ListRow]] | None = None,
+) -> None:
     """Write the list cache from the library as a full ``list`` of free words just read it.
+
+    ``shown``: the papers that ``list`` of ``query`` found (all of them, in library
+    order) and their rows, which are taken rather than made again.
 
     Only when that is exactly the library on disk: both files old enough to be
     trusted (see the module docstring) and unchanged since ``before``, no paper
@@ -350,8 +361,9 @@ def save_listing(library: Library, before: Start | None) -> None:
         return
     sha1 = None
     if not _trusted(before.library, before.built):
-        sha1 = _sha1_of_what_was_read(library, before.library)
-        if sha1 is None:
+        # The digest of the very bytes the library parsed (see start()).
+        sha1 = library._storage.read_digest
+        if sha1 is None or library._storage.generation != library._generation:
             return
     if _file_stamp(library.abstracts_path) != before.abstracts:
         return
@@ -373,11 +385,18 @@ def save_listing(library: Library, before: Start | None) -> None:
     from readlist.view import list_row
 
     records = library._docs
+    found = _found_rows(library, keys, query, shown)
+    damage = library._damage
     rows: list[list[Any]] = []
     for key in keys:
-        paper, problems = read_record(records[key])
+        row = found.get(key)
+        if row is not None:
+            problems = damage.get(key)  # read_record's, when the list built the paper
+        else:
+            paper, problems = read_record(records[key])
+            row = list_row(paper)
         warning = f"paper {key or '(no key)'}: {'; '.join(problems)}" if problems else None
-        rows.append([*list_row(paper), warning])
+        rows.append([*row, warning])
     header = {
         **_identity(),
         "library": before.library,
@@ -407,32 +426,38 @@ def save_listing(library: Library, before: Start | None) -> None:
         atomic_write(listing_path(library.path), _pieces(head, ordered))
 
 
+def _found_rows(
+    library: Library,
+    keys: list[str],
+    query: Query | None,
+    shown: tuple[Sequence[Paper], Sequence[ListRow]] | None,
+) -> dict[str, ListRow]:
+    """The rows of the papers a ``list`` found, by the key the library files them under."""
+    from readlist.store.index import matches_text_only
+
+    match = matches_text_only(query) if query is not None else None
+    if shown is None or match is None:
+        return {}
+    papers, rows = shown
+    texts = library._haystacks
+    hits = [key for key in keys if match(texts[key])]
+    if len(hits) != len(papers) or len(rows) != len(papers):
+        return {}
+    # The papers were built for these keys in this order (a damaged key reads otherwise).
+    if any(
+        paper.key != key and key not in library._damage
+        for key, paper in zip(hits, papers, strict=True)
+    ):
+        return {}
+    return dict(zip(hits, rows, strict=True))
+
+
 def _sha1_of(path: Path) -> str | None:
     """The SHA-1 of the file's bytes (``None``: unreadable)."""
     try:
         return hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
     except OSError:
         return None
-
-
-def _sha1_of_what_was_read(library: Library, stamp: Stamp) -> str | None:
-    """The SHA-1 of the library file, if its bytes are those the library holds, parsed.
-
-    For a file saved less than 2 s ago, whose stamp may hide a change made since
-    it was read: the file is read again and parsed, and its tables compared with
-    those the library read. ``None`` when they differ (or the file moved on).
-    """
-    storage = library._storage
-    try:
-        tables = storage.read()  # the tables the library read (not read again: same stamp)
-        if storage.stamp != stamp or storage.generation != library._generation:
-            return None
-        raw = library.path.read_bytes()
-        if _file_stamp(library.path) != stamp or orjson.loads(raw) != tables:
-            return None
-    except (OSError, orjson.JSONDecodeError, LibraryError):
-        return None
-    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
 
 
 def _pieces(head: bytes, texts: list[str]) -> Iterator[bytes]:

@@ -97,6 +97,10 @@ class SafeJSONStorage(Storage):
         self._stamp: Stamp | None = None
         #: Bumped every time the in-memory data changes (load or save).
         self.generation = 0
+        #: Set: each load also takes the SHA-1 of the bytes it parsed (:attr:`read_digest`).
+        self.digest_reads = False
+        #: The SHA-1 of the bytes last parsed, when :attr:`digest_reads` was set then.
+        self.read_digest: str | None = None
 
     @property
     def lock(self) -> Lock:
@@ -191,7 +195,9 @@ class SafeJSONStorage(Storage):
         return data
 
     def _load(self) -> Tables | None:
-        return self._parse(self._read_bytes())
+        raw = self._read_bytes()
+        self.read_digest = file_digest(raw) if self.digest_reads else None
+        return self._parse(raw)
 
     def _parse(self, raw: bytes) -> Tables | None:
         parsed = parse_file(raw, self.path, self.kind)
