@@ -241,9 +241,13 @@ def _read(path: Path, library: Path, abstracts: Path, match: Node | None) -> Lis
     damaged = [str(line) for line in unusable]
     for n in hits:
         row = rows[n]
-        listed.append(tuple(row[:9]))
-        if row[9] is not None:
-            damaged.append(str(row[9]))
+        fields = row[:8]
+        warning = row[9]
+        if not all(type(field) is str for field in fields) or type(row[8]) is not bool:
+            return None  # not what list_row makes: never printed
+        listed.append((*fields, row[8]))
+        if warning is not None:
+            damaged.append(str(warning))
     return Listed(listed, len(rows), damaged)
 
 
