@@ -190,7 +190,7 @@ def test_doctor_reports_the_sync_set_up_and_an_unfinished_git_merge(machines, ru
 
 
 def test_the_sync_state_says_when_and_whether_changes_wait(machines, run_cli) -> None:
-    from readlist.gitsync import sync_state
+    from readlist.sync.exchange import sync_state
 
     _, a, _ = machines
     synced = sync_state(a)
