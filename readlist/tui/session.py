@@ -149,7 +149,7 @@ class LibrarySession:
         #: Whether the library changed since :attr:`_sorted` was brought up to date.
         self._sorted_stale = False
         self._reloading = False
-        #: What the journal calls the next change asked for ("tui: ACTION"); a write takes
+        #: What the journal calls the next change asked for ("tui: mark read"); a write takes
         #: the name when it is queued and gives it to the library when it runs.
         self.command = ""
         #: Whether the library is large enough to keep out of the garbage collector's sight.
