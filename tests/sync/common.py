@@ -13,6 +13,24 @@ def papers(run_cli: Any, library: Path) -> dict[str, dict[str, object]]:
     return {paper["key"]: paper for paper in json.loads(listed)}
 
 
+def tag_on_both(run_cli: Any, a: Path, b: Path, key: str, round_: int) -> set[str]:
+    """Tag ``key`` on A, synced out, and on B, not yet: B's next sync has a merge to do."""
+    tag_a, tag_b = f"a{round_}", f"b{round_}"
+    run_cli("tag", key, tag_a, library=a, check=True)
+    run_cli("sync", library=a, check=True)
+    run_cli("tag", key, tag_b, library=b, check=True)
+    return {tag_a, tag_b}
+
+
+def assert_same_library_with_tags(
+    run_cli: Any, a: Path, b: Path, key: str, expected: set[str]
+) -> None:
+    """A and B hold the same papers, and ``key`` carries exactly the ``expected`` tags."""
+    assert papers(run_cli, a) == papers(run_cli, b)
+    tags = papers(run_cli, b)[key]["tags"]
+    assert isinstance(tags, list) and set(tags) == expected
+
+
 def leftover_locks(folder: Path) -> list[str]:
     """The ``*.lock`` files under a git folder (objects apart), as paths relative to it."""
     return sorted(

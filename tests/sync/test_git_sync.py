@@ -11,7 +11,12 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.sync.common import leftover_locks, papers
+from tests.sync.common import (
+    assert_same_library_with_tags,
+    leftover_locks,
+    papers,
+    tag_on_both,
+)
 
 
 def test_downloaded_pdfs_are_not_synced(machines, run_cli) -> None:
@@ -213,11 +218,7 @@ def test_a_sync_killed_at_any_moment_leaves_library_and_repository_usable(
     rng = random.Random(20261205)
     expected: set[str] = set()
     for round_ in range(8):
-        tag_a, tag_b = f"a{round_}", f"b{round_}"
-        expected |= {tag_a, tag_b}
-        run_cli("tag", "knuth1984", tag_a, library=a, check=True)
-        run_cli("sync", library=a, check=True)
-        run_cli("tag", "knuth1984", tag_b, library=b, check=True)
+        expected |= tag_on_both(run_cli, a, b, "knuth1984", round_)
         child = subprocess.Popen(
             [*readlist_command, "--library", str(b), "sync"],
             stdout=subprocess.DEVNULL,
@@ -234,9 +235,7 @@ def test_a_sync_killed_at_any_moment_leaves_library_and_repository_usable(
         run_cli("sync", library=b, check=True)
         assert leftover_locks(b.parent / ".git") == [] and leftover_locks(remote) == []
         run_cli("sync", library=a, check=True)
-        assert papers(run_cli, a) == papers(run_cli, b)
-        tags = papers(run_cli, b)["knuth1984"]["tags"]
-        assert isinstance(tags, list) and set(tags) == expected
+        assert_same_library_with_tags(run_cli, a, b, "knuth1984", expected)
     assert run_cli("doctor", library=b).returncode == 0
 
 

@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.common import leftover_locks, papers
+from tests.sync.common import (
+    assert_same_library_with_tags,
+    leftover_locks,
+    papers,
+    tag_on_both,
+)
 
 #: Lock files a killed git leaves, by where git writes them (``.git`` of a machine).
 LOCKS = (
@@ -155,11 +160,7 @@ def test_a_merge_driver_killed_mid_merge_leaves_everything_usable(
     _, a, b = machines
     expected: set[str] = set()
     for round_, delay in enumerate((0.0, 0.1, 0.25, 0.4, 0.8)):
-        tag_a, tag_b = f"a{round_}", f"b{round_}"
-        expected |= {tag_a, tag_b}
-        run_cli("tag", "knuth1984", tag_a, library=a, check=True)
-        run_cli("sync", library=a, check=True)
-        run_cli("tag", "knuth1984", tag_b, library=b, check=True)
+        expected |= tag_on_both(run_cli, a, b, "knuth1984", round_)
         child = subprocess.run(
             [*readlist_command, "--library", str(b), "sync"],
             capture_output=True,
@@ -175,9 +176,7 @@ def test_a_merge_driver_killed_mid_merge_leaves_everything_usable(
         run_cli("sync", library=a, check=True)
         assert leftover_locks(b.parent / ".git") == []
         assert not list(b.parent.glob("*merge_file*"))
-        assert papers(run_cli, a) == papers(run_cli, b)
-        tags = papers(run_cli, b)["knuth1984"]["tags"]
-        assert isinstance(tags, list) and set(tags) == expected
+        assert_same_library_with_tags(run_cli, a, b, "knuth1984", expected)
     assert run_cli("doctor", library=b).returncode == 0
 
 
