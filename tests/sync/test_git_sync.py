@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.sync.common import (
     assert_same_library_with_tags,
+    clashing_commits_without_the_driver,
     leftover_locks,
     papers,
     tag_on_both,
@@ -175,12 +176,7 @@ def test_doctor_reports_the_sync_set_up_and_an_unfinished_git_merge(machines, ru
     _, a, b = machines
     assert "is a git repository set up for readlist sync" in run_cli("doctor", library=b).stdout
     # A merge run by plain git without readlist's driver stops on the JSON lines.
-    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
-    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
-    run_cli("sync", library=a, check=True)
-    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    git_b = clashing_commits_without_the_driver(run_cli, a, b)
     pulled = subprocess.run([*git_b, "pull", "--no-rebase"], capture_output=True, text=True)
     assert "CONFLICT" in pulled.stdout, pulled.stdout + pulled.stderr
     doctor = run_cli("doctor", library=b)
@@ -241,12 +237,7 @@ def test_a_sync_killed_at_any_moment_leaves_library_and_repository_usable(
 
 def test_sync_undoes_an_unfinished_merge_and_a_stale_git_lock(machines, run_cli) -> None:
     _, a, b = machines
-    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
-    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
-    run_cli("sync", library=a, check=True)
-    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    git_b = clashing_commits_without_the_driver(run_cli, a, b)
     subprocess.run([*git_b, "pull", "--no-rebase"], capture_output=True)  # stops on JSON lines
     assert (b.parent / ".git" / "MERGE_HEAD").exists()
     (b.parent / ".git" / "index.lock").write_text("")  # as a killed git leaves it

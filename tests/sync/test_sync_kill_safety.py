@@ -17,8 +17,10 @@ import pytest
 
 from tests.sync.common import (
     assert_same_library_with_tags,
+    clashing_commits_without_the_driver,
     leftover_locks,
     papers,
+    plain_git,
     tag_on_both,
 )
 
@@ -85,12 +87,7 @@ def test_doctor_fix_removes_locks_and_undoes_an_unfinished_operation(
 ) -> None:
     _, a, b = machines
     # Plain git without readlist's driver stops on the JSON lines.
-    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
-    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
-    run_cli("sync", library=a, check=True)
-    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    git_b = clashing_commits_without_the_driver(run_cli, a, b)
     if operation == "revert":  # undoing an older change that b's commit overlaps
         run_cli("tag", "knuth1984", "again-b", library=b, check=True)
         subprocess.run([*git_b, "commit", "-qam", "b2"], check=True)
@@ -223,7 +220,7 @@ def test_a_change_made_on_a_merge_left_unfinished_is_kept(machines, run_cli) -> 
     run_cli("sync", library=a, check=True)
     run_cli("tag", "knuth1984", "from-b", library=b, check=True)
     run_cli("sync", "init", library=b, check=True)  # commits b's change
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
+    git_b = plain_git(b.parent)
     subprocess.run([*git_b, "fetch", "-q"], check=True)
     # Merged by readlist's driver but not committed, as a sync killed at that moment leaves it.
     subprocess.run([*git_b, "merge", "--no-commit", "--no-ff", "@{upstream}"], check=True)
