@@ -1,6 +1,6 @@
 """BibTeX export: entries that BibTeX and Biber read without a single warning.
 
-Why ~480 lines: an entry is written either afresh or, for a paper read from a
+Why ~570 lines: an entry is written either afresh or, for a paper read from a
 ``.bib``, losslessly from its source fields; both paths share the name and field
 writers here. The LaTeX encoding is in :mod:`readlist.exporters.latex`, the facts
 (arXiv classes, months, names) in :mod:`readlist.bib`.
