@@ -40,6 +40,11 @@ warning), a line of JSON (where each search text starts after it), then every
 paper's search text (ASCII) separated by NUL characters. The texts are searched
 in place, through a memory map: a free word is looked for in the whole of them,
 not in 50,000 strings.
+
+Why ~470 lines: the cache is one job whose parts only make sense together (its
+identity, the trust in the two files' stamps and bytes, reading and searching the
+file, and writing it from what a ``list`` just read); every check above is here,
+next to the code it guards.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from textual.screen import Screen
 
 from readlist.store import Library
 from readlist.text import one_line, strip_controls
-from readlist.tui.commands import key_commands
+from readlist.tui.commands import journal_name, key_commands
 from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.dialogs.prompt import ImportPrompt
@@ -123,10 +123,13 @@ class ReadlistApp(App[None]):
         default_namespace: DOMNode | None = None,
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
-        """Run ``action``; one on a screen of papers names, in the journal, what it saves."""
+        """Run ``action``; one on a screen of papers names, in the journal, what it saves.
+
+        The name is the description of the screen's key for it (``tui: mark read``).
+        """
         if isinstance(default_namespace, LibraryScreen | TriageScreen):
-            name = action if isinstance(action, str) else action[1]
-            self.session.command = f"tui: {name}"  # the library takes it on its thread
+            # The library takes the name on its thread, with the change.
+            self.session.command = f"tui: {journal_name(type(default_namespace), action)}"
         return await super().run_action(action, default_namespace, namespaces)
 
     def action_help(self) -> None:

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from textual.actions import ActionParseResult, parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -40,6 +42,20 @@ def key_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
             yield SystemCommand(
                 binding.description, f"key: {key}", partial(node.run_action, binding.action)
             )
+
+
+def journal_name(owner: type[DOMNode], action: str | ActionParseResult) -> str:
+    """What the change journal calls ``action`` run on an ``owner``: its key's description.
+
+    ``set_status('read')`` on the library screen is ``mark read``, as its key ``d``
+    says, like the CLI's ``mark K read``; an action no key of ``owner`` runs is named
+    after the action itself, its underscores as spaces (``import samples``).
+    """
+    _, name, arguments = parse(action) if isinstance(action, str) else action
+    for binding in Binding.make_bindings(owner.BINDINGS):
+        if binding.description and parse(binding.action)[1:] == (name, arguments):
+            return binding.description.lower()
+    return " ".join([name.replace("_", " "), *(str(argument) for argument in arguments)])
 
 
 def library_commands() -> list[tuple[str, str, str]]:

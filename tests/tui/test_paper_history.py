@@ -105,7 +105,7 @@ async def test_an_undo_shows_when_the_history_is_opened_again(
         await settle(pilot)
         await open_history(pilot, app, paper)
         first = rows(app)
-        assert "tui: set_status('unread')" in first and "status: read → unread" in first
+        assert "tui: mark unread" in first and "status: read → unread" in first
         assert "(undone)" not in first
         await pilot.press("q")
         await pilot.pause()
@@ -114,7 +114,7 @@ async def test_an_undo_shows_when_the_history_is_opened_again(
         await settle(pilot)
         await open_history(pilot, app, paper)
         again = rows(app)
-        assert again.index("tui: undo") < again.index("tui: set_status('unread') (undone)")
+        assert again.index("tui: undo") < again.index("tui: mark unread (undone)")
         assert "status: unread → read" in again
         undo_line = next(line for line in again.splitlines() if "tui: undo" in line)
         assert undo_line.startswith("2024-04-18 11:35  laptop")

@@ -15,7 +15,7 @@ from textual.system_commands import SystemCommandsProvider
 from textual.widgets import Input, Sparkline, Static
 
 from readlist.tui.app import DIALOG_HELP, ReadlistApp
-from readlist.tui.commands import LibraryCommands, library_commands
+from readlist.tui.commands import LibraryCommands, journal_name, library_commands
 from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.dialogs.prompt import ChoicePrompt, ImportPrompt, PathPrompt, TextPrompt
@@ -178,3 +178,25 @@ def test_every_key_runs_an_action_that_exists(owner: type[DOMNode]) -> None:
 def test_every_palette_command_runs_an_action_that_exists() -> None:
     for name, _, action in library_commands():
         assert _has_action(LibraryScreen, action), name
+
+
+def test_the_journal_names_an_action_after_its_key() -> None:
+    # As the CLI's entries read (`mark K read`, `tag K x`), not as the code spells it.
+    assert journal_name(LibraryScreen, "set_status('read')") == "mark read"
+    assert journal_name(LibraryScreen, "add_tags") == "tag"
+    assert journal_name(LibraryScreen, ("", "set_status", ("unread",))) == ("mark unread")
+    assert journal_name(TriageScreen, "reading") == "read now"
+    # No key runs it: the action's own name, readable.
+    assert journal_name(LibraryScreen, "import_samples") == "import samples"
+    assert journal_name(LibraryScreen, "sort('title')") == "sort title"
+
+
+@pytest.mark.parametrize("owner", [LibraryScreen, TriageScreen], ids=lambda o: o.__name__)
+def test_every_key_of_a_paper_screen_has_a_journal_name_of_its_own(
+    owner: type[DOMNode],
+) -> None:
+    bindings = [b for b in Binding.make_bindings(owner.BINDINGS) if b.description]
+    for binding in bindings:
+        assert journal_name(owner, binding.action) == binding.description.lower()
+    names = {journal_name(owner, b.action) for b in bindings}
+    assert len(names) == len({b.action for b in bindings})

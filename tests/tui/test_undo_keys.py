@@ -19,16 +19,16 @@ async def test_ctrl_z_undoes_a_tag_added_here_and_ctrl_y_redoes_it(
         await settle(pilot)
         entry = fresh(library_path).history()[-1]
         key = entry.changes[0].key
-        assert entry.command == "tui: add_tags"
+        assert entry.command == "tui: tag"
         assert "undo-me" in fresh(library_path).get(key).tags
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert "undo-me" not in fresh(library_path).get(key).tags
-        assert ("information", f"Undid tui: add_tags: {key}: +undo-me") in notifications
+        assert ("information", f"Undid tui: tag: {key}: +undo-me") in notifications
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert "undo-me" in fresh(library_path).get(key).tags
-        assert ("information", f"Redid tui: add_tags: {key}: +undo-me") in notifications
+        assert ("information", f"Redid tui: tag: {key}: +undo-me") in notifications
         commands = [e.command for e in fresh(library_path).history()[-2:]]
         assert commands == ["tui: undo", "tui: redo"]
 
@@ -63,7 +63,7 @@ async def test_u_undoes_and_ctrl_r_redoes_while_U_marks_unread(
         await pilot.press("U")
         await settle(pilot)
         assert fresh(library_path).get(key).status.value == "unread"
-        assert fresh(library_path).history()[-1].command == "tui: set_status('unread')"
+        assert fresh(library_path).history()[-1].command == "tui: mark unread"
 
 
 async def test_u_in_the_search_bar_is_a_letter(app: ReadlistApp, library_path: Path) -> None:
