@@ -24,7 +24,9 @@ from readlist.store.abstracts import AbstractStore, abstract_digest
 from readlist.store.render_cache import (
     CACHE_VERSION,
     RACY_NS,
+    CachedRender,
     ExportOptions,
+    Unit,
     open_cache,
     render_cache_path,
 )
@@ -544,3 +546,26 @@ def test_after_one_change_only_the_changed_paper_is_built(
     monkeypatch.setattr(Paper, "from_dict", counted)
     assert cached(library, options) == expected
     assert built == ["lamport1986"]
+
+
+def test_a_cache_cut_short_while_units_are_taken_gets_them_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = make_library(tmp_path)
+    options = ExportOptions("bibtex")
+    age(*files(library))
+    cached(library, options)
+    Library(library).add_tags(["lamport1986"], ["fresh"])
+    expected = fresh(library, options)
+    units = CachedRender.units
+
+    def cut_after_reading(cache: CachedRender) -> dict[str, Unit]:
+        found = units(cache)
+        assert len(found) == 5
+        os.truncate(render_cache_path(library), 10)  # by hand, in place
+        return found
+
+    monkeypatch.setattr(CachedRender, "units", cut_after_reading)
+    assert cached(library, options) == expected
+    monkeypatch.undo()
+    assert cached(library, options) == expected  # the cache written then holds
