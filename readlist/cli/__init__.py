@@ -30,8 +30,9 @@ __all__ = ["Environment", "build_parser", "main"]
 GC_THRESHOLD = 100_000
 #: Commands that report damaged records themselves (import) or are about the files.
 _OWN_DAMAGE_REPORT = frozenset({"tui", "doctor", "restore", "import"})
-#: Commands on one paper, which read the records without parsing them all when they can.
-_LEAN = frozenset({"tag", "untag", "mark"})
+#: Commands on one paper, which read the records without parsing them all when they can;
+#: and export, whose render cache hashes each record's bytes where they lie.
+_LEAN = frozenset({"tag", "untag", "mark", "export"})
 
 
 def command_function(name: str) -> Command:

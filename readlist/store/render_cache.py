@@ -55,9 +55,10 @@ if TYPE_CHECKING:
     from readlist.exporters import Citable
 from readlist.store.abstracts import abstract_digest
 from readlist.store.atomic import fsync_folder
+from readlist.store.record_view import encode_record
 
 #: Bump when the file layout or the fingerprint changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: A file changed less than this long before the cache was made may change again
 #: without its stamp changing: its stamp is not trusted (2 s: FAT's granularity).
 RACY_NS = 2_000_000_000
@@ -130,11 +131,20 @@ class ExportOptions:
 
 
 def fingerprint(record: Mapping[str, Any], context: str) -> str:
-    """A digest of a stored record and of a unit's context (``""``: never matches)."""
+    """A digest of a stored record and of a unit's context (``""``: never matches).
+
+    The record is hashed as the library file holds it (:func:`encode_record`), so a
+    file readlist wrote gives the same digests from its bytes (:func:`fingerprint_of`).
+    """
     try:
-        encoded = orjson.dumps(record)
+        encoded = encode_record(record)
     except TypeError:  # not JSON at all: cannot come from a file
         return ""
+    return fingerprint_of(encoded, context)
+
+
+def fingerprint_of(encoded: bytes | memoryview, context: str) -> str:
+    """:func:`fingerprint` of the record whose stored bytes are ``encoded``."""
     digest = hashlib.blake2b(encoded, digest_size=12)
     digest.update(b"\x00" + context.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -368,6 +378,9 @@ class RenderSource:
     abstracts_stamp: Callable[[], Stamp]
     #: The warnings about records edited by hand, for the papers read so far.
     damaged: Callable[[], list[str]]
+    #: The stored bytes of the record of a key, when the file is known to hold them as
+    #: :func:`encode_record` writes them (``None``: the records are encoded to be hashed).
+    encoded: Callable[[str], bytes | memoryview] | None = None
 
 
 def cached_export(
@@ -422,10 +435,13 @@ def cached_export(
         else:
             text = _Assembly(cache, layout.separator.encode("utf-8"), writer, render)
             text.add(layout.head.encode("utf-8"))
-            records, contexts = source.records, layout.contexts
+            records, contexts, encoded = source.records, layout.contexts, source.encoded
             for n, light in enumerate(papers):
                 key = light.key
-                digest = fingerprint(records[key], contexts[n])
+                if encoded is None:
+                    digest = fingerprint(records[key], contexts[n])
+                else:
+                    digest = fingerprint_of(encoded(key), contexts[n])
                 known = units.get(key)
                 if known is not None and digest and known.fingerprint == digest and cache:
                     if not abstracts_hold:

@@ -64,9 +64,14 @@ def fresh(library: Path, options: ExportOptions, keys: list[str] | None = None) 
     return text.encode("utf-8")
 
 
-def cached(library: Path, options: ExportOptions, keys: list[str] | None = None) -> bytes:
-    """The export through the render cache, from a library opened anew (a new command)."""
-    count, chunks = Library(library).export_text(keys, options)
+def cached(
+    library: Path, options: ExportOptions, keys: list[str] | None = None, *, lean: bool = False
+) -> bytes:
+    """The export through the render cache, from a library opened anew (a new command).
+
+    ``lean``: opened as the CLI opens it, the records file read without parsing it.
+    """
+    count, chunks = Library(library, lean=lean).export_text(keys, options)
     text = b"".join(chunks)
     assert count == (len(Library(library)) if keys is None else len(keys))
     return text
@@ -396,13 +401,15 @@ def test_property_the_cache_never_changes_an_export(
     for edit in [("age", 0, ""), *edits]:
         apply(library, edit)
         for chosen in options:
-            exporting = Library(library)
-            _, chunks = exporting.export_text(None, chosen)
-            assert b"".join(chunks) == fresh(library, chosen)
-            # The records edited by hand are reported as an export afresh finds them.
-            assert exporting.damaged() == Library(library).damaged(everywhere=True)
+            for lean in (True, False):
+                exporting = Library(library, lean=lean)
+                _, chunks = exporting.export_text(None, chosen)
+                assert b"".join(chunks) == fresh(library, chosen)
+                # The records edited by hand are reported as an export afresh finds them.
+                assert exporting.damaged() == Library(library).damaged(everywhere=True)
         keys = [paper.key for paper in Library(library).papers()][::2]
-        assert cached(library, options[0], keys) == fresh(library, options[0], keys)
+        for lean in (True, False):
+            assert cached(library, options[0], keys, lean=lean) == fresh(library, options[0], keys)
 
 
 def test_formats_are_all_covered() -> None:
@@ -576,3 +583,28 @@ def test_a_cache_cut_short_while_units_are_taken_gets_them_rendered(
     assert cached(library, options) == expected
     monkeypatch.undo()
     assert cached(library, options) == expected  # the cache written then holds
+
+
+def test_an_export_after_many_changes_reads_the_abstracts_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist.store import library as library_module
+
+    monkeypatch.setattr(library_module, "FEW_ABSTRACTS", 1)
+    library = make_library(tmp_path)
+    options = ExportOptions("bibtex")
+    age(*files(library))
+    cached(library, options)
+    opened = Library(library)
+    opened.add_tags(opened.keys(), ["everywhere"])
+    expected = fresh(library, options)
+    searched: list[str] = []
+    text_of = AbstractStore.text_of
+
+    def counted(store: AbstractStore, digest: str) -> str | None:
+        searched.append(digest)
+        return text_of(store, digest)
+
+    monkeypatch.setattr(AbstractStore, "text_of", counted)
+    assert cached(library, options, lean=True) == expected
+    assert len(searched) == 1
