@@ -25,10 +25,15 @@ atomically while the export is written, without the library's lock (like the
 search index): two writers each leave a whole, self-checking file.
 
 Layout: the export's text, then a line of JSON (the header), a line of JSON (the
-units: key, fingerprint, abstract digest, start, end), and 20 digits giving
-where the header starts.
+units: key, fingerprint, abstract digest, start, end, and what is wrong with the
+record when it was edited by hand), and 20 digits giving where the header starts.
 
-Why ~480 lines: the cache is one job whose parts only make sense together (the
+An export after a change builds no paper but those it renders: the layout reads
+stand-ins (:mod:`readlist.store.layout_papers`), the fingerprints hash each
+record's bytes where the file holds them when it is as readlist wrote it, and the
+units taken from the cache are copied a run at a time (:class:`_Assembly`).
+
+Why ~600 lines: the cache is one job whose parts only make sense together (the
 options' identity, the file's reading and writing, and the export that takes or
 renders each unit); every check above is here, next to the code it guards.
 """
