@@ -34,6 +34,20 @@ _OWN_DAMAGE_REPORT = frozenset({"tui", "doctor", "restore", "import"})
 _LEAN = frozenset({"tag", "untag", "mark"})
 
 
+def _lean(name: str, args: argparse.Namespace) -> bool:
+    """Whether the command reads the records without parsing them all when it can.
+
+    The commands on one paper, and an export of the whole library (its render cache
+    hashes each record's bytes where they lie); a selection reads every record anyway.
+    """
+    if name == "export":
+        chosen = ("query", "keys", "sort", "aux", "tex", "keep_updated")
+        return not any(getattr(args, option, None) for option in chosen) and (
+            getattr(args, "limit", None) is None
+        )
+    return name in _LEAN
+
+
 def command_function(name: str) -> Command:
     """The function that runs command ``name``, its module imported now (see ``COMMANDS``)."""
     module, _, function = COMMANDS[name].partition(":")
@@ -135,7 +149,7 @@ def _run(argv: Sequence[str] | None, env: Environment, *, own_stdout: bool) -> i
 
         func = command_function(name)
         library = open_library(
-            library_path(args.library, env.environ), warn=warn, lean=name in _LEAN
+            library_path(args.library, env.environ), warn=warn, lean=_lean(name, args)
         )
         library.command = command_label(sys.argv[1:] if argv is None else argv)
         status = func(args, library)

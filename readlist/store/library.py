@@ -31,7 +31,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tinydb import TinyDB
 
@@ -81,9 +81,13 @@ if TYPE_CHECKING:
     from readlist.query import Query
     from readlist.store.importing import ImportReport
     from readlist.store.index import SearchIndex
+    from readlist.store.layout_papers import StoredRecords
     from readlist.store.paper_history import PaperEvent
 
 __all__ = ["Library", "NoteOutcome", "NoteSave", "Reversal"]
+
+#: How many abstracts an export finds one by one before it reads the abstracts file whole.
+FEW_ABSTRACTS = 8
 
 
 class NoteOutcome(StrEnum):
@@ -547,13 +551,23 @@ class Library:
             return cache.papers, cache.whole_text()
         self.refresh()
         chosen = list(self._doc_ids) if keys is None else list(keys)
+        # A records file as readlist wrote it is not even parsed: each record's bytes
+        # are hashed where they lie (a lean library, see readlist.store.layout_papers).
+        stored = self._stored_records(chosen) if cache is not None else None
+        papers: Sequence[Citable]
+        if cache is None:
+            # Without a cache every paper is rendered: built once, whole, not twice.
+            papers = self._whole(chosen)
+        elif stored is not None:
+            papers = stored[0].layout_papers(stored[1])
+        else:
+            # With one, few are: the layout reads stand-ins (key, aliases, source).
+            papers = self._layout_papers(chosen)
         source = RenderSource(
             records=self._docs,
-            # Without a cache every paper is rendered: built once, whole, not twice. With
-            # one, few are: the layout reads stand-ins (key, aliases, source) of the rest.
-            papers=self._layout_papers(chosen) if cache is not None else self._whole(chosen),
+            papers=papers,
             # With a cache, few units are rendered: their abstracts are found one by one.
-            whole=self._paper if cache is None else self._paper_reading_one_abstract,
+            whole=self._paper if cache is None else self._few_papers_reading_one_abstract(),
             light=self._light_paper,
             problems=lambda key: self._damage.get(key, []),
             note_problems=self._note_problems,
@@ -561,6 +575,7 @@ class Library:
             library_stamp=lambda: self._storage.stamp,
             abstracts_stamp=self._abstracts.read_stamp,
             damaged=self.damaged,
+            encoded=None if stored is None else stored[2],
         )
         chunks = cached_export(
             source,
@@ -572,6 +587,23 @@ class Library:
             abstracts_now=abstracts_now,
         )
         return len(chosen), chunks
+
+    def _few_papers_reading_one_abstract(self) -> Callable[[str], Paper]:
+        """:meth:`_paper_reading_one_abstract` for the first few papers, then :meth:`_paper`.
+
+        Finding one abstract searches the whole abstracts file: past a few, the file is
+        read once (an export after many changes would otherwise search it for each).
+        """
+        asked = 0
+
+        def paper(key: str) -> Paper:
+            nonlocal asked
+            asked += 1
+            if asked <= FEW_ABSTRACTS:
+                return self._paper_reading_one_abstract(key)
+            return self._paper(key)
+
+        return paper
 
     def _paper_reading_one_abstract(self, key: str) -> Paper:
         """:meth:`_paper`, its abstract found in the abstracts file without reading them all."""
@@ -591,6 +623,26 @@ class Library:
         """The papers of ``keys``, with their abstracts."""
         texts = self._abstracts.texts()
         return [self._paper(key, texts) for key in keys]
+
+    def _stored_records(
+        self, keys: Sequence[str]
+    ) -> tuple[StoredRecords, list[int], Callable[[str], memoryview]] | None:
+        """The records of ``keys`` found in the file's bytes, their doc ids, their bytes by key.
+
+        ``None`` unless the records were read without parsing them (a lean library
+        whose file is as readlist wrote it) and none of ``keys`` changed since.
+        """
+        from readlist.store.layout_papers import stored_records
+
+        docs = self._docs
+        if not isinstance(docs, LazyRecords):
+            return None
+        ids = [docs.stored_id(key) for key in keys]
+        found = stored_records(docs.view)
+        if found is None or None in ids:
+            return None
+        by_key = docs.view.ids
+        return found, cast(list[int], ids), lambda key: found.encoded(by_key[key])
 
     def _layout_papers(self, keys: Sequence[str]) -> list[Citable]:
         """What an export's layout reads of the papers ``keys``: papers built, or stand-ins.

@@ -238,6 +238,15 @@ class LazyRecords(MutableMapping[str, Record]):
         self._parsed: dict[str, Record] = {}
         self._changed: set[str] = set()
 
+    @property
+    def view(self) -> RecordView:
+        """The bytes the records were read from (without the changes since)."""
+        return self._view
+
+    def stored_id(self, key: str) -> int | None:
+        """The doc id of ``key``'s record in :attr:`view`, when it is unchanged since."""
+        return None if key in self._changed else self._ids.get(key)
+
     def __getitem__(self, key: str) -> Record:
         """The record of ``key``, parsed on first use."""
         record = self._parsed.get(key)

@@ -25,10 +25,15 @@ atomically while the export is written, without the library's lock (like the
 search index): two writers each leave a whole, self-checking file.
 
 Layout: the export's text, then a line of JSON (the header), a line of JSON (the
-units: key, fingerprint, abstract digest, start, end), and 20 digits giving
-where the header starts.
+units: key, fingerprint, abstract digest, start, end, and what is wrong with the
+record when it was edited by hand), and 20 digits giving where the header starts.
 
-Why ~480 lines: the cache is one job whose parts only make sense together (the
+An export after a change builds no paper but those it renders: the layout reads
+stand-ins (:mod:`readlist.store.layout_papers`), the fingerprints hash each
+record's bytes where the file holds them when it is as readlist wrote it, and the
+units taken from the cache are copied a run at a time (:class:`_Assembly`).
+
+Why ~600 lines: the cache is one job whose parts only make sense together (the
 options' identity, the file's reading and writing, and the export that takes or
 renders each unit); every check above is here, next to the code it guards.
 """
@@ -55,9 +60,10 @@ if TYPE_CHECKING:
     from readlist.exporters import Citable
 from readlist.store.abstracts import abstract_digest
 from readlist.store.atomic import fsync_folder
+from readlist.store.record_view import encode_record
 
 #: Bump when the file layout or the fingerprint changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: A file changed less than this long before the cache was made may change again
 #: without its stamp changing: its stamp is not trusted (2 s: FAT's granularity).
 RACY_NS = 2_000_000_000
@@ -130,11 +136,20 @@ class ExportOptions:
 
 
 def fingerprint(record: Mapping[str, Any], context: str) -> str:
-    """A digest of a stored record and of a unit's context (``""``: never matches)."""
+    """A digest of a stored record and of a unit's context (``""``: never matches).
+
+    The record is hashed as the library file holds it (:func:`encode_record`), so a
+    file readlist wrote gives the same digests from its bytes (:func:`fingerprint_of`).
+    """
     try:
-        encoded = orjson.dumps(record)
+        encoded = encode_record(record)
     except TypeError:  # not JSON at all: cannot come from a file
         return ""
+    return fingerprint_of(encoded, context)
+
+
+def fingerprint_of(encoded: bytes | memoryview, context: str) -> str:
+    """:func:`fingerprint` of the record whose stored bytes are ``encoded``."""
     digest = hashlib.blake2b(encoded, digest_size=12)
     digest.update(b"\x00" + context.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -172,9 +187,6 @@ class CachedRender:
         self._fd = fd
         self.header = header
         self._units_at = units_at
-        # The block of the file read last: units come mostly in file order.
-        self._block_at = 0
-        self._block = b""
 
     @property
     def papers(self) -> int:
@@ -251,18 +263,13 @@ class CachedRender:
                     units[key] = Unit(digest, abstract, first, last, tuple(problems))
         return units
 
-    def text(self, unit: Unit) -> bytes | None:
-        """The bytes of ``unit`` (``None``: the file was cut short since)."""
-        size = unit.end - unit.start
-        offset = unit.start - self._block_at
-        if not 0 <= offset <= len(self._block) - size:
-            try:
-                self._block = self._read(unit.start, unit.start + max(size, _BLOCK))
-            except OSError:
-                return None
-            self._block_at, offset = unit.start, 0
-        data = self._block[offset : offset + size]
-        return data if len(data) == size else None
+    def span(self, start: int, end: int) -> bytes | None:
+        """The bytes from ``start`` to ``end`` (``None``: the file was cut short since)."""
+        try:
+            data = self._read(start, end)
+        except OSError:
+            return None
+        return data if len(data) == end - start else None
 
     def _read(self, start: int, end: int) -> bytes:
         if self._fd < 0:
@@ -321,34 +328,20 @@ class CacheWriter:
         self._handle = os.fdopen(fd, "wb")
         self._size = 0
         self._rows: list[list[Any]] = []
-        # Text not written yet: written a block at a time, not a unit at a time.
-        self._pending: list[bytes] = []
-        self._pending_size = 0
 
     def add(self, chunk: bytes) -> None:
-        """Text between units (head, separators, tail)."""
-        self._pending.append(chunk)
+        """The export's text, in order (a block of it at a time)."""
+        self._handle.write(chunk)
         self._size += len(chunk)
-        self._pending_size += len(chunk)
-        if self._pending_size >= _BLOCK:
-            self._flush()
-
-    def _flush(self) -> None:
-        self._handle.write(b"".join(self._pending))
-        self._pending = []
-        self._pending_size = 0
 
     def add_unit(
-        self, key: str, digest: str, abstract: str, unit: bytes, problems: Sequence[str] = ()
+        self, key: str, digest: str, abstract: str, start: int, end: int, problems: Sequence[str]
     ) -> None:
-        """One paper's unit, and what is wrong with its record."""
-        end = self._size + len(unit)
-        self._rows.append([key, digest, abstract, self._size, end, list(problems)])
-        self.add(unit)
+        """Where one paper's unit lies in the text, what it was made from, and its problems."""
+        self._rows.append([key, digest, abstract, start, end, list(problems)])
 
     def commit(self, header: dict[str, Any]) -> None:
         """Write the header and the units, and replace the cache file by this one."""
-        self._flush()
         header = {**header, "text_end": self._size}
         self._handle.write(orjson.dumps(header) + b"\n" + orjson.dumps(self._rows))
         self._handle.write(b"%020d" % (self._size))
@@ -390,6 +383,9 @@ class RenderSource:
     abstracts_stamp: Callable[[], Stamp]
     #: The warnings about records edited by hand, for the papers read so far.
     damaged: Callable[[], list[str]]
+    #: The stored bytes of the record of a key, when the file is known to hold them as
+    #: :func:`encode_record` writes them (``None``: the records are encoded to be hashed).
+    encoded: Callable[[str], bytes | memoryview] | None = None
 
 
 def cached_export(
@@ -423,6 +419,18 @@ def cached_export(
         with contextlib.suppress(OSError):
             writer = CacheWriter(save_to)
     read_abstracts = False
+
+    def render(n: int, key: str) -> tuple[bytes, str, Sequence[str]]:
+        """The unit of the ``n``-th paper rendered, its abstract's digest and its problems."""
+        nonlocal read_abstracts
+        if layout.reads_abstracts:
+            read_abstracts = True
+            paper = source.whole(key)
+            abstract = abstract_digest(paper.abstract) if paper.abstract else ""
+        else:
+            paper, abstract = source.light(key), ""
+        return layout.render(paper, n).encode("utf-8"), abstract, source.problems(key)
+
     try:
         if not papers:
             if layout.empty:
@@ -430,57 +438,29 @@ def cached_export(
                 if writer is not None:
                     writer.add(layout.empty.encode("utf-8"))
         else:
-            head = layout.head.encode("utf-8")
-            separator = layout.separator.encode("utf-8")
-            # The text goes out a block at a time, not a unit at a time.
-            pending: list[bytes] = [head]
-            pending_size = len(head)
-            if writer is not None:
-                writer.add(head)
+            text = _Assembly(cache, layout.separator.encode("utf-8"), writer, render)
+            text.add(layout.head.encode("utf-8"))
+            records, contexts, encoded = source.records, layout.contexts, source.encoded
             for n, light in enumerate(papers):
                 key = light.key
-                digest = fingerprint(source.records[key], layout.contexts[n])
-                known = units.get(key)
-                text: bytes | None = None
-                abstract = known.abstract if known is not None else ""
-                if known is not None and digest and known.fingerprint == digest:
-                    if abstracts_hold:
-                        text = cache.text(known) if cache is not None else None
-                    else:
-                        read_abstracts = True
-                        if _abstract_digest(source, key) == known.abstract:
-                            text = cache.text(known) if cache is not None else None
-                if text is not None and known is not None:
-                    # The same record as when the unit was made: the same problems.
-                    problems: Sequence[str] = known.problems
-                    source.note_problems(key, problems)
+                if encoded is None:
+                    digest = fingerprint(records[key], contexts[n])
                 else:
-                    if layout.reads_abstracts:
+                    digest = fingerprint_of(encoded(key), contexts[n])
+                known = units.get(key)
+                if known is not None and digest and known.fingerprint == digest and cache:
+                    if not abstracts_hold:
                         read_abstracts = True
-                        paper = source.whole(key)
-                        abstract = abstract_digest(paper.abstract) if paper.abstract else ""
-                    else:
-                        paper, abstract = source.light(key), ""
-                    text = layout.render(paper, n).encode("utf-8")
-                    problems = source.problems(key)
-                if n:
-                    pending.append(separator)
-                    pending_size += len(separator)
-                pending.append(text)
-                pending_size += len(text)
-                if pending_size >= _BLOCK:
-                    yield b"".join(pending)
-                    pending, pending_size = [], 0
-                if writer is not None:
-                    if n:
-                        writer.add(separator)
-                    writer.add_unit(key, digest, abstract, text, problems)
-            tail = layout.tail.encode("utf-8")
-            pending.append(tail)
-            if writer is not None and tail:
-                writer.add(tail)
-            if pending_size or tail:
-                yield b"".join(pending)
+                    if abstracts_hold or _abstract_digest(source, key) == known.abstract:
+                        # The same record as when the unit was made: the same problems.
+                        source.note_problems(key, known.problems)
+                        text.add_cached(n, key, known)
+                        yield from text.ready()
+                        continue
+                text.add_rendered(n, key, digest)
+                yield from text.ready()
+            text.add(layout.tail.encode("utf-8"))
+            yield from text.finish()
         if writer is not None:
             abstracts_stamp = abstracts_now
             if read_abstracts and source.abstracts_stamp() != abstracts_now:
@@ -504,6 +484,117 @@ def cached_export(
             writer.abandon()
         if cache is not None:
             cache.close()
+
+
+class _Assembly:
+    """An export's text put together: units rendered, and runs of cached units read at once.
+
+    Units taken from the cache mostly follow one another there as in the text (all
+    but the changed ones): a run of them is read with one ``pread`` when it ends.
+    The text goes out (and into the new cache) in blocks of about :data:`_BLOCK`.
+    """
+
+    def __init__(
+        self,
+        cache: CachedRender | None,
+        separator: bytes,
+        writer: CacheWriter | None,
+        render: Callable[[int, str], tuple[bytes, str, Sequence[str]]],
+    ) -> None:
+        """Put together units joined by ``separator``; ``render`` makes a unit not cached."""
+        self._cache = cache
+        self._separator = separator
+        self._writer = writer
+        self._render = render
+        self._ready: list[bytes] = []
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        #: Bytes of text so far (ready and pending; not the run).
+        self._size = 0
+        #: Cached units to read: (position, key, unit); they lie one after the other.
+        self._run: list[tuple[int, str, Unit]] = []
+
+    def add(self, data: bytes) -> None:
+        """Text that is no unit (the head, the tail)."""
+        self._end_run()
+        self._append(data)
+
+    def add_rendered(self, n: int, key: str, digest: str) -> None:
+        """The ``n``-th unit, rendered now (``digest``: its fingerprint)."""
+        self._end_run()
+        unit, abstract, problems = self._render(n, key)
+        if n:
+            self._append(self._separator)
+        start = self._size
+        self._append(unit)
+        if self._writer is not None:
+            self._writer.add_unit(key, digest, abstract, start, self._size, problems)
+
+    def add_cached(self, n: int, key: str, unit: Unit) -> None:
+        """The ``n``-th unit, as the cache holds it."""
+        run = self._run
+        if run:
+            last = run[-1][2]
+            if (
+                unit.start != last.end + len(self._separator)
+                or last.end - run[0][2].start >= _BLOCK
+            ):
+                self._end_run()
+        self._run.append((n, key, unit))
+
+    def _end_run(self) -> None:
+        run, self._run = self._run, []
+        if not run:
+            return
+        first, last = run[0][2], run[-1][2]
+        data = self._cache.span(first.start, last.end) if self._cache is not None else None
+        if data is None:  # cut short since it was opened: rendered instead
+            for n, key, unit in run:
+                self.add_rendered(n, key, unit.fingerprint)
+            return
+        if run[0][0]:
+            self._append(self._separator)
+        start = self._size - first.start
+        self._append(data)
+        if self._writer is not None:
+            add_unit = self._writer.add_unit
+            for _, key, unit in run:
+                add_unit(
+                    key,
+                    unit.fingerprint,
+                    unit.abstract,
+                    start + unit.start,
+                    start + unit.end,
+                    unit.problems,
+                )
+
+    def _append(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._pending_size += len(data)
+        self._size += len(data)
+        if self._pending_size >= _BLOCK:
+            self._ship()
+
+    def _ship(self) -> None:
+        block = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        if block:
+            self._ready.append(block)
+            if self._writer is not None:
+                self._writer.add(block)
+
+    def ready(self) -> list[bytes]:
+        """The blocks of text ready to go out (each once)."""
+        if not self._ready:
+            return self._ready
+        ready, self._ready = self._ready, []
+        return ready
+
+    def finish(self) -> list[bytes]:
+        """The rest of the text."""
+        self._end_run()
+        self._ship()
+        return self.ready()
 
 
 def _abstract_digest(source: RenderSource, key: str) -> str:

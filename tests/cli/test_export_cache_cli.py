@@ -94,6 +94,26 @@ def test_a_damaged_record_is_reported_by_every_export_even_from_the_cache(
     assert [r.stderr.count("see readlist doctor") for r in results] == [1, 1, 1]
 
 
+def test_after_a_change_the_cached_entries_still_report_their_damaged_records(
+    run_cli, library_file: Path
+) -> None:
+    run_cli("import", "--sample", check=True)
+    data = orjson.loads(library_file.read_bytes())
+    records = list(data["papers"].values())
+    records[0]["tags"] = 5
+    records[1]["aliases"] = ["ok", 7]
+    library_file.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    age(library_file)
+    first = run_cli("export", "bibtex", check=True)
+    # A change through readlist: the file is again as readlist wrote it, read unparsed.
+    run_cli("tag", records[5]["key"], "fresh", check=True)
+    age(library_file)
+    after = run_cli("export", "bibtex", check=True)
+    assert after.stdout == expected(library_file) != first.stdout
+    assert first.stderr.count("see readlist doctor") == after.stderr.count("see readlist doctor")
+    assert records[1]["key"] in after.stderr and records[0]["key"] in after.stderr
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_the_cache_is_never_synced_and_doctor_does_not_mind_it(
     run_cli, library_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
