@@ -268,3 +268,5 @@ def test_the_first_page_is_as_documented() -> None:
     # table measures its columns on, so they keep their widths when all rows arrive.
     assert session_module.FIRST_PAGE_AT == 2000
     assert session_module.FIRST_PAGE == MEASURED_ROWS == 1000
+    # docs/tui.md: for a remembered filter, the order's first 8,000 papers are tried.
+    assert session_module.FIRST_PAGE_TRIED == 8000
