@@ -204,6 +204,10 @@ def measure(size: int, work: Path, profile: bool, repeat: int) -> list[dict[str,
     )
     if code:
         raise SystemExit(f"import failed: {err}")
+    # The search index, as any search leaves it (else the first app run builds it).
+    _, _, code, err = timed([*readlist_command(), "--library", str(library), "list", QUERY], env)
+    if code:
+        raise SystemExit(f"search failed: {err}")
     command = [sys.executable, __file__, "--child", str(library)]
     if profile:
         command.append("--profile")

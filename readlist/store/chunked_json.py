@@ -19,7 +19,9 @@ half speed, so a 30 ms redraw became a 60 ms stall).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -37,6 +39,8 @@ _INDENT = orjson.OPT_INDENT_2
 _WRAP_START, _WRAP_END = b'{\n  "": {\n', b"\n  }\n}"
 
 
+#: Per thread: whether :func:`loads_tables` parses in one call (:func:`parsed_whole`).
+_thread = threading.local()
 #: Called between two pieces, see :func:`between_pieces`.
 _between: Callable[[], None] | None = None
 
@@ -65,8 +69,25 @@ class _Layout(ValueError):
     """The bytes are not laid out as :func:`dumps_tables` writes them."""
 
 
+@contextmanager
+def parsed_whole() -> Iterator[None]:
+    """Within this, :func:`loads_tables` parses in one call on this thread.
+
+    One call is faster (50,000 papers: about 0.21 s of CPU instead of 0.25 s) but
+    holds the GIL throughout: for a first load, when nothing is on the screen yet.
+    """
+    before = getattr(_thread, "whole", False)
+    _thread.whole = True
+    try:
+        yield
+    finally:
+        _thread.whole = before
+
+
 def loads_tables(raw: bytes) -> Any:
     """``orjson.loads(raw)``, parsed table by table and piece by piece when laid out for it."""
+    if getattr(_thread, "whole", False):
+        return orjson.loads(raw)
     try:
         return _loads_in_pieces(raw)
     except (_Layout, orjson.JSONDecodeError):

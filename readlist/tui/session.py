@@ -38,7 +38,7 @@ from readlist.models import Paper, Status
 from readlist.query import Query, parse_query, sort_name
 from readlist.query.kept_order import KeptOrder
 from readlist.store import Library
-from readlist.store.chunked_json import between_pieces
+from readlist.store.chunked_json import between_pieces, parsed_whole
 from readlist.tui.widgets.columns import MEASURED_ROWS
 from readlist.tui.widgets.facet_sidebar import (
     ALTERNATIVES,
@@ -463,7 +463,8 @@ class LibrarySession:
         For a query, only the order's first :data:`FIRST_PAGE_TRIED` papers are
         tried: None when none of them matches.
         """
-        keys = library.keys()
+        with parsed_whole():  # the first read, before anything is on the screen: one call
+            keys = library.keys()
         if len(keys) < FIRST_PAGE_AT:
             return None
         shown: int | None = len(keys)

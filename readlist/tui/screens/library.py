@@ -293,6 +293,8 @@ class LibraryScreen(Screen[None]):
         """
         if not self._first_rows or self._rows_again:  # all rows came first, or a query
             return
+        if not self.is_attached:  # the app quit before the page came
+            return
         self._first_page_of = rows.shown
         self._first_page_more = rows.more
         self.key_hold.hold()
@@ -305,7 +307,10 @@ class LibraryScreen(Screen[None]):
 
     def _show_first_facets(self, counted: FacetCounts) -> None:
         """The sidebar's counts of the whole library, while its first page is on show."""
-        if self._first_rows and not self._rows_again and self._first_page_of is not None:
+        # Called from the library thread's job: the screen may be gone (the app quit).
+        if not self.is_attached or not self._first_rows or self._rows_again:
+            return
+        if self._first_page_of is not None or self._first_page_more:
             self._show_facets(counted)
 
     def _all_rows_shown(self) -> None:
