@@ -61,6 +61,7 @@ from readlist.store.records import (
     read_record,
     record_tags,
     search_fields,
+    share_repeated_values,
     triage_record,
 )
 from readlist.store.render_cache import (
@@ -401,6 +402,16 @@ class Library:
             if tried >= budget:
                 return found, False
             batch = min(4 * batch, budget, len(views))
+
+    def share_repeated_values(self) -> None:
+        """Keep one copy of each often-repeated text of the records (less memory, same data).
+
+        For a long-lived library (the interface), right after its first read and
+        before its papers are built, which then use the shared strings: see
+        :func:`~readlist.store.records.share_repeated_values`.
+        """
+        self.refresh()
+        share_repeated_values(self._docs.values())
 
     def untagged_count(self) -> int:
         """How many papers carry no tag (counted from the records, no paper built)."""

@@ -443,6 +443,8 @@ class LibrarySession:
                     drawn.wait(FIRST_PAGE_WAIT)
                     if preview_facets is not None and query.is_empty:
                         loop.call_soon_threadsafe(preview_facets, library_facets(library))
+                # Before every paper is built on these records (which then share them too).
+                library.share_repeated_values()
             return self.find_rows(
                 library, query, sort_by, counts=counts, reverse=reverse, facets=facets
             )

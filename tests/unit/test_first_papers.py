@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import itertools
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -156,3 +158,30 @@ def test_the_sidebar_counts_from_the_records_are_those_of_the_papers(
     path = tmp_path / "library.json"
     write_library(path, records)
     assert library_facets(Library(path)) == facet_counts(Library(path).papers())
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(records=st.lists(record(), max_size=30))
+def test_shared_values_leave_the_records_as_they_were(
+    tmp_path: Path, records: list[dict[str, Any]]
+) -> None:
+    # The interface shares the repeated texts of its records (less memory): the data,
+    # the papers and the file written afterwards must not change.
+    for n, doc in enumerate(records):
+        doc["source"] = {"file": "listing.txt", "format": "listing"} if n % 3 else 7
+        doc["links"] = [{"url": f"https://x.org/{n}", "kind": "code"}, "bad"][: n % 3]
+    path = tmp_path / "library.json"
+    write_library(path, records)
+    shared = Library(path)
+    shared.keys()  # read
+    before = copy.deepcopy(shared._docs)
+    shared.share_repeated_values()
+    assert shared._docs == before
+    assert [p.to_dict() for p in shared.papers()] == [p.to_dict() for p in Library(path).papers()]
+    statuses = [doc["status"] for doc in shared._docs.values() if type(doc.get("status")) is str]
+    for one, other in itertools.pairwise(statuses):
+        assert one is other or one != other  # one object per text
+    files = [d["source"]["file"] for d in shared._docs.values() if type(d.get("source")) is dict]
+    assert len({id(name) for name in files}) <= 1
