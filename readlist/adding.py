@@ -19,25 +19,15 @@ from readlist.net.lookup import look_up, mirror_hosts
 from readlist.store import ImportStep, Library
 
 
-@dataclass(frozen=True, slots=True)
-class AddStep:
-    """What adding one THING did: ``added``, ``updated`` or ``unchanged`` paper ``key``."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddStep(ImportStep):
+    """What adding one THING did: the import's step (``added``, ``updated``…) and the THING."""
 
     thing: str
-    action: str
-    key: str
-    title: str
-    fields: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``{thing, action, key, title, fields}``."""
-        return {
-            "thing": self.thing,
-            "action": self.action,
-            "key": self.key,
-            "title": self.title,
-            "fields": list(self.fields),
-        }
+        return {"thing": self.thing, **ImportStep.to_dict(self)}
 
     def describe(self) -> str:
         """One line for people: what happened and which paper it was."""
@@ -111,7 +101,6 @@ def add_things(
     reports = library.import_batches([[item.paper] for item in usable if item.paper], tags=tags)
     for item, report in zip(usable, reports, strict=True):
         step: ImportStep = report.steps[0]
-        outcome.steps.append(
-            AddStep(item.thing.text.strip(), step.action, step.key, step.title, step.fields)
-        )
+        thing = item.thing.text.strip()
+        outcome.steps.append(AddStep(step.action, step.key, step.title, step.fields, thing=thing))
     return outcome

@@ -21,7 +21,7 @@ from typing import Any
 from readlist.bib.names import split_name
 from readlist.merge import identity, title_key
 from readlist.models import BIBTEX_DERIVED, Paper, bibtex_derived
-from readlist.net import Fetcher, NetworkError
+from readlist.net import Fetcher
 from readlist.store import Library
 
 #: Hits asked for per title search: an exact title is nearly always among the first.
@@ -213,18 +213,14 @@ def _search_each(
 ) -> None:
     """Search, merge and save paper after paper; a save and its record are never split."""
     from readlist.importers.arxiv_atom import parse_arxiv_feed
-    from readlist.importers.detect import ImportFormatError
+    from readlist.net.lookup import parsed
 
     for done, paper in enumerate(todo):
         on_step(done, len(todo), None)
         params = {"search_query": search_query(paper), "start": "0",
                   "max_results": str(SEARCH_RESULTS)}  # fmt: skip
         answer = fetcher.arxiv(params, what=f"papers titled like {paper.key}")
-        try:
-            feed = parse_arxiv_feed(answer.body)
-        except ImportFormatError as error:
-            fetcher.forget(answer)
-            raise NetworkError(str(error)) from None
+        feed = parsed(fetcher, parse_arxiv_feed, answer)
         outcome, ids = pick(paper, list(feed.papers.items()))
         with guard.saving_block():
             if outcome != "found":

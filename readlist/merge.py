@@ -1,6 +1,6 @@
 """Identity and merging of papers: when two imports are the same paper, and what the library keeps.
 
-Why ~500 lines: identity, merging and matching are the three steps of one rule and
+Why ~540 lines: identity, merging and matching are the three steps of one rule and
 read the same normalised keys; splitting them would scatter one decision.
 
 Pure rules, no I/O. :func:`identity` says what a paper is known by, :func:`same_paper`

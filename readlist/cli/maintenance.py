@@ -30,14 +30,14 @@ def cmd_doctor(args: argparse.Namespace, library: Library) -> int:
                 out(f"  {line}")
         for line in _repair_lines(fixes.abstracts):
             out(line)
-        from readlist.gitsync import fix_sync
+        from readlist.sync.recovery import fix_sync
 
         for line in fix_sync(library):
             out(line)
     findings = check_library(library.path)
     for finding in findings:
         out(str(finding))
-    from readlist.gitsync import check_sync
+    from readlist.sync.recovery import check_sync
 
     sync_findings = check_sync(library.path)
     for severity, message in sync_findings:

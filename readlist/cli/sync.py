@@ -11,23 +11,24 @@ from readlist.store import Library
 
 def cmd_sync(args: argparse.Namespace, library: Library) -> int:
     """``sync``, ``sync init [REMOTE]`` or ``sync clone REMOTE``."""
-    from readlist import gitsync
+    from readlist.sync.exchange import sync
+    from readlist.sync.setup import clone, init
 
     if args.with_pdfs and args.action != "init":
         args.usage_error("--with-pdfs goes with 'sync init'")
     if args.action == "init":
-        for line in gitsync.init(library, args.remote, with_pdfs=args.with_pdfs):
+        for line in init(library, args.remote, with_pdfs=args.with_pdfs):
             out(line)
         return 0
     if args.action == "clone":
         if not args.remote:
             args.usage_error("sync clone needs the REMOTE to clone")
-        for line in gitsync.clone(args.remote, library.path):
+        for line in clone(args.remote, library.path):
             out(line)
         return 0
     if args.remote:
         args.usage_error(f"unknown action {args.remote!r}: use 'sync', 'sync init' or 'sync clone'")
-    report = gitsync.sync(library)
+    report = sync(library)
     if args.json:
         out_json(
             {
@@ -55,7 +56,7 @@ def cmd_sync(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_merge_driver(args: argparse.Namespace, library: Library) -> int:
     """Git's merge driver for library files (``%O %A %B [%P]``); registered by ``sync init``."""
-    from readlist.gitsync import merge_driver
+    from readlist.sync.driver import merge_driver
 
     return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs), args.path)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from readlist.exporters._common import Layout
+from readlist.exporters._common import Citable, Layout
 from readlist.exporters.bibtex import bibtex_entry, bibtex_layout, to_bibtex
 from readlist.exporters.csl_json import csl_json_layout, to_csl_json
 from readlist.exporters.markdown import markdown_layout, to_markdown
@@ -22,6 +22,7 @@ _LAYOUTS: dict[str, Callable[..., Layout]] = {
 
 __all__ = [
     "FORMATS",
+    "Citable",
     "Layout",
     "bibtex_entry",
     "export",
@@ -59,7 +60,7 @@ def export_chunks(
 
 
 def export_layout(
-    papers: Sequence[Paper], format: str, *, ascii: bool = False, dialect: str = "bibtex"
+    papers: Sequence[Citable], format: str, *, ascii: bool = False, dialect: str = "bibtex"
 ) -> Layout:
     """How :func:`export` puts ``papers`` together in ``format`` (see :class:`Layout`).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 # The exporters read these bibliographic facts from here.
 from readlist.bib.arxiv import arxiv_class as arxiv_class
@@ -12,11 +13,31 @@ from readlist.bib.dates import date_parts as date_parts
 from readlist.bib.keys import made_key
 from readlist.bib.names import LOWER_SUFFIXES, PersonName, split_name
 from readlist.keys import suffixes
-from readlist.models import Paper
+from readlist.models import Paper, Source
 from readlist.text import one_line, strip_controls
 
 #: The BibTeX month macros, January first (the exporters' name for them).
 MONTHS = MONTH_MACROS
+
+
+class Citable(Protocol):
+    """What a layout reads of a paper: its key, aliases and source (a :class:`Paper` or a stand-in).
+
+    The render cache lays out a library from stand-ins read straight from its records
+    (:mod:`readlist.store.layout_papers`); only the entries rendered are whole papers.
+    """
+
+    @property
+    def key(self) -> str:
+        """The paper's key."""
+
+    @property
+    def aliases(self) -> list[str]:
+        """The paper's other keys."""
+
+    @property
+    def source(self) -> Source | None:
+        """Where the paper was imported from (a ``.bib`` entry's key, macros, preamble)."""
 
 
 def person(name: str) -> PersonName | None:
@@ -55,13 +76,13 @@ def paper_url(paper: Paper) -> str | None:
     return paper.links[0].url if paper.links else None
 
 
-def citation_key(paper: Paper) -> str:
+def citation_key(paper: Citable) -> str:
     """``paper.key`` restricted to characters safe in a BibTeX key (``paper`` if empty)."""
     return made_key(paper.key.strip()) or "paper"
 
 
 def unique_keys(
-    papers: Sequence[Paper], key_of: Callable[[Paper], str] = citation_key
+    papers: Sequence[Citable], key_of: Callable[[Citable], str] = citation_key
 ) -> list[str]:
     """``key_of`` each paper, a repeat getting ``a``, ``b``, … appended.
 
@@ -107,7 +128,8 @@ class Layout:
     separator: str
     tail: str
     empty: str
-    #: What each paper's unit depends on besides the paper itself, by position.
+    #: What each paper's unit depends on besides the paper itself, by position; made
+    #: from the papers' keys, aliases and sources only (:class:`Citable`).
     contexts: Sequence[str]
     #: The unit of the ``n``-th paper, given that paper (whole, with its abstract).
     render: Callable[[Paper, int], str]

@@ -1,6 +1,6 @@
 """BibTeX export: entries that BibTeX and Biber read without a single warning.
 
-Why ~480 lines: an entry is written either afresh or, for a paper read from a
+Why ~570 lines: an entry is written either afresh or, for a paper read from a
 ``.bib``, losslessly from its source fields; both paths share the name and field
 writers here. The LaTeX encoding is in :mod:`readlist.exporters.latex`, the facts
 (arXiv classes, months, names) in :mod:`readlist.bib`.
@@ -23,6 +23,7 @@ from readlist.bib.bibtex_values import MacroTable, braces_balanced, macros_used
 from readlist.bib.keys import MADE_KEY
 from readlist.exporters._common import (
     MONTHS,
+    Citable,
     Layout,
     arxiv_class,
     citation_key,
@@ -419,7 +420,7 @@ def _with_ids(
 DIALECTS = ("bibtex", "biblatex")
 
 
-def _aliases(paper: Paper, taken: set[str]) -> list[str]:
+def _aliases(paper: Citable, taken: set[str]) -> list[str]:
     """The aliases of ``paper`` to write: those no other entry (or alias) is cited by.
 
     Keys are compared without case, as BibTeX and Biber compare them; ``taken``
@@ -433,7 +434,7 @@ def _aliases(paper: Paper, taken: set[str]) -> list[str]:
     return written
 
 
-def export_key(paper: Paper) -> str:
+def export_key(paper: Citable) -> str:
     r"""The key a paper is exported under: its own, or the imported one.
 
     A key BibTeX and ``\cite`` take (``CorneilOS??``, ``o'brien:x``) is written
@@ -455,7 +456,7 @@ def export_key(paper: Paper) -> str:
     return paper.key if is_valid_key(paper.key) else citation_key(paper)
 
 
-def _file_header(papers: Sequence[Paper], *, ascii: bool) -> tuple[str, dict[str, str]]:
+def _file_header(papers: Sequence[Citable], *, ascii: bool) -> tuple[str, dict[str, str]]:
     """The ``@preamble`` and ``@string`` blocks the imported entries need, and the macros.
 
     Each distinct preamble once, in order; each macro under its first
@@ -529,7 +530,7 @@ def iter_bibtex(
 
 
 def bibtex_layout(
-    papers: Sequence[Paper], *, ascii: bool = False, dialect: str = "bibtex"
+    papers: Sequence[Citable], *, ascii: bool = False, dialect: str = "bibtex"
 ) -> Layout:
     """How :func:`to_bibtex` puts ``papers`` together: a unit is an entry and its alias copies.
 

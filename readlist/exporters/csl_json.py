@@ -12,6 +12,7 @@ import orjson
 from readlist.bib.bibtex_values import braces_balanced
 from readlist.bib.latex import latex_to_text
 from readlist.exporters._common import (
+    Citable,
     Layout,
     arxiv_class,
     citation_key,
@@ -156,7 +157,7 @@ def to_csl_json(papers: Sequence[Paper], *, ascii: bool = False) -> str:
     return orjson.dumps(items, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def csl_json_layout(papers: Sequence[Paper], *, ascii: bool = False) -> Layout:
+def csl_json_layout(papers: Sequence[Citable], *, ascii: bool = False) -> Layout:
     """How :func:`to_csl_json` puts ``papers`` together: a unit is an item, its context its id."""
     keys = unique_keys(papers)
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from anyascii import anyascii
 
-from readlist.exporters._common import Layout, clean_line, clean_text, paper_url
+from readlist.exporters._common import Citable, Layout, clean_line, clean_text, paper_url
 from readlist.models import Paper
 
 #: Authors shown before "et al.".
@@ -93,7 +93,7 @@ def iter_markdown(papers: Sequence[Paper], *, ascii: bool = False) -> Iterator[s
     return markdown_layout(papers, ascii=ascii).chunks(papers)
 
 
-def markdown_layout(papers: Sequence[Paper], *, ascii: bool = False) -> Layout:
+def markdown_layout(papers: Sequence[Citable], *, ascii: bool = False) -> Layout:
     """How :func:`to_markdown` puts ``papers`` together: a unit is an item, on its own."""
     return Layout(
         head="# Reading list\n\n",

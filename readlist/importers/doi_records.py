@@ -90,19 +90,30 @@ def parse_crossref_work(data: bytes) -> Paper:
     work = answer.get("message") if isinstance(answer, dict) else None
     if not isinstance(work, dict) or not isinstance(work.get("DOI"), str):
         raise ImportFormatError("Crossref sent a malformed answer (no work in it)")
-    doi = one_line(work["DOI"]).replace(" ", "")
-    authors = [
-        _person(a.get("given"), a.get("family"), a.get("name"))
-        for a in work.get("author") or []
-        if isinstance(a, dict)
-    ]
-    abstract = _markup_free(work["abstract"]) if isinstance(work.get("abstract"), str) else ""
     published = None
     for name in ("issued", "published", "published-print", "published-online", "created"):
         published = _date(work.get(name))
         if published:
             break
     entry_type = _CROSSREF_TYPES.get(str(work.get("type")), "misc")
+    return _work_paper(work, "name", published, entry_type, "crossref")
+
+
+def _work_paper(
+    work: dict[str, Any], name_key: str, published: str | None, entry_type: str, source_format: str
+) -> Paper:
+    """The paper of a Crossref work or of a CSL-JSON item, which has the same shape.
+
+    ``name_key`` holds a whole name where an author has no family name (Crossref's
+    ``name``, CSL's ``literal``); ``source_format`` says which answer it was.
+    """
+    doi = one_line(work["DOI"]).replace(" ", "")
+    authors = [
+        _person(a.get("given"), a.get("family"), a.get(name_key))
+        for a in work.get("author") or []
+        if isinstance(a, dict)
+    ]
+    abstract = _markup_free(work["abstract"]) if isinstance(work.get("abstract"), str) else ""
     fields = {"doi": doi}
     container = _first(work.get("container-title"))
     if container:
@@ -110,7 +121,8 @@ def parse_crossref_work(data: bytes) -> Paper:
             container
         )
     for name, field in (("volume", "volume"), ("issue", "number"), ("page", "pages")):
-        value = _first(work.get(name))
+        raw = work.get(name)
+        value = _first(str(raw) if isinstance(raw, int) else raw)  # CSL may give numbers
         if value:
             fields[field] = value.replace("-", "--") if field == "pages" else value
     publisher = _first(work.get("publisher"))
@@ -124,7 +136,9 @@ def parse_crossref_work(data: bytes) -> Paper:
         abstract=abstract,
         has_code=any(link.kind is LinkKind.CODE for link in links),
         links=links,
-        source=Source(file=f"doi:{doi}", format="crossref", entry_type=entry_type, fields=fields),
+        source=Source(
+            file=f"doi:{doi}", format=source_format, entry_type=entry_type, fields=fields
+        ),
     )
 
 
@@ -247,36 +261,7 @@ def parse_csl_json(data: bytes) -> Paper:
         item = item[0]
     if not isinstance(item, dict) or not isinstance(item.get("DOI"), str):
         raise ImportFormatError("doi.org sent a malformed answer (no CSL-JSON item with a DOI)")
-    doi = one_line(item["DOI"]).replace(" ", "")
-    authors = [
-        _person(a.get("given"), a.get("family"), a.get("literal"))
-        for a in item.get("author") or []
-        if isinstance(a, dict)
-    ]
-    abstract = _markup_free(item["abstract"]) if isinstance(item.get("abstract"), str) else ""
     published = _date(item.get("issued")) or _date(item.get("published-print"))
     kind = str(item.get("type"))
     entry_type = _CSL_TYPES.get(kind) or _CROSSREF_TYPES.get(kind, "misc")
-    fields = {"doi": doi}
-    container = _first(item.get("container-title"))
-    if container:
-        fields["booktitle" if entry_type in ("inproceedings", "incollection") else "journal"] = (
-            container
-        )
-    for name, field in (("volume", "volume"), ("issue", "number"), ("page", "pages")):
-        value = _first(str(item[name]) if isinstance(item.get(name), int) else item.get(name))
-        if value:
-            fields[field] = value.replace("-", "--") if field == "pages" else value
-    publisher = _first(item.get("publisher"))
-    if publisher:
-        fields["publisher"] = publisher
-    links = _doi_links(doi, abstract)
-    return Paper(
-        title=_markup_free(_first(item.get("title"))),
-        authors=[a for a in authors if a],
-        published=published,
-        abstract=abstract,
-        has_code=any(link.kind is LinkKind.CODE for link in links),
-        links=links,
-        source=Source(file=f"doi:{doi}", format="csl-json", entry_type=entry_type, fields=fields),
-    )
+    return _work_paper(item, "literal", published, entry_type, "csl-json")

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
 from readlist.identifiers import Thing, ThingError
 from readlist.importers.detect import ImportFormatError
 from readlist.models import Paper
 from readlist.net.client import Answer, Fetcher, NetworkError
+
+T = TypeVar("T")
 
 #: arXiv ids asked for in one API call (the API pages at 100 or more; smaller is kinder).
 ARXIV_BATCH = 50
@@ -49,7 +52,8 @@ def mirror_hosts(fetcher: Fetcher) -> dict[str, str]:
     return hosts
 
 
-def _parsed(fetcher: Fetcher, parse: Callable[[bytes], Paper], answer: Answer) -> Paper:
+def parsed(fetcher: Fetcher, parse: Callable[[bytes], T], answer: Answer) -> T:
+    """``parse`` of the answer's body; a malformed answer is a :class:`NetworkError`."""
     try:
         return parse(answer.body)
     except ImportFormatError as error:
@@ -70,11 +74,7 @@ def look_up_arxiv(
         progress(f"asking arXiv for {', '.join(asked)}")
         params = {"id_list": ",".join(asked), "start": "0", "max_results": str(len(asked))}
         answer = fetcher.arxiv(params, what=f"{len(asked)} paper(s)")
-        try:
-            feed = parse_arxiv_feed(answer.body)
-        except ImportFormatError as error:
-            fetcher.forget(answer)
-            raise NetworkError(str(error)) from None
+        feed = parsed(fetcher, parse_arxiv_feed, answer)
         for thing in batch:
             paper = feed.papers.get(thing.id)
             if paper is None:
@@ -103,11 +103,7 @@ def look_up_doi(thing: Thing, fetcher: Fetcher, progress: Callable[[str], None])
         f"{settings.doi_resolver}/ra/{path}", service="doi.org", what=f"the agency of {doi}"
     )
     assert answer is not None
-    try:
-        agency = parse_registration_agency(answer.body)
-    except ImportFormatError as error:
-        fetcher.forget(answer)
-        raise NetworkError(str(error)) from None
+    agency = parsed(fetcher, parse_registration_agency, answer)
     if agency is None:
         reason = registration_status(answer.body)
         return Found(thing, error=ThingError(f"doi.org knows no DOI {doi} ({reason})"))
@@ -132,7 +128,7 @@ def look_up_doi(thing: Thing, fetcher: Fetcher, progress: Callable[[str], None])
                          missing_ok=True)  # fmt: skip
     if answer is None:
         return Found(thing, error=ThingError(f"{service} has no record of DOI {doi}"))
-    return Found(thing, _parsed(fetcher, parse, answer))
+    return Found(thing, parsed(fetcher, parse, answer))
 
 
 def look_up_acl(thing: Thing, fetcher: Fetcher, progress: Callable[[str], None]) -> Found:

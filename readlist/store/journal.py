@@ -13,7 +13,7 @@ append starts on a fresh line, so it never breaks anything. On the first save of
 (UTC) day, entries older than the horizon are dropped by rewriting the file
 atomically (temp file and rename).
 
-Why it is ~460 lines: the entry format (headers first, so listing and undo read only
+Why it is ~520 lines: the entry format (headers first, so listing and undo read only
 headers), torn-line recovery, compaction and the undo/redo state are one file
 format's reading and writing; applying a reversal is :mod:`readlist.store.undo`.
 """

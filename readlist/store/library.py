@@ -77,6 +77,7 @@ from readlist.store.storage import MemoryStorage, SafeJSONStorage
 if TYPE_CHECKING:
     # Imported where used: a command on one paper needs neither importing, keys,
     # the query language nor the search index (tens of ms of a `tag`).
+    from readlist.exporters import Citable
     from readlist.keys import KeyMaker
     from readlist.query import Query
     from readlist.store.importing import ImportReport
@@ -600,10 +601,14 @@ class Library:
         chosen = list(self._doc_ids) if keys is None else list(keys)
         source = RenderSource(
             records=self._docs,
-            # Without a cache every paper is rendered: built once, whole, not twice.
-            papers=self._light_papers(chosen) if cache is not None else self._whole(chosen),
+            # Without a cache every paper is rendered: built once, whole, not twice. With
+            # one, few are: the layout reads stand-ins (key, aliases, source) of the rest.
+            papers=self._layout_papers(chosen) if cache is not None else self._whole(chosen),
             # With a cache, few units are rendered: their abstracts are found one by one.
             whole=self._paper if cache is None else self._paper_reading_one_abstract,
+            light=self._light_paper,
+            problems=lambda key: self._damage.get(key, []),
+            note_problems=self._note_problems,
             abstracts=self._abstracts.texts,
             library_stamp=lambda: self._storage.stamp,
             abstracts_stamp=self._abstracts.read_stamp,
@@ -638,6 +643,35 @@ class Library:
         """The papers of ``keys``, with their abstracts."""
         texts = self._abstracts.texts()
         return [self._paper(key, texts) for key in keys]
+
+    def _layout_papers(self, keys: Sequence[str]) -> list[Citable]:
+        """What an export's layout reads of the papers ``keys``: papers built, or stand-ins.
+
+        A record that needs repairs to be read gets its paper (built without its abstract,
+        not kept; its problems are noted when its unit is taken or rendered).
+        """
+        from readlist.store.layout_papers import layout_paper
+
+        papers: list[Citable] = []
+        built, docs = self._papers, self._docs
+        for key in keys:
+            paper: Citable | None = built.get(key)
+            if paper is None:
+                doc = docs[key]
+                paper = layout_paper(doc)
+                if paper is None:
+                    paper = read_record(doc)[0]
+            papers.append(paper)
+        return papers
+
+    def _light_paper(self, key: str) -> Paper:
+        """The paper of ``key``: built already, or built now without its abstract (not kept)."""
+        return self._light_papers([key])[0]
+
+    def _note_problems(self, key: str, problems: Sequence[str]) -> None:
+        """Note what is wrong with the record of ``key`` (found without building its paper)."""
+        if problems:
+            self._damage[key] = list(problems)
 
     def _light_papers(self, keys: Sequence[str]) -> list[Paper]:
         """The papers of ``keys``, those not yet built without their abstract (not kept)."""

@@ -43,18 +43,21 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from readlist import __version__
 from readlist.errors import LibraryError
 from readlist.models import Paper
+
+if TYPE_CHECKING:
+    from readlist.exporters import Citable
 from readlist.store.abstracts import abstract_digest
 from readlist.store.atomic import fsync_folder
 
 #: Bump when the file layout or the fingerprint changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: A file changed less than this long before the cache was made may change again
 #: without its stamp changing: its stamp is not trusted (2 s: FAT's granularity).
 RACY_NS = 2_000_000_000
@@ -151,6 +154,8 @@ class Unit:
     abstract: str
     start: int
     end: int
+    #: What is wrong with the record it was made from (edited by hand), if anything.
+    problems: tuple[str, ...] = ()
 
 
 class CachedRender:
@@ -231,8 +236,8 @@ class CachedRender:
             return units
         limit = int(self.header.get("text_end", 0))
         for row in rows:
-            if type(row) is list and len(row) == 5:
-                key, digest, abstract, first, last = row
+            if type(row) is list and len(row) == 6:
+                key, digest, abstract, first, last, problems = row
                 if (
                     type(key) is str
                     and type(digest) is str
@@ -240,8 +245,10 @@ class CachedRender:
                     and type(first) is int
                     and type(last) is int
                     and 0 <= first <= last <= limit
+                    and type(problems) is list
+                    and all(type(problem) is str for problem in problems)
                 ):
-                    units[key] = Unit(digest, abstract, first, last)
+                    units[key] = Unit(digest, abstract, first, last, tuple(problems))
         return units
 
     def text(self, unit: Unit) -> bytes | None:
@@ -314,19 +321,34 @@ class CacheWriter:
         self._handle = os.fdopen(fd, "wb")
         self._size = 0
         self._rows: list[list[Any]] = []
+        # Text not written yet: written a block at a time, not a unit at a time.
+        self._pending: list[bytes] = []
+        self._pending_size = 0
 
     def add(self, chunk: bytes) -> None:
         """Text between units (head, separators, tail)."""
-        self._handle.write(chunk)
+        self._pending.append(chunk)
         self._size += len(chunk)
+        self._pending_size += len(chunk)
+        if self._pending_size >= _BLOCK:
+            self._flush()
 
-    def add_unit(self, key: str, digest: str, abstract: str, unit: bytes) -> None:
-        """One paper's unit."""
-        self._rows.append([key, digest, abstract, self._size, self._size + len(unit)])
+    def _flush(self) -> None:
+        self._handle.write(b"".join(self._pending))
+        self._pending = []
+        self._pending_size = 0
+
+    def add_unit(
+        self, key: str, digest: str, abstract: str, unit: bytes, problems: Sequence[str] = ()
+    ) -> None:
+        """One paper's unit, and what is wrong with its record."""
+        end = self._size + len(unit)
+        self._rows.append([key, digest, abstract, self._size, end, list(problems)])
         self.add(unit)
 
     def commit(self, header: dict[str, Any]) -> None:
         """Write the header and the units, and replace the cache file by this one."""
+        self._flush()
         header = {**header, "text_end": self._size}
         self._handle.write(orjson.dumps(header) + b"\n" + orjson.dumps(self._rows))
         self._handle.write(b"%020d" % (self._size))
@@ -350,10 +372,17 @@ class RenderSource:
 
     #: The stored records by key.
     records: Mapping[str, Mapping[str, Any]]
-    #: The papers to export, in order, built without their abstracts.
-    papers: Sequence[Paper]
+    #: The papers to export, in order: papers built without their abstracts, or
+    #: stand-ins holding what the layout reads (:mod:`readlist.store.layout_papers`).
+    papers: Sequence[Citable]
     #: The whole paper (with its abstract) of a key.
     whole: Callable[[str], Paper]
+    #: The paper of a key, without its abstract.
+    light: Callable[[str], Paper]
+    #: What is wrong with the record of a key (edited by hand), once its paper is built.
+    problems: Callable[[str], Sequence[str]]
+    #: Told what is wrong with the record of a key whose unit was taken from the cache.
+    note_problems: Callable[[str, Sequence[str]], None]
     #: The abstracts by digest (read on first call).
     abstracts: Callable[[], Mapping[str, str]]
     #: The stamps of the library and abstracts files the records and texts come from.
@@ -403,7 +432,9 @@ def cached_export(
         else:
             head = layout.head.encode("utf-8")
             separator = layout.separator.encode("utf-8")
-            yield head
+            # The text goes out a block at a time, not a unit at a time.
+            pending: list[bytes] = [head]
+            pending_size = len(head)
             if writer is not None:
                 writer.add(head)
             for n, light in enumerate(papers):
@@ -419,25 +450,37 @@ def cached_export(
                         read_abstracts = True
                         if _abstract_digest(source, key) == known.abstract:
                             text = cache.text(known) if cache is not None else None
-                if text is None:
+                if text is not None and known is not None:
+                    # The same record as when the unit was made: the same problems.
+                    problems: Sequence[str] = known.problems
+                    source.note_problems(key, problems)
+                else:
                     if layout.reads_abstracts:
                         read_abstracts = True
                         paper = source.whole(key)
                         abstract = abstract_digest(paper.abstract) if paper.abstract else ""
                     else:
-                        paper, abstract = light, ""
+                        paper, abstract = source.light(key), ""
                     text = layout.render(paper, n).encode("utf-8")
-                chunk = separator + text if n else text
-                yield chunk
+                    problems = source.problems(key)
+                if n:
+                    pending.append(separator)
+                    pending_size += len(separator)
+                pending.append(text)
+                pending_size += len(text)
+                if pending_size >= _BLOCK:
+                    yield b"".join(pending)
+                    pending, pending_size = [], 0
                 if writer is not None:
                     if n:
                         writer.add(separator)
-                    writer.add_unit(key, digest, abstract, text)
+                    writer.add_unit(key, digest, abstract, text, problems)
             tail = layout.tail.encode("utf-8")
-            if tail:
-                yield tail
-                if writer is not None:
-                    writer.add(tail)
+            pending.append(tail)
+            if writer is not None and tail:
+                writer.add(tail)
+            if pending_size or tail:
+                yield b"".join(pending)
         if writer is not None:
             abstracts_stamp = abstracts_now
             if read_abstracts and source.abstracts_stamp() != abstracts_now:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -252,7 +252,7 @@ class SafeJSONStorage(Storage):
     def write(self, data: Tables) -> None:
         """Save ``data`` atomically; on failure the old file stays as it was."""
         data[META_TABLE] = meta_record(self.kind)
-        try:
+        with self._forgotten_on_failure():
             # In pieces only when another thread (the interface's) waits for the GIL:
             # a single-threaded command would only pay for it.
             if threading.active_count() > 1:
@@ -264,13 +264,6 @@ class SafeJSONStorage(Storage):
                 self._replace(payload)
                 self._stamp = self._stat()
                 self._write_digest(payload)
-        except BaseException:
-            # TinyDB mutated the cached dict in place before calling us: forget it,
-            # so the next read comes from the file, which still holds the old state.
-            self._cache = None
-            self._stamp = None
-            self.generation += 1
-            raise
         self._cache = data
         self.generation += 1
 
@@ -283,22 +276,32 @@ class SafeJSONStorage(Storage):
         if view is not self._view:
             raise ValueError("the view is not the file as last read")
         pieces, after = view.splice(replace)
+        with self._forgotten_on_failure(), self.locked():
+            self._replace(pieces)
+            self._stamp = self._stat()
+            self._write_digest(pieces)
+        self._cache = None
+        self._view = after
+        if after is None:
+            self._stamp = None  # read again (a key changed)
+        self.generation += 1
+
+    @contextlib.contextmanager
+    def _forgotten_on_failure(self) -> Iterator[None]:
+        """Forget what memory holds of the file when the save in the block fails.
+
+        TinyDB mutated the cached dict in place before calling :meth:`write`, and a
+        save may stop after the rename: the next read comes from the file, which
+        holds the old state (or the new one, whole), never from memory.
+        """
         try:
-            with self.locked():
-                self._replace(pieces)
-                self._stamp = self._stat()
-                self._write_digest(pieces)
+            yield
         except BaseException:
             self._cache = None
             self._view = None
             self._stamp = None
             self.generation += 1
             raise
-        self._cache = None
-        self._view = after
-        if after is None:
-            self._stamp = None  # read again (a key changed)
-        self.generation += 1
 
     def _replace(self, payload: Sequence[bytes | memoryview]) -> None:
         """Put ``payload`` (its pieces in order) in place of the file, whole or not at all."""

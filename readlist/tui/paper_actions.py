@@ -30,6 +30,7 @@ from readlist.tui.session import LibrarySession
 from readlist.view import plural
 
 if TYPE_CHECKING:
+    from readlist.launch import EditorError
     from readlist.services import MetadataEdit
 
 #: Called after a change was saved.
@@ -202,10 +203,7 @@ class PaperActions:
             )
             return
         except EditorError as error:
-            kept = ""
-            if error.lost_file:
-                kept = f". {self._keep_draft(paper.key, error.text)}"
-            self.notify(f"{error}{kept}", title="Note not changed", severity="error")
+            self._editor_failed(error, paper.key, "Note")
             return
         if edited.warning:
             self.notify(edited.warning, severity="warning")
@@ -240,6 +238,13 @@ class PaperActions:
         else:
             self.notify(saved_message(saved))
 
+    def _editor_failed(
+        self, error: EditorError, key: str, what: str, *, suffix: str = ".md"
+    ) -> None:
+        """Say the editor failed and ``what`` did not change; keep a draft if its file is lost."""
+        kept = f". {self._keep_draft(key, error.text, suffix=suffix)}" if error.lost_file else ""
+        self.notify(f"{error}{kept}", title=f"{what} not changed", severity="error")
+
     def _keep_draft(self, key: str, text: str, *, suffix: str = ".md") -> str:
         """Keep ``text`` as a draft of the note (or entry) of ``key``; a sentence saying where."""
         try:
@@ -269,10 +274,7 @@ class PaperActions:
             self.notify("Cannot hand the terminal to an editor here", severity="warning")
             return
         except EditorError as error:
-            kept = ""
-            if error.lost_file:
-                kept = f". {self._keep_draft(paper.key, error.text, suffix='.bib')}"
-            self.notify(f"{error}{kept}", title="Metadata not changed", severity="error")
+            self._editor_failed(error, paper.key, "Metadata", suffix=".bib")
             return
         except ReadlistError as error:
             self.notify(str(error), title="Metadata not changed", severity="error")

@@ -12,6 +12,12 @@ and as messages posted to the screens that listen:
 What the interface needs at once (a paper's title, whether a key still exists,
 the tags for completion) it reads from :attr:`LibrarySession.snapshot`, which
 the worker replaces, whole, after every change.
+
+Why over 400 lines: the thread, the queue, the snapshot and the two messages are
+one protocol, and the rows (:meth:`LibrarySession.find_rows`, the first page, the
+sidebar's counts) are built on that thread from an order it keeps between calls.
+The query, sort and counts themselves are :mod:`readlist.view` and
+:mod:`readlist.query`; building the rows is next to move into a module of its own.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from readlist.gitsync import SyncReport, SyncState, sync, sync_state
+from readlist.sync.exchange import SyncReport, SyncState, sync, sync_state
 
 if TYPE_CHECKING:
     from readlist.tui.screens.library import LibraryScreen

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 from readlist.models import Paper
 from readlist.store import Library
 from readlist.store.backup import backup_folder, daily_backup, list_backups
+from tests.lock_holder import lock_held
 
 DAY = date(2026, 11, 20)
 
@@ -183,34 +182,14 @@ def test_eight_restores_in_a_row_keep_every_pre_restore_state(run_cli, history: 
 
 # -- doctor and a held lock --------------------------------------------------------
 
-HOLD_LOCK = """
-import sys, time
-from filelock import FileLock
-lock = FileLock(sys.argv[1])
-lock.acquire()
-print("held", flush=True)
-time.sleep(60)
-"""
-
 
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks")
 def test_doctor_names_the_process_holding_the_lock_and_never_says_delete_it(
-    run_cli, history: Path, tmp_path: Path
+    run_cli, history: Path
 ) -> None:
     lock = history.with_name("library.json.lock")
-    script = tmp_path / "hold_lock.py"
-    script.write_text(HOLD_LOCK)
-    holder = subprocess.Popen(
-        [sys.executable, str(script), str(lock), "marker-arg"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(lock, "marker-arg") as holder:
         out = run_cli("doctor").stdout
-    finally:
-        holder.kill()
-        holder.wait()
     [line] = [line for line in out.splitlines() if "locked" in line]
     assert line.startswith("warning: the library is locked by another readlist process")
     assert f"held by process {holder.pid} (" in line and "marker-arg" in line

@@ -11,7 +11,13 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.sync.common import papers
+from tests.sync.common import (
+    assert_same_library_with_tags,
+    clashing_commits_without_the_driver,
+    leftover_locks,
+    papers,
+    tag_on_both,
+)
 
 
 def test_downloaded_pdfs_are_not_synced(machines, run_cli) -> None:
@@ -170,12 +176,7 @@ def test_doctor_reports_the_sync_set_up_and_an_unfinished_git_merge(machines, ru
     _, a, b = machines
     assert "is a git repository set up for readlist sync" in run_cli("doctor", library=b).stdout
     # A merge run by plain git without readlist's driver stops on the JSON lines.
-    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
-    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
-    run_cli("sync", library=a, check=True)
-    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    git_b = clashing_commits_without_the_driver(run_cli, a, b)
     pulled = subprocess.run([*git_b, "pull", "--no-rebase"], capture_output=True, text=True)
     assert "CONFLICT" in pulled.stdout, pulled.stdout + pulled.stderr
     doctor = run_cli("doctor", library=b)
@@ -190,7 +191,7 @@ def test_doctor_reports_the_sync_set_up_and_an_unfinished_git_merge(machines, ru
 
 
 def test_the_sync_state_says_when_and_whether_changes_wait(machines, run_cli) -> None:
-    from readlist.gitsync import sync_state
+    from readlist.sync.exchange import sync_state
 
     _, a, _ = machines
     synced = sync_state(a)
@@ -209,15 +210,11 @@ def test_a_sync_killed_at_any_moment_leaves_library_and_repository_usable(
     import signal
     import time
 
-    _, a, b = machines
+    remote, a, b = machines
     rng = random.Random(20261205)
     expected: set[str] = set()
-    for round_ in range(6):
-        tag_a, tag_b = f"a{round_}", f"b{round_}"
-        expected |= {tag_a, tag_b}
-        run_cli("tag", "knuth1984", tag_a, library=a, check=True)
-        run_cli("sync", library=a, check=True)
-        run_cli("tag", "knuth1984", tag_b, library=b, check=True)
+    for round_ in range(8):
+        expected |= tag_on_both(run_cli, a, b, "knuth1984", round_)
         child = subprocess.Popen(
             [*readlist_command, "--library", str(b), "sync"],
             stdout=subprocess.DEVNULL,
@@ -225,28 +222,22 @@ def test_a_sync_killed_at_any_moment_leaves_library_and_repository_usable(
             env={**os.environ},
             start_new_session=True,  # the kill reaches git and the merge driver too
         )
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.05, 1.5))  # from the first git call to the push
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         # Whatever was cut: the library reads, and the next sync finishes the work.
         assert run_cli("list", "--json", library=b).returncode == 0
         run_cli("sync", library=b, check=True)
+        assert leftover_locks(b.parent / ".git") == [] and leftover_locks(remote) == []
         run_cli("sync", library=a, check=True)
-        assert papers(run_cli, a) == papers(run_cli, b)
-        tags = papers(run_cli, b)["knuth1984"]["tags"]
-        assert isinstance(tags, list) and set(tags) == expected
+        assert_same_library_with_tags(run_cli, a, b, "knuth1984", expected)
     assert run_cli("doctor", library=b).returncode == 0
 
 
 def test_sync_undoes_an_unfinished_merge_and_a_stale_git_lock(machines, run_cli) -> None:
     _, a, b = machines
-    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
-    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
-    run_cli("sync", library=a, check=True)
-    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    git_b = clashing_commits_without_the_driver(run_cli, a, b)
     subprocess.run([*git_b, "pull", "--no-rebase"], capture_output=True)  # stops on JSON lines
     assert (b.parent / ".git" / "MERGE_HEAD").exists()
     (b.parent / ".git" / "index.lock").write_text("")  # as a killed git leaves it

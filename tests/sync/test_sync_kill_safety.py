@@ -6,18 +6,23 @@ of the whole process group of a ``readlist sync`` (git and the driver included).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.sync.common import papers
+from tests.sync.common import (
+    assert_same_library_with_tags,
+    clashing_commits_without_the_driver,
+    leftover_locks,
+    papers,
+    plain_git,
+    tag_on_both,
+)
 
 #: Lock files a killed git leaves, by where git writes them (``.git`` of a machine).
 LOCKS = (
@@ -36,14 +41,6 @@ def git_out(folder: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
     ).stdout
-
-
-def leftover_locks(folder: Path) -> list[str]:
-    return sorted(
-        str(path.relative_to(folder))
-        for path in folder.rglob("*.lock")
-        if "objects" not in path.relative_to(folder).parts
-    )
 
 
 def test_every_stale_git_lock_and_merge_leftover_goes_at_the_next_sync(machines, run_cli) -> None:
@@ -90,12 +87,7 @@ def test_doctor_fix_removes_locks_and_undoes_an_unfinished_operation(
 ) -> None:
     _, a, b = machines
     # Plain git without readlist's driver stops on the JSON lines.
-    subprocess.run(["git", "-C", str(b.parent), "config", "--remove-section", "merge.readlist"])
-    run_cli("tag", "knuth1984", "from-a", library=a, check=True)
-    run_cli("sync", library=a, check=True)
-    run_cli("tag", "knuth1984", "from-b", library=b, check=True)
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git_b, "commit", "-qam", "b"], check=True)
+    git_b = clashing_commits_without_the_driver(run_cli, a, b)
     if operation == "revert":  # undoing an older change that b's commit overlaps
         run_cli("tag", "knuth1984", "again-b", library=b, check=True)
         subprocess.run([*git_b, "commit", "-qam", "b2"], check=True)
@@ -165,11 +157,7 @@ def test_a_merge_driver_killed_mid_merge_leaves_everything_usable(
     _, a, b = machines
     expected: set[str] = set()
     for round_, delay in enumerate((0.0, 0.1, 0.25, 0.4, 0.8)):
-        tag_a, tag_b = f"a{round_}", f"b{round_}"
-        expected |= {tag_a, tag_b}
-        run_cli("tag", "knuth1984", tag_a, library=a, check=True)
-        run_cli("sync", library=a, check=True)
-        run_cli("tag", "knuth1984", tag_b, library=b, check=True)
+        expected |= tag_on_both(run_cli, a, b, "knuth1984", round_)
         child = subprocess.run(
             [*readlist_command, "--library", str(b), "sync"],
             capture_output=True,
@@ -185,42 +173,7 @@ def test_a_merge_driver_killed_mid_merge_leaves_everything_usable(
         run_cli("sync", library=a, check=True)
         assert leftover_locks(b.parent / ".git") == []
         assert not list(b.parent.glob("*merge_file*"))
-        assert papers(run_cli, a) == papers(run_cli, b)
-        tags = papers(run_cli, b)["knuth1984"]["tags"]
-        assert isinstance(tags, list) and set(tags) == expected
-    assert run_cli("doctor", library=b).returncode == 0
-
-
-def test_syncs_killed_at_random_moments_lose_nothing_and_leave_no_lock(
-    machines, run_cli, readlist_command: list[str]
-) -> None:
-    import random
-
-    remote, a, b = machines
-    rng = random.Random(5_12_2026)
-    expected: set[str] = set()
-    for round_ in range(8):
-        tag_a, tag_b = f"a{round_}", f"b{round_}"
-        expected |= {tag_a, tag_b}
-        run_cli("tag", "patashnik1988", tag_a, library=a, check=True)
-        run_cli("sync", library=a, check=True)
-        run_cli("tag", "patashnik1988", tag_b, library=b, check=True)
-        child = subprocess.Popen(
-            [*readlist_command, "--library", str(b), "sync"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        time.sleep(rng.uniform(0.1, 1.5))
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
-        run_cli("sync", library=b, check=True)
-        assert leftover_locks(b.parent / ".git") == [] and leftover_locks(remote) == []
-        run_cli("sync", library=a, check=True)
-        assert papers(run_cli, a) == papers(run_cli, b)
-        tags = papers(run_cli, a)["patashnik1988"]["tags"]
-        assert isinstance(tags, list) and set(tags) == expected
+        assert_same_library_with_tags(run_cli, a, b, "knuth1984", expected)
     assert run_cli("doctor", library=b).returncode == 0
 
 
@@ -267,7 +220,7 @@ def test_a_change_made_on_a_merge_left_unfinished_is_kept(machines, run_cli) -> 
     run_cli("sync", library=a, check=True)
     run_cli("tag", "knuth1984", "from-b", library=b, check=True)
     run_cli("sync", "init", library=b, check=True)  # commits b's change
-    git_b = ["git", "-C", str(b.parent), "-c", "user.name=t", "-c", "user.email=t@t"]
+    git_b = plain_git(b.parent)
     subprocess.run([*git_b, "fetch", "-q"], check=True)
     # Merged by readlist's driver but not committed, as a sync killed at that moment leaves it.
     subprocess.run([*git_b, "merge", "--no-commit", "--no-ff", "@{upstream}"], check=True)

@@ -25,7 +25,7 @@ from readlist.tui.dialogs.command import (
     run_cli,
 )
 from readlist.tui.dialogs.export import ExportChoice, ExportDialog, with_suffix_for
-from readlist.tui.dialogs.prompt import ImportPrompt, path_candidates
+from readlist.tui.dialogs.prompt import ImportPrompt, PathPrompt, path_candidates
 from readlist.tui.state import STATE_ENV, TuiState, load_state, save_state, state_path
 from tests.tui.tui_helpers import fresh, key_of
 
@@ -120,6 +120,39 @@ async def test_the_export_dialog_starts_on_the_remembered_format(tmp_path: Path)
         assert app.screen.query_one(Input).value == str(tmp_path / "readlist-export.md")
         await pilot.press("escape")
     assert app.answers == [None]
+
+
+@pytest.mark.parametrize("dialog", ["export", "path"])
+async def test_a_blank_path_warns_and_keeps_the_dialog_then_a_typed_one_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dialog: str
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shown: list[tuple[object, str]] = []
+    original = DialogApp.notify
+
+    def notify(self: DialogApp, message: str, **kwargs: object) -> None:
+        shown.append((kwargs.get("severity"), message))
+        original(self, message, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DialogApp, "notify", notify)
+    app = DialogApp()
+    async with app.run_test() as pilot:
+        if dialog == "export":
+            screen: ExportDialog | PathPrompt = ExportDialog("1 paper", folder=str(tmp_path))
+        else:
+            screen = PathPrompt("Save to")
+        app.push_screen(screen, app.answers.append)
+        await pilot.pause()
+        app.screen.query_one(Input).value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and app.answers == []
+        assert shown == [("warning", "Type a file path first")]
+        app.screen.query_one(Input).value = " ~/out.bib "
+        await pilot.press("enter")
+        await pilot.pause()
+    expected = tmp_path / "out.bib"
+    assert app.answers == [ExportChoice(expected, "bibtex") if dialog == "export" else expected]
 
 
 # -- the ":" prompt ----------------------------------------------------------------

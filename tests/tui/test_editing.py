@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, TextArea
 
 from readlist.launch import EditedText
 from readlist.models import Status
+from readlist.store.drafts import list_drafts
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.confirm import ConfirmScreen
 from readlist.tui.dialogs.note_editor import NoteEditor
@@ -218,6 +219,35 @@ async def test_E_with_a_failing_editor(
         await settle(pilot)
         assert ("error", "editor 'false' exited with status 1; note not changed") in notifications
         assert fresh(library_path).get(paper).notes == ""
+
+
+@pytest.mark.parametrize(
+    ("press", "what", "suffix"), [("E", "note", ".md"), ("ctrl+e", "entry", ".bib")]
+)
+async def test_an_editor_that_removes_its_file_leaves_a_draft_and_changes_nothing(
+    app: ReadlistApp,
+    library_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    notifications: list[tuple[str, str]],
+    press: str,
+    what: str,
+    suffix: str,
+) -> None:
+    monkeypatch.setenv("EDITOR", "rm")  # "edits" the file away
+    monkeypatch.setenv("VISUAL", "")
+    paper = key_of(library_path, "Aligning")
+    before = fresh(library_path).get(paper).to_dict()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        await go_to(app, paper)
+        await pilot.press(press)
+        await settle(pilot)
+    (draft,) = list_drafts(library_path)
+    assert draft.suffix == suffix
+    errors = [message for severity, message in notifications if severity == "error"]
+    assert len(errors) == 1 and f"{what} not changed. A draft is kept in {draft}" in errors[0]
+    assert fresh(library_path).get(paper).to_dict() == before
 
 
 async def test_space_selects_rows_for_bulk_actions(app: ReadlistApp, library_path: Path) -> None:

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from filelock import BaseFileLock
 from textual.widgets import TextArea
 
 from readlist.store import Library
@@ -20,18 +19,10 @@ from readlist.textmerge import OURS_MARKER, THEIRS_MARKER
 from readlist.tui.app import ReadlistApp
 from readlist.tui.dialogs.note_editor import NoteEditor
 from readlist.tui.screens.library import LibraryScreen
+from tests.lock_holder import impatient, lock_held
 from tests.tui.tui_helpers import SIZE, fresh, key_of, settle
 
 EDITOR = Path(__file__).resolve().parents[1] / "scripted_editor.py"
-
-HOLD_LOCK = """
-import sys, time
-from filelock import FileLock
-lock = FileLock(sys.argv[1])
-lock.acquire()
-print("held", flush=True)
-time.sleep(120)
-"""
 
 
 def cli(readlist_command: list[str], library: Path, *args: str) -> None:
@@ -140,17 +131,10 @@ async def test_a_failed_save_keeps_the_editor_open_and_writes_a_draft(
     noted: str,
     notifications: list[tuple[str, str]],
 ) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, f"{library_path}.lock"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(Path(f"{library_path}.lock")) as holder:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            lock = app.library._storage.lock
-            assert isinstance(lock, BaseFileLock)
-            lock.timeout = 0.1  # not the 15 s a user would wait
+            impatient(app.library)
             editor = await open_editor(app, pilot, noted)
             await pilot.press("enter", *"typed while locked")
             await pilot.press("ctrl+s")
@@ -168,9 +152,6 @@ async def test_a_failed_save_keeps_the_editor_open_and_writes_a_draft(
             await pilot.press("ctrl+s")  # the other process is gone: saving works now
             await settle(pilot)
             assert isinstance(app.screen, LibraryScreen)
-    finally:
-        holder.kill()
-        holder.wait()
     assert fresh(library_path).get(noted).notes == "original\ntyped while locked"
 
 
@@ -254,17 +235,10 @@ async def test_E_with_a_failed_save_reopens_the_text_in_the_app(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scripted_editor(monkeypatch, "append", "typed in $EDITOR")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, f"{library_path}.lock"],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(Path(f"{library_path}.lock")):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            lock = app.library._storage.lock
-            assert isinstance(lock, BaseFileLock)
-            lock.timeout = 0.1
+            impatient(app.library)
             monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
             assert app.screen.table.move_to(noted)  # type: ignore[attr-defined]
             await pilot.press("E")
@@ -273,9 +247,6 @@ async def test_E_with_a_failed_save_reopens_the_text_in_the_app(
             assert app.screen.text == "original\ntyped in $EDITOR"
             (draft,) = list_drafts(library_path)
             assert draft.read_text(encoding="utf-8") == "original\ntyped in $EDITOR\n"
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 async def test_a_triage_note_merges_an_append_made_meanwhile(

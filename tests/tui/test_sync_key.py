@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from readlist.gitsync import SyncState, init, sync
 from readlist.store import Library
+from readlist.sync.exchange import SyncState, sync
+from readlist.sync.setup import init
 from readlist.tui.app import ReadlistApp
 from readlist.tui.sync import sync_label
 from readlist.tui.widgets.counts_header import CountsHeader

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from filelock import BaseFileLock
 
 from readlist.errors import LibraryError
 from readlist.models import Paper
 from readlist.store import Library, NoteOutcome
 from readlist.store.drafts import drafts_folder, list_drafts, save_draft
 from readlist.textmerge import OURS_MARKER, THEIRS_MARKER
+from tests.lock_holder import impatient, lock_held
 
 
 @pytest.fixture
@@ -71,31 +69,12 @@ def test_saving_the_note_as_it_stands_writes_nothing(path: Path, key: str) -> No
 def test_a_save_while_another_process_holds_the_lock_fails_and_changes_nothing(
     path: Path, key: str
 ) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, f"{path}.lock"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(Path(f"{path}.lock")):
         library = Library(path)
-        lock = library._storage.lock
-        assert isinstance(lock, BaseFileLock)
-        lock.timeout = 0.1  # not the 15 s a user would wait
+        impatient(library)
         with pytest.raises(LibraryError, match="locked by another readlist process"):
             library.save_note(key, "lost?", base="original")
-    finally:
-        holder.kill()
-        holder.wait()
     assert Library(path).get(key).notes == "original"
-
-
-HOLD_LOCK = """
-import sys, time
-from filelock import FileLock
-lock = FileLock(sys.argv[1])
-lock.acquire()
-print("held", flush=True)
-time.sleep(120)
-"""
 
 
 def test_drafts_are_kept_beside_the_library_and_never_overwritten(path: Path) -> None:

@@ -240,6 +240,45 @@ def test_an_interrupted_save_keeps_the_old_file(
     assert library.get(key).status is Status.UNREAD
 
 
+def test_a_failed_whole_save_forgets_the_tables_changed_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TinyDB changes the cached tables in place, then saves: a failed save drops them."""
+    path = tmp_path / "library.json"
+    SafeJSONStorage(path).write({"papers": {"1": {"key": "kept"}}})
+    storage = SafeJSONStorage(path)
+    tables = storage.read()
+    assert tables is not None
+    tables["papers"]["2"] = {"key": "never-saved"}
+    generation = storage.generation
+    monkeypatch.setattr(os, "replace", _fail_with(errno.ENOSPC))
+    with pytest.raises(LibraryError, match="disk full"):
+        storage.write(tables)
+    monkeypatch.undo()
+    assert storage.generation > generation
+    again = storage.read()
+    assert again is not None and again["papers"] == {"1": {"key": "kept"}}
+
+
+def test_a_spliced_save_that_fails_after_the_rename_reads_the_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new file is in place but the digest could not be written: memory is not trusted."""
+    path = tmp_path / "library.json"
+    SafeJSONStorage(path).write({"papers": {"1": {"key": "a", "tags": ["old"]}}})
+    storage = SafeJSONStorage(path)
+    view = storage.read_view()
+    assert view is not None
+    generation = storage.generation
+    monkeypatch.setattr("readlist.store.storage.write_digest", _fail_with(errno.EACCES))
+    with pytest.raises(OSError):
+        storage.write_spliced(view, {1: {"key": "a", "tags": ["new"]}})
+    monkeypatch.undo()
+    assert storage.generation > generation and storage.view is None
+    tables = storage.read()
+    assert tables is not None and tables["papers"]["1"]["tags"] == ["new"]
+
+
 def test_the_backup_hook_runs_once_before_the_first_replacement(tmp_path: Path) -> None:
     path = tmp_path / "library.json"
     Library(path).import_papers([paper("Hooked")])

@@ -100,8 +100,6 @@ class ExportDialog(Dialog[ExportChoice]):
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         event.stop()
-        value = event.value.strip()
-        if not value:
-            self.notify("Type a file path first", severity="warning", markup=False)
-            return
-        self.dismiss(ExportChoice(Path(os.path.expanduser(value)), self._format))
+        path = self.typed_path(event.value)
+        if path is not None:
+            self.dismiss(ExportChoice(path, self._format))

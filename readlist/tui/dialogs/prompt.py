@@ -188,6 +188,14 @@ class Dialog(ModalScreen[T | None]):
         """Close without an answer."""
         self.dismiss(None)
 
+    def typed_path(self, value: str) -> Path | None:
+        """The file path typed (``~`` expanded); ``None``, and a warning, when nothing was."""
+        value = value.strip()
+        if not value:
+            self.notify("Type a file path first", severity="warning", markup=False)
+            return None
+        return Path(os.path.expanduser(value))
+
 
 class TextPrompt(Dialog[str]):
     """Ask for one line of text; enter answers, escape cancels."""
@@ -243,11 +251,9 @@ class PathPrompt(Dialog[Path]):
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         event.stop()
-        value = event.value.strip()
-        if not value:
-            self.notify("Type a file path first", severity="warning", markup=False)
-            return
-        self.dismiss(Path(os.path.expanduser(value)))
+        path = self.typed_path(event.value)
+        if path is not None:
+            self.dismiss(path)
 
 
 class ImportPrompt(Dialog[ImportChoice]):

@@ -8,7 +8,7 @@ What it does to papers is :class:`~readlist.tui.paper_actions.PaperActions`
 query and the sidebar's visibility are remembered between runs
 (:mod:`readlist.tui.state`).
 
-Why it is ~660 lines: it carries the main screen's 30-odd keys, each a short
+Why it is ~700 lines: it carries the main screen's 30-odd keys, each a short
 action that hands the work to the session, the actions object or a flow module
 (undo in :mod:`readlist.tui.history`, sync in :mod:`readlist.tui.sync`); the
 sidebar's wiring and the search bar's handling are next to move into widgets.
