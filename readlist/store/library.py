@@ -376,9 +376,10 @@ class Library:
         As :meth:`first_papers`, the order is read from the records and the papers
         are built without their abstracts, so ``matches`` must not read them (a
         query with no free word and no ``has:abstract``). Papers are built and
-        tried in the order's first batches, at most ``budget`` of them: the papers
-        returned are the first that match, in order, but maybe fewer than ``limit``.
-        Also whether they are all that match (every paper was tried).
+        tried in the order's first batches (twice ``limit``, then four times more
+        each time), until ``budget`` of them were tried (or the first batch): the
+        papers returned are the first that match, in order, but maybe fewer than
+        ``limit``. Also whether they are all that match (every paper was tried).
         """
         from readlist.query.sorting import SORTS, first_in_order, sort_name
 
