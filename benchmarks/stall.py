@@ -212,8 +212,10 @@ def measure(size: int, work: Path, profile: bool, repeat: int) -> list[dict[str,
     if profile:
         command.append("--profile")
     runs = []
-    for _ in range(repeat):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    for n in range(repeat):
+        # A state file per run: each run types a query, which the next would open on.
+        fresh_state = dict(env, READLIST_STATE=str(work / f"tui-state-{n}.json"))
+        done = subprocess.run(command, env=fresh_state, capture_output=True, text=True, check=False)
         if done.returncode:
             raise SystemExit(f"child failed: {done.stderr[-2000:]}")
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
