@@ -115,9 +115,17 @@ async def measure_app(library: str, profile: bool) -> dict[str, Any]:
     app = ReadlistApp(Library(library))
     results: dict[str, Any] = {}
     async with app.run_test(size=(160, 48)) as pilot:
-        while not (app.screen.query(PaperTable) and app.screen.query_one(PaperTable).papers):
+        # All rows, not the first page of a large library (see LibrarySession.first_rows).
+        while not (
+            app.session.snapshot.loaded
+            and app.screen.query(PaperTable)
+            and len(app.screen.query_one(PaperTable).papers) == len(app.session.snapshot)
+        ):
             await pilot.pause(0.01)
-        await app.workers.wait_for_complete()  # the search index, built after the first rows
+        await app.workers.wait_for_complete()
+        # The search index is built on the library thread after all rows are shown: a job
+        # queued behind it ends after it (measuring while it ran timed the index instead).
+        await app.session.submit(lambda _: None)
         await pilot.pause(0.5)
         table = app.screen.query_one(PaperTable)
         heart = Heart()
@@ -196,12 +204,18 @@ def measure(size: int, work: Path, profile: bool, repeat: int) -> list[dict[str,
     )
     if code:
         raise SystemExit(f"import failed: {err}")
+    # The search index, as any search leaves it (else the first app run builds it).
+    _, _, code, err = timed([*readlist_command(), "--library", str(library), "list", QUERY], env)
+    if code:
+        raise SystemExit(f"search failed: {err}")
     command = [sys.executable, __file__, "--child", str(library)]
     if profile:
         command.append("--profile")
     runs = []
-    for _ in range(repeat):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    for n in range(repeat):
+        # A state file per run: each run types a query, which the next would open on.
+        fresh_state = dict(env, READLIST_STATE=str(work / f"tui-state-{n}.json"))
+        done = subprocess.run(command, env=fresh_state, capture_output=True, text=True, check=False)
         if done.returncode:
             raise SystemExit(f"child failed: {done.stderr[-2000:]}")
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))

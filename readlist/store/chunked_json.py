@@ -10,10 +10,18 @@ such a file a few hundred kilobytes at a time and gives what ``orjson.loads``
 gives; anything laid out otherwise (edited by hand, damaged) is parsed whole,
 so errors read as before. :func:`dumps_tables` writes the same bytes as
 ``orjson.dumps(data, option=orjson.OPT_INDENT_2)``, a few hundred entries at a time.
+
+Between two pieces the thread calls the hook set with :func:`between_pieces` (if
+any): the interface uses it to let its event loop finish a redraw before the
+library thread takes the GIL again (two threads that both want the GIL each run at
+half speed, so a 30 ms redraw became a 60 ms stall).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -31,12 +39,55 @@ _INDENT = orjson.OPT_INDENT_2
 _WRAP_START, _WRAP_END = b'{\n  "": {\n', b"\n  }\n}"
 
 
+#: Per thread: whether :func:`loads_tables` parses in one call (:func:`parsed_whole`).
+_thread = threading.local()
+#: Called between two pieces, see :func:`between_pieces`.
+_between: Callable[[], None] | None = None
+
+
+def between_pieces(
+    hook: Callable[[], None] | None, *, replacing: Callable[[], None] | None = None
+) -> None:
+    """Call ``hook`` between two pieces parsed or written from now on (``None``: nothing).
+
+    The hook is called on whichever thread parses or writes, and decides itself
+    whether to wait (the interface's waits only on its library thread). With
+    ``replacing``, only if that is the hook now (an app leaving takes its own away).
+    """
+    global _between
+    if replacing is None or _between == replacing:
+        _between = hook
+
+
+def _give_way() -> None:
+    hook = _between
+    if hook is not None:
+        hook()
+
+
 class _Layout(ValueError):
     """The bytes are not laid out as :func:`dumps_tables` writes them."""
 
 
+@contextmanager
+def parsed_whole() -> Iterator[None]:
+    """Within this, :func:`loads_tables` parses in one call on this thread.
+
+    One call is faster (50,000 papers: about 0.21 s of CPU instead of 0.25 s) but
+    holds the GIL throughout: for a first load, when nothing is on the screen yet.
+    """
+    before = getattr(_thread, "whole", False)
+    _thread.whole = True
+    try:
+        yield
+    finally:
+        _thread.whole = before
+
+
 def loads_tables(raw: bytes) -> Any:
     """``orjson.loads(raw)``, parsed table by table and piece by piece when laid out for it."""
+    if getattr(_thread, "whole", False):
+        return orjson.loads(raw)
     try:
         return _loads_in_pieces(raw)
     except (_Layout, orjson.JSONDecodeError):
@@ -87,6 +138,7 @@ def _table(raw: bytes, start: int) -> tuple[dict[str, Any], int]:
             raise _Layout
         entries.update(_piece(raw[pos:cut]))
         pos = cut + 2  # past ",\n": the next entry's line
+        _give_way()
 
 
 def _piece(entries: bytes) -> dict[str, Any]:
@@ -137,5 +189,6 @@ def _table_pieces(table: dict[str, Any]) -> list[bytes]:
         if start:
             pieces.append(b",\n")
         pieces.append(dumped[len(_WRAP_START) : -len(_WRAP_END)])
+        _give_way()
     pieces.append(b"\n  }")
     return pieces

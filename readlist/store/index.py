@@ -287,15 +287,17 @@ def fill_search_texts(
         return
     stamp = abstracts.current_stamp()
     stored = index.load_unchecked(stamp) if index is not None else {}
-    prints: dict[str, str] = {}
     for key in wanted:
         entry = stored.get(key)
-        prints[key] = now = fingerprint(records[key])
+        # Not kept (50,000 of them at the peak of the interface's memory): an index
+        # written again below computes them again, and is seldom written.
+        now = fingerprint(records[key])
         # An entry is a [fingerprint, text] pair of strings, of the record as it is now.
         if type(entry) is list and len(entry) == 2 and entry[0] == now:
             found = entry[1]
             if type(found) is str:
                 texts[key] = found
+    del stored  # the entries as parsed: their texts are kept in ``texts``
     left = [key for key in wanted if key not in texts]
     if not left:
         return
@@ -312,5 +314,5 @@ def fill_search_texts(
         # come back (an import), and the entry would then be wrong.
         if text is None or (digest and str(digest) not in abstract_texts):
             continue
-        entries[key] = (prints.get(key) or fingerprint(record), text)
+        entries[key] = (fingerprint(record), text)
     index.save(entries, stamp)

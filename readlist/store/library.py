@@ -61,6 +61,7 @@ from readlist.store.records import (
     read_record,
     record_tags,
     search_fields,
+    share_repeated_values,
     triage_record,
 )
 from readlist.store.render_cache import (
@@ -370,6 +371,58 @@ class Library:
         values = views.values(name, SORTS[name].value)
         first = first_in_order(views, name, reverse, limit, values)
         return self._light_papers([view.ref for view in first])
+
+    def first_matching(
+        self, by: str, reverse: bool, limit: int, matches: Callable[[Paper], bool], budget: int
+    ) -> tuple[list[Paper], bool]:
+        """The first ``limit`` papers in the order ``by`` that ``matches`` takes, fast.
+
+        As :meth:`first_papers`, the order is read from the records and the papers
+        are built without their abstracts, so ``matches`` must not read them (a
+        query with no free word and no ``has:abstract``). Papers are built and
+        tried in the order's first batches (twice ``limit``, then four times more
+        each time), until ``budget`` of them were tried (or the first batch): the
+        papers returned are the first that match, in order, but maybe fewer than
+        ``limit``. Also whether they are all that match (every paper was tried).
+        """
+        from readlist.query.sorting import SORTS, first_in_order, sort_name
+
+        self.refresh()
+        name = sort_name(by)
+        views = RecordViews(list(self._doc_ids), self._docs)
+        values = views.values(name, SORTS[name].value)
+        found: list[Paper] = []
+        tried = 0
+        batch = min(2 * limit, len(views))
+        while True:
+            # The first ``batch`` of the order begin with the ``tried`` looked at already.
+            first = first_in_order(views, name, reverse, batch, values)
+            for paper in self._light_papers([view.ref for view in first[tried:]]):
+                if matches(paper):
+                    found.append(paper)
+                    if len(found) == limit:
+                        return found, False
+            tried = len(first)
+            if tried == len(views):
+                return found, True
+            if tried >= budget:
+                return found, False
+            batch = min(4 * batch, budget, len(views))
+
+    def share_repeated_values(self) -> None:
+        """Keep one copy of each often-repeated text of the records (less memory, same data).
+
+        For a long-lived library (the interface), right after its first read and
+        before its papers are built, which then use the shared strings: see
+        :func:`~readlist.store.records.share_repeated_values`.
+        """
+        self.refresh()
+        share_repeated_values(self._docs.values())
+
+    def untagged_count(self) -> int:
+        """How many papers carry no tag (counted from the records, no paper built)."""
+        tagged = self._counts("tagged", lambda docs: (True for doc in docs if record_tags(doc)))
+        return len(self._docs) - tagged[True]
 
     def keys(self) -> list[str]:
         """Every paper's key, in the order they were added (no paper is built)."""

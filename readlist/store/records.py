@@ -9,7 +9,7 @@ Records edited by hand are read as well as they can be (:func:`read_record`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, overload
 
 from readlist.models import Paper, Status, fold
@@ -187,6 +187,38 @@ def record_tags(record: Record) -> list[str]:
     if type(tags) is not list:
         return []
     return [tag if type(tag) is str else str(tag) for tag in tags if type(tag) in (str, int, float)]
+
+
+#: Record fields whose text is often the same in many records (a status, a date of import).
+_REPEATED = ("status", "category", "published", "added", "updated", "read_at")
+
+
+def share_repeated_values(records: Iterable[Record]) -> None:
+    """Make equal texts of the often-repeated fields one string object (records stay equal).
+
+    A parsed file holds a string of its own for every value: 50,000 records imported
+    together hold 50,000 copies of the same ``added`` time, ``status`` and source file
+    name (about 25 MB in all). Only strings are touched, and each is replaced by an
+    equal one, so every record reads, compares and is written as before.
+    """
+    seen: dict[str, str] = {}
+    share = seen.setdefault
+    for record in records:
+        for name in _REPEATED:
+            value = record.get(name)
+            if type(value) is str:
+                record[name] = share(value, value)
+        source = record.get("source")
+        if type(source) is dict:
+            for name in ("file", "format"):
+                value = source.get(name)
+                if type(value) is str:
+                    source[name] = share(value, value)
+        links = record.get("links")
+        if type(links) is list:
+            for link in links:
+                if type(link) is dict and type(kind := link.get("kind")) is str:
+                    link["kind"] = share(kind, kind)
 
 
 def is_text(value: object) -> bool:

@@ -27,6 +27,7 @@ import gc
 import inspect
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,6 +44,7 @@ from readlist.models import Paper, Status
 from readlist.query import Query, parse_query, sort_name
 from readlist.query.kept_order import KeptOrder
 from readlist.store import Library
+from readlist.store.chunked_json import between_pieces, parsed_whole
 from readlist.tui.widgets.columns import MEASURED_ROWS
 from readlist.tui.widgets.facet_sidebar import (
     ALTERNATIVES,
@@ -70,9 +72,18 @@ FIRST_PAGE_AT = 2000
 FIRST_PAGE = MEASURED_ROWS
 #: How long the library thread lets the event loop draw that first page, at most.
 FIRST_PAGE_WAIT = 1.0
+#: For a query (remembered from the last run), how many papers of the order's first
+#: are built and tried for that page, at most (a query few papers match finds fewer).
+FIRST_PAGE_TRIED = 8 * FIRST_PAGE
 #: The interpreter's thread switch interval while the library thread works: short, so
 #: the event loop gets the GIL back within a couple of milliseconds.
 WORKING_SWITCH_INTERVAL = 0.001
+#: Between two pieces of a file parsed or written, the library thread lets the event
+#: loop run what it has to do first (a redraw), at most once per this many seconds...
+GIVE_WAY_EVERY = 0.004
+#: ... and waits at most this long for it (then no more in that job: the loop is busy
+#: for longer, or not running).
+GIVE_WAY_AT_MOST = 0.1
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,8 @@ class Rows:
     facets: FacetCounts | None = None
     #: For the first page only: how many rows there are in all (the rest are coming).
     shown: int | None = None
+    #: For the first page only: more rows may come than these (how many is not known yet).
+    more: bool = False
 
 
 class LibrarySession:
@@ -165,12 +178,50 @@ class LibrarySession:
         self._large = True
         self._normal_switch_interval = sys.getswitchinterval()
         self._app: App[Any] | None = None
+        #: The event loop (once work was asked for from it) and the library thread's id.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread_id: int | None = None
+        #: When the library thread last gave way to the loop (``inf``: not again this job).
+        self._gave_way = 0.0
+        #: Whether the loop waits on the library thread (then giving way would wait too).
+        self._loop_waits = False
 
     # -- plumbing ---------------------------------------------------------------
 
     def start(self, app: App[Any]) -> None:
         """Wait for results in ``app``'s workers (which ``app.workers`` can wait for)."""
         self._app = app
+        between_pieces(self._give_way)
+
+    def _give_way(self) -> None:
+        """On the library thread, between two pieces of a long job: let the loop run first.
+
+        Two threads that both want the GIL take turns every switch interval, so a
+        redraw of 30 ms took 60 ms while a save ran beside it: the screen stalled
+        twice as long. Here the library thread asks the loop to call back once it
+        has done what it had queued (a redraw) and waits for that, so the loop runs
+        alone meanwhile. Cheap when the loop is idle (it calls back at once).
+        """
+        loop = self._loop
+        if (
+            loop is None
+            or self._loop_waits
+            or threading.get_ident() != self._thread_id
+            or not loop.is_running()
+        ):
+            return
+        now = time.perf_counter()
+        if now - self._gave_way < GIVE_WAY_EVERY:
+            return
+        passed = threading.Event()
+        try:
+            loop.call_soon_threadsafe(passed.set)
+        except RuntimeError:  # the loop closed meanwhile
+            return
+        if passed.wait(GIVE_WAY_AT_MOST):
+            self._gave_way = time.perf_counter()
+        else:
+            self._gave_way = float("inf")
 
     def listen(self, node: MessagePump) -> None:
         """Post :class:`Changed` messages to ``node`` from now on."""
@@ -201,6 +252,8 @@ class LibrarySession:
         interface's cyclic garbage for good (about 0.4 MB a keystroke).
         """
         large = self._large
+        self._thread_id = threading.get_ident()
+        self._gave_way = 0.0
         sys.setswitchinterval(WORKING_SWITCH_INTERVAL)
         if large:
             gc.disable()
@@ -216,6 +269,7 @@ class LibrarySession:
 
     def submit(self, job: Callable[[Library], T]) -> asyncio.Future[T]:
         """Queue ``job`` (given the library) behind all work asked for before; its result."""
+        self._loop = asyncio.get_running_loop()
         return asyncio.wrap_future(self._worker.submit(self._run, job))
 
     def queue(
@@ -252,7 +306,11 @@ class LibrarySession:
     def call_now(self, job: Callable[[Library], T]) -> T:
         """Queue ``job`` and wait for it (blocks: only to keep a draft, on failure or exit)."""
         future: Future[T] = self._worker.submit(self._run, job)
-        return future.result()
+        self._loop_waits = True
+        try:
+            return future.result()
+        finally:
+            self._loop_waits = False
 
     async def write_awaited(self, change: Callable[[Library], T]) -> T:
         """Apply ``change`` on the library thread and return its result to the awaiting caller.
@@ -282,7 +340,9 @@ class LibrarySession:
 
     def close(self) -> None:
         """Finish the queued work (writes are never dropped), then stop the thread."""
+        self._loop_waits = True
         self._worker.shutdown(wait=True)
+        between_pieces(None, replacing=self._give_way)
 
     def _take_snapshot(self, library: Library) -> Snapshot:
         """The library as it is now (worker thread)."""
@@ -360,18 +420,21 @@ class LibrarySession:
         reverse: bool = False,
         facets: bool = False,
         preview: Callable[[Rows], object] | None = None,
+        preview_facets: Callable[[FacetCounts], object] | None = None,
     ) -> None:
         """Queue :meth:`find_rows` on the library thread; ``then(rows)`` or ``failed(error)``.
 
         ``preview``: before the library is first read, called on the event loop with
-        :meth:`first_rows` when there are such (a large library, no query), while
-        the same job goes on to all rows.
+        :meth:`first_rows` when there are such (a large library, a query that needs
+        no abstract), while the same job goes on to all rows. ``preview_facets``:
+        then, for no query, called with the sidebar's counts of the whole library,
+        counted from the records once that page is drawn.
         """
         loop = asyncio.get_running_loop()
 
         def job(library: Library) -> Rows:
-            if preview is not None and not self.snapshot.loaded and query.is_empty:
-                first = self.first_rows(library, sort_by, reverse)
+            if preview is not None and not self.snapshot.loaded:
+                first = self.first_rows(library, sort_by, reverse, query)
                 if first is not None:
                     drawn = threading.Event()
 
@@ -384,27 +447,55 @@ class LibrarySession:
                     # The screen is drawn before every paper is built: the two would
                     # share the GIL (keys are held meanwhile, nothing waits on this).
                     drawn.wait(FIRST_PAGE_WAIT)
+                    if preview_facets is not None and query.is_empty:
+                        loop.call_soon_threadsafe(preview_facets, library_facets(library))
+                # Before every paper is built on these records (which then share them too).
+                library.share_repeated_values()
             return self.find_rows(
                 library, query, sort_by, counts=counts, reverse=reverse, facets=facets
             )
 
         self.queue(job, then, failed, "query and sort")
 
-    def first_rows(self, library: Library, sort_by: str, reverse: bool) -> Rows | None:
-        """The first rows of the whole library in this order, read from the records.
+    def first_rows(
+        self, library: Library, sort_by: str, reverse: bool, query: Query | None = None
+    ) -> Rows | None:
+        """The first rows for ``query`` in this order, read from the records.
 
-        :data:`FIRST_PAGE` rows (library thread only); None below :data:`FIRST_PAGE_AT`
-        papers. They are exactly the first rows :meth:`find_rows` gives for an empty query;
-        the counts are the library's, :attr:`Rows.shown` the number of papers.
+        At most :data:`FIRST_PAGE` rows (library thread only); None below
+        :data:`FIRST_PAGE_AT` papers, and for a query that reads abstracts (free
+        words, ``has:abstract``: the search index is not read yet). They are exactly
+        the first rows :meth:`find_rows` gives for ``query``; the counts are the
+        library's. :attr:`Rows.shown` is the number of rows in all when known (no
+        query: the number of papers); else :attr:`Rows.more` says more may come.
+        For a query, only the order's first :data:`FIRST_PAGE_TRIED` papers are
+        tried: None when none of them matches.
         """
-        keys = library.keys()
+        with parsed_whole():  # the first read, before anything is on the screen: one call
+            keys = library.keys()
         if len(keys) < FIRST_PAGE_AT:
             return None
-        papers = library.first_papers(sort_by, reverse, FIRST_PAGE)
+        shown: int | None = len(keys)
+        more = False
+        if query is None or query.is_empty:
+            papers = library.first_papers(sort_by, reverse, FIRST_PAGE)
+        elif query.reads_abstract:
+            return None
+        else:
+            papers, complete = library.first_matching(
+                sort_by,
+                reverse,
+                FIRST_PAGE,
+                lambda paper: query.matches(paper, ""),
+                FIRST_PAGE_TRIED,
+            )
+            if not papers and not complete:
+                return None
+            shown, more = (len(papers), False) if complete else (None, True)
         # The header shows the statuses; tags and categories are counted with all rows.
         counts = Counts(library.status_counts(), Counter(), Counter())
         positions = {paper.key: n for n, paper in enumerate(papers)}
-        return Rows(papers, frozenset(keys), counts, positions, shown=len(keys))
+        return Rows(papers, frozenset(keys), counts, positions, shown=shown, more=more)
 
     def find_rows(
         self,
@@ -469,6 +560,18 @@ class LibrarySession:
             return  # a damaged library: the rows say so
         if self._large:
             gc.freeze()
+
+
+def library_facets(library: Library) -> FacetCounts:
+    """The sidebar's counts of every paper, counted from the records (library thread)."""
+    categories = Counter({name: n for name, n in library.category_counts().items() if name.strip()})
+    return FacetCounts(
+        statuses=+library.status_counts(),
+        tags=library.tag_counts(),
+        categories=categories,
+        untagged=library.untagged_count(),
+        uncategorized=len(library) - sum(categories.values()),
+    )
 
 
 def failed_line(error: BaseException) -> str:

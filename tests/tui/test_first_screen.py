@@ -23,6 +23,7 @@ from readlist.tui.screens import library as library_screen
 from readlist.tui.state import TuiState
 from readlist.tui.widgets.columns import MEASURED_ROWS
 from readlist.tui.widgets.counts_header import CountsHeader
+from readlist.tui.widgets.facet_sidebar import FacetSidebar
 from readlist.tui.widgets.paper_detail import PaperDetail
 from readlist.tui.widgets.paper_table import PaperTable
 from tests.tui.tui_helpers import SIZE, TODAY, Clock, fresh, settle, wait_until
@@ -137,22 +138,96 @@ async def test_keys_pressed_before_all_rows_arrive_act_on_the_right_papers(
         assert after[expected[9]] is before[expected[9]].next()
 
 
-async def test_a_remembered_query_opens_on_all_its_rows(
+def view_text(app: ReadlistApp) -> str:
+    return str(app.screen.query_one(CountsHeader).query_one(".counts-view").render())
+
+
+def sidebar_lines(app: ReadlistApp) -> list[str]:
+    sidebar = app.screen.query_one(FacetSidebar)
+    return [str(sidebar.get_option_at_index(n).prompt) for n in range(sidebar.option_count)]
+
+
+@pytest.mark.parametrize("by", ["published", "title"])
+async def test_a_remembered_filter_opens_on_its_first_rows(
+    big_path: Path, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    state = TuiState(sort_by=by)
+    state.remember_query(big_path, "tag:toread")
+    remembered(monkeypatch, state)
+    library = GatedLibrary(big_path)
+    app = ReadlistApp(library, today=lambda: TODAY)
+    wanted = [p.key for p in sort_papers(fresh(big_path).search("tag:toread"), by)]
+    assert len(wanted) > PAGE
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await wait_until(pilot, lambda: bool(table.papers), 5)
+        assert [paper.key for paper in table.papers] == wanted[:PAGE]  # the query's start
+        assert f"showing {PAGE}+" in view_text(app)  # more are coming
+        library.gate.set()
+        await settle(pilot)
+        assert [paper.key for paper in table.papers] == wanted
+        assert f"showing {len(wanted)} " in view_text(app)
+
+
+async def test_a_remembered_filter_few_papers_match_shows_what_it_found_first(
     big_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Only the order's first FIRST_PAGE_TRIED papers are tried for the first page.
+    monkeypatch.setattr(session_module, "FIRST_PAGE_TRIED", 12)
     state = TuiState()
     state.remember_query(big_path, "tag:toread")
+    remembered(monkeypatch, state)
+    library = GatedLibrary(big_path)
+    app = ReadlistApp(library, today=lambda: TODAY)
+    order = full_order(big_path, "published", False)
+    tagged = {p.key for p in fresh(big_path).search("tag:toread")}
+    wanted = [key for key in order if key in tagged]
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await wait_until(pilot, lambda: bool(table.papers), 5)
+        first = [paper.key for paper in table.papers]
+        assert first == [key for key in order[:12] if key in tagged] == wanted[: len(first)]
+        assert len(first) < PAGE and f"showing {len(first)}+" in view_text(app)
+        library.gate.set()
+        await settle(pilot)
+        assert [paper.key for paper in table.papers] == wanted
+
+
+@pytest.mark.parametrize("text", ["study", "has:abstract"])
+async def test_a_remembered_query_that_reads_abstracts_opens_on_all_its_rows(
+    big_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    state = TuiState()
+    state.remember_query(big_path, text)
     remembered(monkeypatch, state)
     library = GatedLibrary(big_path)
     app = ReadlistApp(library, today=lambda: TODAY)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(PaperTable)
         await pilot.pause(0.3)
-        assert not table.papers  # no first page: it would not be this query's start
+        assert not table.papers  # no first page: the abstracts are not read yet
         library.gate.set()
         await settle(pilot)
-        wanted = [p.key for p in sort_papers(fresh(big_path).search("tag:toread"), "published")]
+        wanted = [p.key for p in sort_papers(fresh(big_path).search(text), "published")]
         assert [paper.key for paper in table.papers] == wanted
+
+
+async def test_the_sidebar_counts_the_whole_library_while_the_first_page_shows(
+    big_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remembered(monkeypatch, TuiState())
+    library = GatedLibrary(big_path)
+    app = ReadlistApp(library, today=lambda: TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(PaperTable)
+        await wait_until(pilot, lambda: bool(sidebar_lines(app)), 5)
+        early = sidebar_lines(app)
+        assert len(table.papers) == PAGE  # still the first page
+        library.gate.set()
+        await settle(pilot)
+        assert len(table.papers) == PAPERS
+        assert early == sidebar_lines(app)  # the counts of all rows, shown before them
+        assert any("toread" in line and "10" in line for line in early)
 
 
 async def test_a_small_library_opens_on_all_its_rows(
@@ -193,3 +268,5 @@ def test_the_first_page_is_as_documented() -> None:
     # table measures its columns on, so they keep their widths when all rows arrive.
     assert session_module.FIRST_PAGE_AT == 2000
     assert session_module.FIRST_PAGE == MEASURED_ROWS == 1000
+    # docs/tui.md: for a remembered filter, the order's first 8,000 papers are tried.
+    assert session_module.FIRST_PAGE_TRIED == 8000

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from readlist.models import Status
-from readlist.store import Library
+from readlist.store import Library, chunked_json
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.library import LibraryScreen
 from readlist.tui.widgets.paper_table import PaperTable
@@ -151,3 +153,39 @@ async def test_typing_in_a_large_library_keeps_no_garbage_for_good(
         # Each query is a library job; what the interface made meanwhile stays collectable.
         assert gc.get_freeze_count() - frozen < 1000
     gc.unfreeze()  # the first load was frozen: give it back for the tests after this one
+
+
+async def test_the_library_thread_gives_way_to_the_loop_but_never_waits_on_a_waiting_loop(
+    app: ReadlistApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Between two pieces of a file, the library thread lets the loop run what it has
+    # queued first (docs/performance.md); never when the loop is itself waiting for the
+    # library thread (closing, keeping a draft), or it would wait for nothing.
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        session = app.session
+        loop = session._loop
+        assert loop is not None
+        asked: list[object] = []
+        call_soon_threadsafe = loop.call_soon_threadsafe
+
+        def spy(callback: Any, *args: Any) -> Any:
+            if isinstance(getattr(callback, "__self__", None), threading.Event):
+                asked.append(callback)  # a "call me back" (futures finishing also call this)
+            return call_soon_threadsafe(callback, *args)
+
+        monkeypatch.setattr(loop, "call_soon_threadsafe", spy)
+
+        def pieces(_: Library) -> float:
+            chunked_json.dumps_tables({"papers": {str(n): {"k": n} for n in range(500)}})
+            return session._gave_way
+
+        gave_way = await session.submit(pieces)
+        assert len(asked) == 1  # once per GIVE_WAY_EVERY: the pieces took less than that
+        assert 0 < gave_way < float("inf")  # and the loop called back
+        asked.clear()
+        session.call_now(pieces)  # the loop waits for it: no giving way
+        assert asked == []
+        session._give_way()  # not the library thread
+        assert asked == []
+        await settle(pilot)

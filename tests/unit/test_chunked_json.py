@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import orjson
@@ -73,3 +74,42 @@ def test_damage_is_the_error_orjson_gives(raw: bytes) -> None:
     with pytest.raises(orjson.JSONDecodeError) as pieces:
         loads_tables(raw)
     assert str(pieces.value) == str(whole.value)
+
+
+def test_parsed_whole_is_one_call_on_its_thread_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = dumps_tables({"papers": {str(n): {"key": f"k{n}"} for n in range(500)}})
+    pieces: list[bytes] = []
+    in_pieces = chunked_json._loads_in_pieces
+
+    def counted(data: bytes) -> dict[str, Any]:
+        pieces.append(data)
+        return in_pieces(data)
+
+    monkeypatch.setattr(chunked_json, "_loads_in_pieces", counted)
+    with chunked_json.parsed_whole():
+        assert loads_tables(raw) == orjson.loads(raw)
+        assert not pieces  # one orjson call
+        seen: list[int] = []
+        other = threading.Thread(target=lambda: seen.append(len(loads_tables(raw)["papers"])))
+        other.start()
+        other.join()
+        assert seen == [500] and len(pieces) == 1  # another thread still parses in pieces
+    assert loads_tables(raw) == orjson.loads(raw)
+    assert len(pieces) == 2  # and so does this one afterwards
+
+
+def test_the_hook_runs_between_pieces_and_only_while_set() -> None:
+    raw = dumps_tables({"papers": {str(n): {"key": f"k{n}" * 200} for n in range(500)}})
+    calls: list[int] = []
+    chunked_json.between_pieces(lambda: calls.append(1))
+    try:
+        assert loads_tables(raw) == orjson.loads(raw)
+        parsed = len(calls)
+        assert parsed > 1
+        assert dumps_tables(orjson.loads(raw)) == raw
+        assert len(calls) > parsed
+    finally:
+        chunked_json.between_pieces(None)
+    before = len(calls)
+    loads_tables(raw)
+    assert len(calls) == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import itertools
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readlist.models import Paper, Status
-from readlist.query import sort_papers
+from readlist.query import parse_query, sort_papers
 from readlist.store import Library
+from readlist.tui.session import library_facets
+from readlist.tui.widgets.facet_sidebar import facet_counts
 
 # Few distinct values, so that ties and papers without the value are common; some
 # fields edited by hand into the wrong type (read as Paper.from_dict reads them).
@@ -87,3 +91,97 @@ def test_first_papers_read_no_abstract(tmp_path: Path) -> None:
     assert [paper.title for paper in first] == ["Paper 8", "Paper 7", "Paper 6"]
     assert [paper.abstract for paper in first] == ["", "", ""]
     assert fresh.keys() == [paper.key for paper in Library(path).papers()]
+
+
+queries = st.sampled_from(
+    ["tag:a", "-tag:a", "tag:b", "status:read", "status:unread OR tag:b", "-has:tag", "key:k01"]
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(record(), max_size=40),
+    by=orders,
+    reverse=st.booleans(),
+    limit=st.integers(1, 12),
+    budget=st.integers(0, 45),
+    text=queries,
+)
+def test_first_matching_are_the_first_rows_of_the_query(
+    tmp_path: Path,
+    records: list[dict[str, Any]],
+    by: str,
+    reverse: bool,
+    limit: int,
+    budget: int,
+    text: str,
+) -> None:
+    # A remembered filter query opens on its first rows, found from the records:
+    # always a start of the query's rows, all of them when every paper was tried.
+    path = tmp_path / "library.json"
+    write_library(path, records)
+    query = parse_query(text)
+    found, complete = Library(path).first_matching(
+        by, reverse, limit, lambda paper: query.matches(paper, ""), budget
+    )
+    papers = Library(path).papers()
+    rows = [p for p in sort_papers(papers, by, reverse=reverse) if query.matches(p)]
+    assert [p.to_dict() for p in found] == [
+        dict(p.to_dict(), abstract="") for p in rows[: len(found)]
+    ]
+    assert len(found) <= limit
+    if complete:
+        assert len(found) == len(rows)
+    elif len(found) < limit:
+        assert budget < len(papers)  # stopped by the budget, not by the end
+    if budget >= len(papers):  # every paper could be tried: as many rows as there are
+        assert len(found) == min(limit, len(rows))
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(record(), max_size=40),
+    categories=st.lists(
+        st.sampled_from(["cs.CL", "cs.LG", "", "  ", None, 5]), min_size=40, max_size=40
+    ),
+)
+def test_the_sidebar_counts_from_the_records_are_those_of_the_papers(
+    tmp_path: Path, records: list[dict[str, Any]], categories: list[Any]
+) -> None:
+    # The sidebar shows these with a large library's first page, before the papers are built.
+    for doc, category in zip(records, categories, strict=False):
+        doc["category"] = category
+    path = tmp_path / "library.json"
+    write_library(path, records)
+    assert library_facets(Library(path)) == facet_counts(Library(path).papers())
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(records=st.lists(record(), max_size=30))
+def test_shared_values_leave_the_records_as_they_were(
+    tmp_path: Path, records: list[dict[str, Any]]
+) -> None:
+    # The interface shares the repeated texts of its records (less memory): the data,
+    # the papers and the file written afterwards must not change.
+    for n, doc in enumerate(records):
+        doc["source"] = {"file": "listing.txt", "format": "listing"} if n % 3 else 7
+        doc["links"] = [{"url": f"https://x.org/{n}", "kind": "code"}, "bad"][: n % 3]
+    path = tmp_path / "library.json"
+    write_library(path, records)
+    shared = Library(path)
+    shared.keys()  # read
+    before = copy.deepcopy(shared._docs)
+    shared.share_repeated_values()
+    assert shared._docs == before
+    assert [p.to_dict() for p in shared.papers()] == [p.to_dict() for p in Library(path).papers()]
+    statuses = [doc["status"] for doc in shared._docs.values() if type(doc.get("status")) is str]
+    for one, other in itertools.pairwise(statuses):
+        assert one is other or one != other  # one object per text
+    files = [d["source"]["file"] for d in shared._docs.values() if type(d.get("source")) is dict]
+    assert len({id(name) for name in files}) <= 1

@@ -162,6 +162,8 @@ class LibraryScreen(Screen[None]):
         self._first_rows = True
         #: While the first page is shown: how many rows there are in all.
         self._first_page_of: int | None = None
+        #: Whether a first page is on show with more rows to come than it says.
+        self._first_page_more = False
 
     @property
     def library(self) -> Library:
@@ -280,6 +282,7 @@ class LibraryScreen(Screen[None]):
             then=self._show_rows,
             failed=self._rows_failed,
             preview=self._show_first_page if self._first_rows else None,
+            preview_facets=self._show_first_facets if self._first_rows else None,
         )
 
     def _show_first_page(self, rows: Rows) -> None:
@@ -290,7 +293,10 @@ class LibraryScreen(Screen[None]):
         """
         if not self._first_rows or self._rows_again:  # all rows came first, or a query
             return
+        if not self.is_attached:  # the app quit before the page came
+            return
         self._first_page_of = rows.shown
+        self._first_page_more = rows.more
         self.key_hold.hold()
         by, reverse = self.order
         self.table.sort_by, self.table.sort_reversed = by, reverse
@@ -299,9 +305,18 @@ class LibraryScreen(Screen[None]):
             self._statuses = rows.counts.statuses
         self._show_counts()
 
+    def _show_first_facets(self, counted: FacetCounts) -> None:
+        """The sidebar's counts of the whole library, while its first page is on show."""
+        # Called from the library thread's job: the screen may be gone (the app quit).
+        if not self.is_attached or not self._first_rows or self._rows_again:
+            return
+        if self._first_page_of is not None or self._first_page_more:
+            self._show_facets(counted)
+
     def _all_rows_shown(self) -> None:
         """The first page (if one was shown) gave way: the held keys go on."""
         self._first_page_of = None
+        self._first_page_more = False
         self.key_hold.release(self.app)
 
     def _rows_failed(self, error: Exception) -> None:
@@ -326,6 +341,7 @@ class LibraryScreen(Screen[None]):
         if rows.counts is not None:
             self._statuses = rows.counts.statuses
         self._first_page_of = None
+        self._first_page_more = False
         self._show_facets(rows.facets)
         self._show_counts()
         if self._first_rows:
@@ -352,6 +368,7 @@ class LibraryScreen(Screen[None]):
         self.query_one(CountsHeader).show_counts(
             self._statuses,
             shown=self._first_page_of or len(self.table.papers),
+            more=self._first_page_more,
             selected=len(self.table.selected),
             sort_by=f"{by} ▴" if reverse else by,
             sync=self._sync_label,

@@ -39,17 +39,23 @@ def library_variants(statuses: Counter[Status]) -> list[Text]:
     return [full, medium, short, tiny]
 
 
-def view_variants(shown: int, selected: int, sort_by: str, sync: str = "") -> list[Text]:
-    """The right half, longest first; ``sync`` (``synced 10:42``) goes first when short of room."""
-    full = Text(f"showing {shown}")
-    short = Text(f"{shown} shown")
+def view_variants(
+    shown: int, selected: int, sort_by: str, sync: str = "", *, more: bool = False
+) -> list[Text]:
+    """The right half, longest first; ``sync`` (``synced 10:42``) goes first when short of room.
+
+    ``more``: more rows than ``shown`` are coming (``showing 1000+``).
+    """
+    plus = "+" if more else ""
+    full = Text(f"showing {shown}{plus}")
+    short = Text(f"{shown}{plus} shown")
     if selected:
         full.append(f" · {selected} selected", style="bold")
         short.append(f" · {selected} sel.", style="bold")
     if sort_by:
         full.append(f" · sorted by {sort_by}")
         short.append(f" · {sort_by}")
-    tiny = Text(f"{shown}")
+    tiny = Text(f"{shown}{plus}")
     if selected:
         tiny.append(f"/{selected}✓", style="bold")
     if not sync:
@@ -91,10 +97,14 @@ class CountsHeader(Horizontal):
         selected: int = 0,
         sort_by: str = "",
         sync: str = "",
+        more: bool = False,
     ) -> None:
-        """Redraw with these numbers (and the sync state, when sync is set up)."""
+        """Redraw with these numbers (and the sync state, when sync is set up).
+
+        ``more``: the rows on show are the first of more to come.
+        """
         self._left = library_variants(statuses)
-        self._right = view_variants(shown, selected, sort_by, sync)
+        self._right = view_variants(shown, selected, sort_by, sync, more=more)
         self._draw()
 
     def on_resize(self, event: events.Resize) -> None:
