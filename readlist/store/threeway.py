@@ -238,13 +238,22 @@ def _merge_note(base: str, ours: str, theirs: str, flags: list[str]) -> str:
 def _merge_sets(base: object, ours: object, theirs: object) -> list[Any]:
     """Adds and removals of both sides: what either added, minus what either removed.
 
-    A side that changed nothing takes the other's list as it is; else the base's
-    items both kept, in the base's order, then every addition in sorted order.
+    Items are compared as sets, never as lists, so that a list reordered on one
+    machine cannot make three machines' merges depend on their order: two equal
+    lists are kept as they are; a side whose items are the base's (in any order)
+    takes the other's list as it is (both such sides: the list that sorts last);
+    else the base's items both kept, in the base's order, then every addition in
+    sorted order, which depends on the items alone.
     """
     old, mine, other = (_items(value) for value in (base, ours, theirs))
-    if mine == other or other == old:
+    mine_same, other_same = set(mine) == set(old), set(other) == set(old)
+    if mine == other:
         return mine
-    if mine == old:
+    if mine_same and other_same:
+        return max(mine, other, key=_order)
+    if other_same:
+        return mine
+    if mine_same:
         return other
     kept = [item for item in dict.fromkeys(old) if item in mine and item in other]
     added = {item for item in mine + other if item not in old}

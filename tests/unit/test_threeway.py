@@ -381,3 +381,36 @@ def test_three_machines_merged_in_any_order_give_the_same_bytes(
         encode(merge(merge(b, a), c)),
     }
     assert len(results) == 1
+
+
+def test_tag_lists_reordered_and_a_removal_merge_alike_in_any_order() -> None:
+    # Found by the property above: a paper removed on one machine and its tags
+    # reordered differently on two others gave two results, by the merges' order.
+    def library(tags: list[str] | None) -> Tables:
+        papers = {"1": record("k1")}
+        if tags is not None:
+            updated = (
+                "2026-12-01T00:00:00+00:00"
+                if tags == list("abcde")
+                else "2026-12-02T00:00:00+00:00"
+            )
+            papers["2"] = record("k3", tags=tags, updated=updated)
+        return {PAPERS_TABLE: papers, META_TABLE: meta_record("library")}
+
+    base, a, b, c = (
+        library(list("abcde")),
+        library(None),
+        library(list("abced")),
+        library(list("abdce")),
+    )
+
+    def merge(ours: Tables, theirs: Tables) -> Tables:
+        return merge_library(base, ours, theirs)[0]
+
+    results = {
+        encode(merge(c, merge(a, b))),
+        encode(merge(a, merge(b, c))),
+        encode(merge(b, merge(c, a))),
+        encode(merge(merge(b, a), c)),
+    }
+    assert len(results) == 1
