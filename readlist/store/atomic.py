@@ -14,6 +14,18 @@ from typing import BinaryIO
 
 from readlist.errors import LibraryError
 
+#: What tells a replaced or changed file: inode, size, modification time in ns (None: absent).
+Stamp = tuple[int, int, int] | None
+
+
+def file_stamp(path: str | os.PathLike[str]) -> Stamp:
+    """``path``'s :data:`Stamp`; ``None`` when it cannot be read (absent)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
 
 def describe_file_kind(mode: int) -> str:
     """What a file that is not a regular file is, for a message (``a FIFO (named pipe)``)."""

@@ -36,7 +36,7 @@ from readlist.models import Paper
 from readlist.query import Query, search_text
 from readlist.query.parser import All, Either, Node, Not, Phrase, Term, Words
 from readlist.store.abstracts import AbstractStore
-from readlist.store.atomic import atomic_write
+from readlist.store.atomic import Stamp, atomic_write
 
 #: Bump when the file layout or the fingerprint changes.
 INDEX_VERSION = 1
@@ -52,7 +52,6 @@ _PROBE = Paper(
 )
 
 #: (inode, size, modification time in ns) of a file, or ``None`` when it is absent.
-Stamp = tuple[int, int, int] | None
 #: key → (fingerprint of its searched fields, search text).
 Entries = dict[str, tuple[str, str]]
 
@@ -61,15 +60,6 @@ def index_path(library: str | os.PathLike[str]) -> Path:
     """The index of the library at ``library``: ``library.json`` → ``library.search.json``."""
     path = Path(library)
     return path.with_name(f"{path.stem}.search{path.suffix}")
-
-
-def file_stamp(path: Path) -> Stamp:
-    """What tells a changed file: inode, size and modification time (``None``: absent)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def fingerprint(record: Mapping[str, Any]) -> str:

@@ -65,9 +65,9 @@ import orjson
 from readlist import __version__
 from readlist.errors import LibraryError
 from readlist.models import Link, LinkKind, Paper, Status
-from readlist.store.atomic import atomic_write
+from readlist.store.atomic import Stamp, atomic_write, file_stamp
 from readlist.store.records import ABSTRACT_REF, read_record
-from readlist.store.render_cache import RACY_NS, Stamp, now_ns
+from readlist.store.render_cache import RACY_NS, now_ns
 
 if TYPE_CHECKING:
     # Imported where used: the doctor and export name this file without making rows.
@@ -105,15 +105,6 @@ def listing_path(library: str | os.PathLike[str]) -> Path:
     """The list cache of the library at ``library``: ``library.json`` → ``library.list-cache``."""
     path = Path(library)
     return path.with_name(f"{path.stem}.list-cache")
-
-
-def _file_stamp(path: Path) -> Stamp:
-    """Inode, size and modification time in ns (as the storage stamps files); ``None``: absent."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _code_stamp() -> list[Any]:
@@ -207,7 +198,7 @@ def _read(path: Path, library: Path, abstracts: Path, match: Node | None) -> Lis
             built = header.get("built")
             if type(built) is not int:
                 return None
-            library_stamp, abstracts_stamp = _file_stamp(library), _file_stamp(abstracts)
+            library_stamp, abstracts_stamp = file_stamp(library), file_stamp(abstracts)
             if library_stamp is None or list(library_stamp) != header.get("library"):
                 return None
             if (list(abstracts_stamp) if abstracts_stamp else None) != header.get("abstracts"):
@@ -340,7 +331,7 @@ def start(library: Library, query: Query) -> Start | None:
 
     if library._in_memory or matches_text_only(query) is None:
         return None
-    before = Start(now_ns(), _file_stamp(library.path), _file_stamp(library.abstracts_path))
+    before = Start(now_ns(), file_stamp(library.path), file_stamp(library.abstracts_path))
     if before.library is not None and not _trusted(before.library, before.built):
         library._storage.digest_reads = True  # saved just now: the cache names its bytes
     return before
@@ -374,7 +365,7 @@ def save_listing(
         sha1 = library._storage.read_digest
         if sha1 is None or library._storage.generation != library._generation:
             return
-    if _file_stamp(library.abstracts_path) != before.abstracts:
+    if file_stamp(library.abstracts_path) != before.abstracts:
         return
     if library._papers:
         # Papers built to fold their abstracts (stale or new index entries): the index

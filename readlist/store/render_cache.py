@@ -59,7 +59,7 @@ from readlist.models import Paper
 if TYPE_CHECKING:
     from readlist.exporters import Citable
 from readlist.store.abstracts import abstract_digest
-from readlist.store.atomic import fsync_folder
+from readlist.store.atomic import Stamp, fsync_folder
 from readlist.store.record_view import encode_record
 
 #: Bump when the file layout or the fingerprint changes.
@@ -74,7 +74,6 @@ _BLOCK = 1 << 20
 _HEADER_MAX = 1 << 16
 
 #: (inode, size, modification time in ns) of a file, or ``None`` when it is absent.
-Stamp = tuple[int, int, int] | None
 
 _PROBE = Paper(
     title="QLoRA: Zoë's {LLaMA}-2 über-Attention for $k$-means & 100% GPT-4o_x",

@@ -17,10 +17,10 @@ from readlist.query import parse_query, search_text
 from readlist.store import Library
 from readlist.store import index as index_module
 from readlist.store.abstracts import AbstractStore
+from readlist.store.atomic import file_stamp
 from readlist.store.index import (
     SEARCHED_FIELDS,
     SearchIndex,
-    file_stamp,
     fingerprint,
     index_path,
     reads_abstracts_directly,
